@@ -1,0 +1,6 @@
+namespace XenHotplug.NetworkMultibridge;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}

@@ -1,0 +1,6 @@
+namespace XenHotplug.VifMultibridge;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}

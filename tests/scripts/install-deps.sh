@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the build, the tests, the demo and the benchmark need on a fresh Debian machine.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have ip              || need+=(iproute2)
+have bridge          || need+=(iproute2)
+have xenstore-read   || need+=(xenstore-utils)
+[ -x /etc/xen/scripts/vif-bridge ] || need+=(xen-utils-common)
+have iptables        || need+=(iptables)
+have ping            || need+=(iputils-ping)
+have flock           || need+=(util-linux)
+have hyperfine       || need+=(hyperfine)
+have dpkg-deb        || need+=(dpkg)
+have rpmbuild        || need+=(rpm)
+have lintian         || need+=(lintian)
+have cpio            || need+=(cpio)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: need root to install: ${need[*]}" >&2; exit 1
+  fi
+  echo "install-deps: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+have dotnet || { echo "install-deps: the .NET SDK (dotnet) is required" >&2; exit 1; }
