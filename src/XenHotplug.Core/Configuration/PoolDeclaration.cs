@@ -1,0 +1,4 @@
+namespace XenHotplug.Configuration;
+
+/// <summary>A [pool:NAME] section: bridges guests are spread over, and the strategy that spreads them.</summary>
+public sealed record PoolDeclaration(string Name, IReadOnlyList<string> Bridges, PoolStrategy Strategy);

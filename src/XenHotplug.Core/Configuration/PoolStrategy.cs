@@ -1,0 +1,9 @@
+namespace XenHotplug.Configuration;
+
+/// <summary>How a pool picks one of its bridges.</summary>
+public enum PoolStrategy
+{
+    LeastLoaded,
+    RoundRobin,
+    Sticky,
+}

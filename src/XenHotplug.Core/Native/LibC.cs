@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+
+namespace XenHotplug.Native;
+
+/// <summary>The few libc calls .NET does not expose: flock, statx (file owner), geteuid.</summary>
+internal static partial class LibC
+{
+    public const int LOCK_SH = 1;
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+    public const int LOCK_UN = 8;
+    public const int AT_FDCWD = -100;
+    public const uint STATX_UID = 0x8;
+    public const uint STATX_MODE = 0x2;
+    public const int EINTR = 4;
+    public const int EWOULDBLOCK = 11;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int flock(int fd, int operation);
+
+    [LibraryImport("libc")]
+    public static partial uint geteuid();
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int dirfd, string path, int flags, uint mask, out StatX buffer);
+
+    /// <summary>struct statx: the same layout on every Linux architecture.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    public struct StatX
+    {
+        [FieldOffset(0)] public uint Mask;
+        [FieldOffset(20)] public uint Uid;
+        [FieldOffset(24)] public uint Gid;
+        [FieldOffset(28)] public ushort Mode;
+    }
+}

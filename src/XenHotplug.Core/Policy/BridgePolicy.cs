@@ -1,0 +1,105 @@
+using XenHotplug.Configuration;
+using XenHotplug.Hotplug;
+using XenHotplug.Net;
+
+namespace XenHotplug.Policy;
+
+/// <summary>
+/// Chooses the bridge of a guest NIC. Precedence: (1) an explicit real bridge in the VM config (a backend
+/// `bridge` that is neither `pool:NAME` nor listed in [policy] auto_bridge), (2) the first [domain:GLOB]
+/// rule matching the guest's name, (3) a pool reference `bridge=pool:NAME`, (4) [policy] default_pool;
+/// otherwise the backend value as vif-bridge would use it.
+/// </summary>
+public static class BridgePolicy
+{
+    public const string PoolPrefix = "pool:";
+
+    public static BridgeDecision Decide(MultibridgeConfig config, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor)
+    {
+        var source = request.XenbusPath + "/bridge";
+        var requested = settings.Bridge;
+        var poolReference = requested is not null && requested.StartsWith(PoolPrefix, StringComparison.Ordinal) ? requested[PoolPrefix.Length..] : null;
+        var isAuto = requested is null || config.AutoBridges.Contains(requested);
+
+        if (poolReference is null && !isAuto)
+            return Explicit(config, requested!, sysfs, $"explicit bridge={requested} in the VM config", source);
+
+        if (settings.DomainName is { } name)
+        {
+            foreach (var rule in config.DomainRules)
+            {
+                if (GlobPattern.TryParse(rule.Glob, out _)!.IsMatch(name))
+                {
+                    var why = $"rule [domain:{rule.Glob}] matches guest '{name}'";
+                    return rule.Bridge is { } b
+                        ? Explicit(config, b, sysfs, why, $"[domain:{rule.Glob}] bridge")
+                        : FromPool(config, config.Pools[rule.Pool!], request, settings, sysfs, readCursor, why);
+                }
+            }
+        }
+
+        if (poolReference is not null)
+        {
+            if (!config.Pools.TryGetValue(poolReference, out var pool))
+            {
+                var known = config.Pools.Count == 0 ? "none are declared" : "declared: " + string.Join(", ", config.Pools.Keys.Order(StringComparer.Ordinal));
+                throw new HotplugException($"unknown pool '{poolReference}' in {source} ({known} in {config.SourceFile ?? ConfigLoader.DefaultPath})");
+            }
+            return FromPool(config, pool, request, settings, sysfs, readCursor, $"bridge=pool:{poolReference} in the VM config");
+        }
+
+        if (config.DefaultPool is { } defaultPool)
+            return FromPool(config, config.Pools[defaultPool], request, settings, sysfs, readCursor,
+                requested is null ? "no bridge set: [policy] default_pool" : $"bridge={requested} is an auto_bridge: [policy] default_pool");
+
+        return Explicit(config, requested, sysfs, requested is null ? "no bridge set: the host's first bridge (vif-bridge behaviour)" : $"bridge={requested} (no policy applies)", source);
+    }
+
+    private static BridgeDecision Explicit(MultibridgeConfig config, string? bridge, ISysfsNet sysfs, string why, string source)
+    {
+        // A declared bridge that does not exist yet is created by the attach; anything else must exist.
+        if (bridge is not null && config.FindBridge(bridge) is not null && !sysfs.Exists(bridge))
+            return new BridgeDecision(bridge, why);
+        return new BridgeDecision(BridgeResolver.Resolve(bridge, sysfs, source), why);
+    }
+
+    private static BridgeDecision FromPool(MultibridgeConfig config, PoolDeclaration pool, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string why)
+    {
+        var candidates = CandidateSurvey.Survey(config, pool, sysfs);
+        var healthy = candidates.Where(c => c.Healthy).ToList();
+        string? warning = null;
+        var usable = healthy;
+        if (healthy.Count == 0)
+        {
+            var states = string.Join(", ", candidates.Select(c => $"{c.Name}: {c.Health}"));
+            if (config.WhenUnhealthy == UnhealthyAction.Fail)
+                throw new HotplugException($"no healthy bridge in pool '{pool.Name}' ({states})");
+            usable = candidates.Where(c => c.Exists || config.FindBridge(c.Name) is not null).ToList();
+            if (usable.Count == 0) throw new HotplugException($"no usable bridge in pool '{pool.Name}' ({states})");
+            warning = $"no healthy bridge in pool '{pool.Name}' ({states}); using the best remaining one";
+        }
+        BridgeCandidate choice;
+        long? next = null;
+        var strategy = pool.Strategy switch
+        {
+            PoolStrategy.LeastLoaded => "least-loaded",
+            PoolStrategy.RoundRobin => "round-robin",
+            _ => "sticky",
+        };
+        switch (pool.Strategy)
+        {
+            case PoolStrategy.LeastLoaded:
+                choice = LeastLoadedStrategy.Choose(usable);
+                break;
+            case PoolStrategy.RoundRobin:
+                var set = usable.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                (choice, var n) = RoundRobinStrategy.Choose(candidates, readCursor(pool.Name), c => set.Contains(c.Name));
+                next = n;
+                break;
+            default:
+                choice = StickyStrategy.Choose(usable, StickyStrategy.Identity(settings.DomainName, settings.DomainUuid, request.DomainId, request.DeviceId));
+                break;
+        }
+        return new BridgeDecision(choice.Name, why) { Pool = pool.Name, Strategy = strategy, Candidates = candidates, Warning = warning, NextCursor = next };
+    }
+}

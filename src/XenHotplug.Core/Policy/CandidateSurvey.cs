@@ -1,0 +1,43 @@
+using XenHotplug.Configuration;
+using XenHotplug.Net;
+
+namespace XenHotplug.Policy;
+
+/// <summary>Looks at the host (sysfs only) for a pool's bridges: guest vifs attached and uplink health.</summary>
+public static class CandidateSurvey
+{
+    public static List<BridgeCandidate> Survey(MultibridgeConfig config, PoolDeclaration pool, ISysfsNet sysfs) =>
+        pool.Bridges.Select(name => Candidate(config, name, sysfs)).ToList();
+
+    public static BridgeCandidate Candidate(MultibridgeConfig config, string name, ISysfsNet sysfs)
+    {
+        var declaration = config.FindBridge(name);
+        var exists = sysfs.Exists(name);
+        var weight = declaration?.Weight ?? 1;
+        if (exists && !sysfs.IsBridge(name))
+            return new BridgeCandidate(name, 0, weight, false, $"{name} exists but is not a bridge", true);
+        var load = exists ? GuestPorts(sysfs, name, declaration?.Uplink).Count : 0;
+        var (healthy, health) = Health(declaration, exists, sysfs);
+        return new BridgeCandidate(name, load, weight, healthy, health, exists);
+    }
+
+    /// <summary>The guest vifs on a bridge: ports named vif*/tap* or marked by us; uplinks and other ports do not count.</summary>
+    public static List<string> GuestPorts(ISysfsNet sysfs, string bridge, string? uplink) =>
+        sysfs.BridgePorts(bridge).Where(p => p != uplink && IsGuestPort(sysfs, p)).ToList();
+
+    public static bool IsGuestPort(ISysfsNet sysfs, string port) =>
+        port.StartsWith("vif", StringComparison.Ordinal) || port.StartsWith("tap", StringComparison.Ordinal)
+        || (sysfs.InterfaceAlias(port)?.StartsWith("xen-vif-", StringComparison.Ordinal) ?? false);
+
+    private static (bool, string) Health(BridgeDeclaration? declaration, bool exists, ISysfsNet sysfs)
+    {
+        var uplink = declaration?.Uplink;
+        if (uplink is null)
+            return exists ? (true, "host-only") : declaration is null ? (false, "missing") : (true, "host-only, will be created");
+        if (!sysfs.Exists(uplink)) return (false, $"uplink {uplink} missing");
+        if (!sysfs.IsUp(uplink)) return (false, $"uplink {uplink} down");
+        if (!sysfs.HasCarrier(uplink)) return (false, $"uplink {uplink} no carrier");
+        var note = exists ? $"uplink {uplink} up" : $"uplink {uplink} up, bridge will be created";
+        return (true, note);
+    }
+}
