@@ -164,8 +164,10 @@ public static class ConfigLoader
             }
             catch (InvalidOperationException e)
             {
-                // The binder says "Failed to convert configuration value at 'hotplug:device_wait' to type 'System.Double'."
-                var key = e.Message.Split('\'') is { Length: > 2 } parts ? parts[1].Split(':')[^1] : null;
+                // The binder says "Failed to convert configuration value 'x' at 'hotplug:device_wait' to type 'System.Double'."
+                const string at = " at '";
+                var i = e.Message.IndexOf(at, StringComparison.Ordinal);
+                var key = i < 0 ? null : e.Message[(i + at.Length)..].Split('\'')[0].Split(':')[^1];
                 var value = key is null ? null : configuration.GetSection(section)[key];
                 throw Error(section, key, $"'{value}' is not a valid value");
             }
@@ -183,16 +185,17 @@ public static class ConfigLoader
         private IEnumerable<IConfigurationSection> Ordered(string kind)
         {
             // File order for sections the file declares (rule order matters), then environment-only ones.
-            var children = configuration.GetSection(kind).GetChildren().ToList();
-            if (document is null) return children;
-            var order = document.Sections
+            // Sections without keys are not in the configuration at all: take their names from the file.
+            var parent = configuration.GetSection(kind);
+            var order = document is null ? [] : document.Sections
                 .Where(s => s.StartsWith(kind + ":", StringComparison.OrdinalIgnoreCase))
                 .Select(s => s[(kind.Length + 1)..]).ToList();
-            return children.OrderBy(c =>
+            var names = new List<string>(order);
+            foreach (var child in parent.GetChildren())
             {
-                var i = order.FindIndex(o => string.Equals(o, c.Key, StringComparison.OrdinalIgnoreCase));
-                return i < 0 ? int.MaxValue : i;
-            });
+                if (!names.Exists(n => string.Equals(n, child.Key, StringComparison.OrdinalIgnoreCase))) names.Add(child.Key);
+            }
+            return names.Select(parent.GetSection);
         }
 
         private List<BridgeDeclaration> ReadBridges()

@@ -15,7 +15,7 @@ public abstract record NetOp
     public abstract string Device { get; }
 
     /// <summary>"ip link set dev vif1.0 up".</summary>
-    public override string ToString() => "ip " + string.Join(' ', IpArgs);
+    public sealed override string ToString() => "ip " + string.Join(' ', IpArgs);
 
     protected static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
@@ -97,7 +97,6 @@ public sealed record AddressAdd(string Dev, string Address, IReadOnlyList<string
 {
     public override IReadOnlyList<string> IpArgs => ["address", "add", Address, "dev", Dev, .. Extra];
     public override string Device => Dev;
-    public override string ToString() => base.ToString();
 }
 
 /// <summary>ip address delete ADDR dev D.</summary>
@@ -115,7 +114,6 @@ public sealed record RouteChange(string Verb, string Dev, IReadOnlyList<string> 
 {
     public override IReadOnlyList<string> IpArgs => ["route", Verb, .. Spec, "dev", Dev];
     public override string Device => Dev;
-    public override string ToString() => base.ToString();
 }
 
 /// <summary>ip link set dev D alias TEXT (marks a renamed vif as ours; TEXT has no spaces).</summary>

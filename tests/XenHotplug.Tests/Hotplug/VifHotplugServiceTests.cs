@@ -1,0 +1,120 @@
+using Serilog;
+using XenHotplug.Configuration;
+using XenHotplug.Hotplug;
+using XenHotplug.Tests.Support;
+
+namespace XenHotplug.Tests.Hotplug;
+
+public sealed class VifHotplugServiceTests : IDisposable
+{
+    private readonly string _runDir = Path.Combine(Path.GetTempPath(), "xhp-run-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeXenstore _xs = new();
+    private readonly FakeSysfs _sys = new FakeSysfs().Add("xenbr0", bridge: true, mtu: 1400).Add("vif3.0", up: false);
+    private readonly RecordingRunner _runner = new();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_runDir)) Directory.Delete(_runDir, true);
+    }
+
+    private VifHotplugService Service(MultibridgeConfig? config = null) =>
+        new((config ?? MultibridgeConfig.Default) with { Hotplug = new HotplugOptions { RunDir = _runDir, HooksDir = "/nonexistent", DeviceWait = 0.05 } },
+            _xs, _sys, _runner, new LoggerConfiguration().CreateLogger());
+
+    private static HotplugRequest Online => new(HotplugCommand.Online, InterfaceType.Vif, "vif3.0", "backend/vif/3/0", 3, 0, new Dictionary<string, string>());
+
+    [Fact]
+    public void OnlineRunsOneBatchAndWritesTheKeys()
+    {
+        _xs.Write("backend/vif/3/0/bridge", "xenbr0");
+        Service().Run(Online, dryRun: false, TextWriter.Null);
+        Assert.Single(_runner.Batches);
+        Assert.Contains("ip link set dev vif3.0 master xenbr0", _runner.Lines(0));
+        Assert.Contains("ip link set dev vif3.0 mtu 1400", _runner.Lines(0));
+        Assert.Equal("connected", _xs.Read("backend/vif/3/0/hotplug-status"));
+        Assert.Equal("1400", _xs.Read("/local/domain/3/device/vif/0/mtu"));
+    }
+
+    [Fact]
+    public void DryRunChangesNothingAndPrintsThePlan()
+    {
+        _xs.Write("backend/vif/3/0/bridge", "xenbr0");
+        var output = new StringWriter();
+        Service().Run(Online, dryRun: true, output);
+        Assert.Empty(_runner.Batches);
+        Assert.Null(_xs.Read("backend/vif/3/0/hotplug-status"));
+        Assert.Contains("bridge: xenbr0", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ip link set dev vif3.0 master xenbr0", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("xenstore-write backend/vif/3/0/hotplug-status connected", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFailureHalfWayPutsTheDeviceBack()
+    {
+        _xs.Write("backend/vif/3/0/bridge", "xenbr0");
+        _xs.Write("backend/vif/3/0/vifname", "web-nic");
+        _runner.FailAt = (0, 4);
+        var e = Assert.Throws<HotplugException>(() => Service().Run(Online, dryRun: false, TextWriter.Null));
+        Assert.Contains("injected failure", e.Message, StringComparison.Ordinal);
+        Assert.Contains("vif3.0 was put back as it was", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _runner.Batches.Count);
+        Assert.True(_runner.KeepGoing[1]);
+        Assert.Contains("ip link set dev web-nic name vif3.0", _runner.Lines(1));
+        Assert.Null(_xs.Read("backend/vif/3/0/hotplug-status"));
+    }
+
+    [Fact]
+    public void MissingDeviceTimesOutClearly()
+    {
+        _sys.Links.Remove("vif3.0");
+        _xs.Write("backend/vif/3/0/bridge", "xenbr0");
+        var e = Assert.Throws<HotplugException>(() => Service().Run(Online, dryRun: false, TextWriter.Null));
+        Assert.Equal("device vif3.0 did not appear within 0.05 s (is netback loaded?)", e.Message);
+        Assert.Empty(_runner.Batches);
+    }
+
+    [Fact]
+    public void OfflineOfAnUnknownVifSucceedsQuietly()
+    {
+        _sys.Links.Remove("vif3.0");
+        Service().Run(Online with { Command = HotplugCommand.Offline }, dryRun: false, TextWriter.Null);
+        Assert.Empty(_runner.Batches);
+    }
+
+    [Fact]
+    public void OfflineIsBestEffortFromTheRealMaster()
+    {
+        _sys.Links["vif3.0"].Master = "xenbr7";
+        Service().Run(Online with { Command = HotplugCommand.Offline }, dryRun: false, TextWriter.Null);
+        Assert.Equal(["ip link set dev vif3.0 down", "ip link set dev vif3.0 nomaster"], _runner.Lines(0));
+        Assert.True(_runner.KeepGoing[0]);
+    }
+
+    [Fact]
+    public void DeclaredMissingBridgeIsCreatedWithItsUplinkWhenTheUplinkHasNoAddress()
+    {
+        var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:xenbr5]\nuplink = eth5\nmtu = 9000\n"), new Dictionary<string, string>());
+        _sys.Add("eth5");
+        _xs.Write("backend/vif/3/0/bridge", "xenbr5");
+        Service(config).Run(Online, dryRun: false, TextWriter.Null);
+        Assert.Equal([
+            "ip link add name xenbr5 mtu 9000 type bridge stp_state 0 forward_delay 0",
+            "ip link set dev eth5 master xenbr5",
+            "ip link set dev eth5 up",
+            "ip link set dev xenbr5 up",
+        ], _runner.Lines(0));
+        Assert.Contains("ip link set dev vif3.0 mtu 9000", _runner.Lines(1));
+    }
+
+    [Fact]
+    public void DeclaredMissingBridgeWhoseUplinkCarriesAddressesIsNetworkMultibridgesJob()
+    {
+        var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:xenbr5]\nuplink = eth5\n"), new Dictionary<string, string>());
+        _sys.Add("eth5");
+        _runner.QueryAnswer = "5: eth5    inet 10.0.0.2/24 scope global eth5";
+        _xs.Write("backend/vif/3/0/bridge", "xenbr5");
+        var e = Assert.Throws<HotplugException>(() => Service(config).Run(Online, dryRun: false, TextWriter.Null));
+        Assert.Contains("carries addresses: run 'network-multibridge start'", e.Message, StringComparison.Ordinal);
+        Assert.Empty(_runner.Batches);
+    }
+}

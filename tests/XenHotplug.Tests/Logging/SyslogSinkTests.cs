@@ -1,0 +1,55 @@
+using System.Net.Sockets;
+using System.Text;
+using Serilog.Events;
+using Serilog.Parsing;
+using XenHotplug.Logging;
+
+namespace XenHotplug.Tests.Logging;
+
+public class SyslogSinkTests
+{
+    private static LogEvent Event(LogEventLevel level, string text) =>
+        new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), level, null, new MessageTemplateParser().Parse(text), []);
+
+    [Fact]
+    public void FormatsRfc5424WithFacilityDaemon()
+    {
+        var bytes = SyslogSink.Format(Event(LogEventLevel.Error, "attach failed"), SyslogSink.FacilityDaemon, "dom0", "vif-multibridge", 42);
+        Assert.Equal("<27>1 2026-11-23T10:00:00.000000Z dom0 vif-multibridge 42 - - attach failed", Encoding.UTF8.GetString(bytes));
+        Assert.StartsWith("<30>", Encoding.UTF8.GetString(SyslogSink.Format(Event(LogEventLevel.Information, "x"), 3, "h", "i", 1)), StringComparison.Ordinal);
+        Assert.StartsWith("<28>", Encoding.UTF8.GetString(SyslogSink.Format(Event(LogEventLevel.Warning, "x"), 3, "h", "i", 1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NeverFailsWhenSyslogIsAbsent()
+    {
+        using var sink = new SyslogSink("t", "/nonexistent/log");
+        sink.Emit(Event(LogEventLevel.Error, "x"));
+        sink.Emit(Event(LogEventLevel.Error, "y"));
+    }
+
+    [Fact]
+    public void DeliversADatagramToTheSocket()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "xhp-log-" + Guid.NewGuid().ToString("N"));
+        using var server = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        server.Bind(new UnixDomainSocketEndPoint(path));
+        try
+        {
+            using (var sink = new SyslogSink("vif-multibridge", path))
+            {
+                sink.Emit(Event(LogEventLevel.Warning, "hello"));
+            }
+            server.ReceiveTimeout = 2000;
+            var buffer = new byte[2048];
+            var n = server.Receive(buffer);
+            var text = Encoding.UTF8.GetString(buffer, 0, n);
+            Assert.StartsWith("<28>1 ", text, StringComparison.Ordinal);
+            Assert.EndsWith(" vif-multibridge " + Environment.ProcessId + " - - hello", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

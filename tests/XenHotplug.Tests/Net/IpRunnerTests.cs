@@ -1,0 +1,31 @@
+using XenHotplug.Net;
+
+namespace XenHotplug.Tests.Net;
+
+public class IpRunnerTests
+{
+    [Theory]
+    [InlineData("Cannot find device \"x\"\nCommand failed -:2\n", 2)]
+    [InlineData("Error: something\nCommand failed -:13", 13)]
+    [InlineData("garbage", 0)]
+    public void FindsTheFailedLine(string stderr, int line) => Assert.Equal(line, IpRunner.FailedLine(stderr));
+
+    [Fact]
+    public void RefusesArgumentsThatWouldBreakTheBatch()
+    {
+        Assert.Throws<ArgumentException>(() => new IpRunner("/bin/false").Run([new LinkSetAlias("vif1.0", "two words")]));
+    }
+
+    [Fact]
+    public void MissingIpIsAClearError()
+    {
+        var e = Assert.Throws<IpBatchException>(() => new IpRunner("/nonexistent/ip").Run([new LinkUp("x")]));
+        Assert.Contains("cannot run '/nonexistent/ip'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BridgeCreateIsStpOffForwardDelayZero()
+    {
+        Assert.Equal("ip link add name br0 type bridge stp_state 0 forward_delay 0", new BridgeCreate("br0").ToString());
+    }
+}
