@@ -1,0 +1,4 @@
+namespace XenHotplug.XenstoreServer;
+
+/// <summary>A mutation recorded inside a transaction, replayed on the live tree at commit.</summary>
+internal sealed record XenstoreTransactionOperation(XenHotplug.Xenstore.XenstoreMessageType Type, string Path, string Value, IReadOnlyList<string>? Permissions);
