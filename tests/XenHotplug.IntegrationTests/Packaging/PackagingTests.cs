@@ -128,9 +128,9 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
     [Fact]
     public void Rpm_marks_the_sample_config_noreplace_and_requires_iproute()
     {
-        var flags = Lines(Ok(PackagingTool.Run("rpm", ["-qp", "--qf", "[%{FILEFLAGS:fflags} %{FILENAMES}\\n]", _fx.RpmPath])).StdOut)
-            .Select(l => l.Split(' ', 2))
-            .ToDictionary(f => f[1], f => f[0], StringComparer.Ordinal);
+        var flags = Lines(Ok(PackagingTool.Run("rpm", ["-qp", "--qf", "[%{FILENAMES}|%{FILEFLAGS:fflags}\\n]", _fx.RpmPath])).StdOut)
+            .Select(l => l.Split('|', 2))
+            .ToDictionary(f => f[0], f => f[1], StringComparer.Ordinal);
         Assert.Contains('c', flags["/etc/xen/multibridge.ini"]);
         Assert.Contains('n', flags["/etc/xen/multibridge.ini"]);
 
@@ -173,7 +173,8 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
         using var source = new MemoryStream();
         gz.CopyTo(source);
         source.Position = 0;
-        var groff = PackagingTool.Run("groff", ["-man", "-Tutf8", "-ww"], stdin: source, timeout: ToolTimeout);
+        // -P-cbou: plain text, without SGR escapes or overstriking, so the text can be searched.
+        var groff = PackagingTool.Run("groff", ["-man", "-Tutf8", "-ww", "-P-cbou"], stdin: source, timeout: ToolTimeout);
         Assert.True(groff.ExitCode == 0 && groff.StdErr.Length == 0, groff.Describe());
         Assert.Contains("NAME", groff.StdOut, StringComparison.Ordinal);
         Assert.Contains(_fx.Version, groff.StdOut, StringComparison.Ordinal);
