@@ -8,6 +8,7 @@ namespace XenHotplug.IntegrationTests.Packaging;
 /// and the packaged executables run. Needs root-free tools only (dpkg-deb, rpm, cpio, lintian,
 /// groff; <c>make package-deps</c> installs them) and a finished <c>make build</c>.
 /// </summary>
+[Collection(PackagingTestGroup.Name)]
 public sealed class PackagingTests : IClassFixture<PackagingFixture>
 {
     private const string LibDir = "usr/lib/xen-multibridge";
