@@ -18,8 +18,9 @@ PKG_BUILDDIR  := $(PKG_SRC)/build
 PKG_BIN       ?= $(if $(OUT),$(OUT),$(PKG_TOP)/out)
 VERSION       := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' '$(PKG_TOP)/Directory.Build.props' | head -n1)
 PKG_RELEASE   ?= 1
-DEB_ARCH      ?= amd64
-RPM_ARCH      ?= x86_64
+# The AOT executables are built for the build host, so the packages carry its architecture.
+DEB_ARCH      ?= $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+RPM_ARCH      ?= $(shell uname -m)
 MAINTAINER    ?= XenHotplug maintainers <maintainers@users.noreply.r-seed-e9440b4f.example>
 HOMEPAGE      ?= https://github.com/xenhotplug/xenhotplug
 
@@ -111,7 +112,7 @@ deb: pkg-stage
 	size=$$(du -sk --exclude=DEBIAN '$(PKG_DEBROOT)' | cut -f1); \
 	shlibs=$$(cat '$(PKG_BUILDDIR)/shlibs/deps'); \
 	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@MAINTAINER@/$(MAINTAINER)/' -e 's|@HOMEPAGE@|$(HOMEPAGE)|' \
-	    -e "s/@INSTALLED_SIZE@/$$size/" -e "s/@DEPENDS@/$${shlibs:+$$shlibs, }iproute2/" \
+	    -e 's/@ARCH@/$(DEB_ARCH)/' -e "s/@INSTALLED_SIZE@/$$size/" -e "s/@DEPENDS@/$${shlibs:+$$shlibs, }iproute2/" \
 	    '$(PKG_SRC)/debian/control.in' > '$(PKG_DEBROOT)/DEBIAN/control'
 	cd '$(PKG_DEBROOT)' && find . -path ./DEBIAN -prune -o -path ./etc -prune -o -type f -printf '%P\0' \
 	  | LC_ALL=C sort -z | xargs -0r md5sum > DEBIAN/md5sums
