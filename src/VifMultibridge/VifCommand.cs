@@ -46,7 +46,7 @@ internal sealed class VifCommand(string program, bool verbose)
     }
 
     /// <summary>hotplug-error and hotplug-status=error, as the stock fatal() writes them; a fresh connection if the old one broke.</summary>
-    private static void ReportToXenstore(IXenstore? xenstore, string? xenbusPath, string message, Serilog.ILogger log)
+    private static void ReportToXenstore(XenstoreClient? xenstore, string? xenbusPath, string message, Serilog.ILogger log)
     {
         if (xenbusPath is null) return;
         KeyValuePair<string, string>[] writes = [new(xenbusPath + "/hotplug-error", message), new(xenbusPath + "/hotplug-status", "error")];
