@@ -1,4 +1,3 @@
-using System.Globalization;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -19,7 +18,7 @@ public sealed class StderrSink(string program, TextWriter? writer = null) : ILog
         };
         try
         {
-            _writer.WriteLine($"{program}: {prefix}{logEvent.RenderMessage(CultureInfo.InvariantCulture)}");
+            _writer.WriteLine($"{program}: {prefix}{MessageText.Render(logEvent)}");
         }
         catch (IOException)
         {

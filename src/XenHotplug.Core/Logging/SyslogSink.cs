@@ -54,11 +54,9 @@ public sealed class SyslogSink : ILogEventSink, IDisposable
     public static byte[] Format(LogEvent logEvent, int facility, string hostName, string ident, int pid)
     {
         var priority = facility * 8 + Severity(logEvent.Level);
-        var message = logEvent.RenderMessage(CultureInfo.InvariantCulture);
-        if (logEvent.Exception is { } e && !message.Contains(e.Message, StringComparison.Ordinal))
-            message += ": " + e.Message;
+        var message = MessageText.Render(logEvent);
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"<{priority}>1 {logEvent.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ffffffZ} {hostName} {ident} {pid} - - {message.ReplaceLineEndings(" ")}");
+            $"<{priority}>1 {logEvent.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ffffffZ} {hostName} {ident} {pid} - - {message}");
         return Encoding.UTF8.GetBytes(text);
     }
 
