@@ -1,0 +1,213 @@
+using System.Net.Sockets;
+using System.Text;
+using XenHotplug.IntegrationTests.Support;
+using XenHotplug.XenstoreServer;
+
+namespace XenHotplug.IntegrationTests.Vif;
+
+/// <summary>
+/// Every failure a user can cause: one clear line on stderr, in syslog and in hotplug-error
+/// (with hotplug-status=error), exit status 1, and the host as it was.
+/// </summary>
+public sealed class VifBadInputTests : IDisposable
+{
+    private readonly SimulatedDom0 _host = new();
+
+    public VifBadInputTests()
+    {
+        _host.AddBridge("xenbr0");
+        _host.AddGuest(3, 0, "xenbr0");
+    }
+
+    public void Dispose() => _host.Dispose();
+
+    private string VifState() => _host.Dom0.Ip("-d", "-o", "link", "show", "vif3.0").Split("link/ether")[0] + _host.Dom0.ReadSys("vif3.0", "address") + (_host.Dom0.MasterOf("vif3.0") ?? "-");
+
+    private void AssertFailedCleanly(ProcResult r, string expectedError, string before)
+    {
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(expectedError, _host.Backend(3, 0, "hotplug-error"));
+        Assert.Equal("error", _host.Backend(3, 0, "hotplug-status"));
+        var lines = r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.EndsWith(expectedError, lines[0], StringComparison.Ordinal);
+        Assert.Equal(before, VifState());
+    }
+
+    [Fact]
+    public void MissingBridge()
+    {
+        var before = VifState();
+        _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/bridge", "xenbr9");
+        AssertFailedCleanly(_host.Hotplug("online", 3, 0),
+            "bridge xenbr9 does not exist (named in backend/vif/3/0/bridge); create it or run 'network-multibridge start'", before);
+    }
+
+    [Fact]
+    public void BridgeThatIsNotABridge()
+    {
+        var before = VifState();
+        _host.Dom0.Ip("link", "add", "notbr", "type", "veth", "peer", "name", "notbrp");
+        _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/bridge", "notbr");
+        AssertFailedCleanly(_host.Hotplug("online", 3, 0), "notbr (named in backend/vif/3/0/bridge) is not a bridge", before);
+    }
+
+    [Theory]
+    [InlineData("-xenbr0", "invalid bridge name in backend/vif/3/0/bridge: '-xenbr0' starts with '-' and would be taken as an option")]
+    [InlineData("a/b", "invalid bridge name in backend/vif/3/0/bridge: 'a/b' contains '/', which an interface name may not")]
+    [InlineData("br 0", "invalid bridge name in backend/vif/3/0/bridge: 'br 0' contains ' ', which an interface name may not")]
+    [InlineData("..", "invalid bridge name in backend/vif/3/0/bridge: '..' is not a valid interface name")]
+    [InlineData("averyveryverylongbridge", "invalid bridge name in backend/vif/3/0/bridge: 'averyveryverylongbridge' is longer than 15 bytes")]
+    public void InvalidBridgeNames(string bridge, string expected)
+    {
+        var before = VifState();
+        _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/bridge", bridge);
+        AssertFailedCleanly(_host.Hotplug("online", 3, 0), expected, before);
+    }
+
+    [Fact]
+    public void InvalidVifnameIsRefused()
+    {
+        var before = VifState();
+        _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/vifname", "--help");
+        AssertFailedCleanly(_host.Hotplug("online", 3, 0), "invalid vifname in backend/vif/3/0/vifname: '--help' starts with '-' and would be taken as an option", before);
+    }
+
+    [Theory]
+    [InlineData("XENBUS_PATH", "missing environment variable XENBUS_PATH (the backend path, e.g. backend/vif/3/0); is this run by libxl or udev?")]
+    [InlineData("vif", "missing environment variable vif (the vif interface name); is this run by libxl or udev?")]
+    public void MissingEnvironment(string variable, string expected)
+    {
+        var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { [variable] = "" });
+        Assert.Equal(1, r.ExitCode);
+        Assert.EndsWith(expected, r.StdErr.Trim(), StringComparison.Ordinal);
+        Assert.Null(_host.Dom0.MasterOf("vif3.0"));
+    }
+
+    [Fact]
+    public void UnknownCommandAndTypeIf()
+    {
+        var env = _host.LibxlEnvironment(3, 0);
+        var r = _host.Dom0.Exec(Binaries.Vif, ["plug"], env);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("invalid command 'plug' (expected online, offline, add or remove)", _host.Backend(3, 0, "hotplug-error"));
+        var t = _host.Dom0.Exec(Binaries.Vif, ["online", "type_if=vlan"], env);
+        Assert.Equal(1, t.ExitCode);
+        Assert.Equal("unknown interface type type_if=vlan (expected vif or tap)", _host.Backend(3, 0, "hotplug-error"));
+        var u = _host.Dom0.Exec(Binaries.Vif, ["online", "--frobnicate"], env);
+        Assert.Equal(2, u.ExitCode);
+        Assert.Contains("Usage: vif-multibridge", u.StdErr, StringComparison.Ordinal);
+        Assert.Null(_host.Dom0.MasterOf("vif3.0"));
+    }
+
+    [Fact]
+    public void InvalidInterfaceNameFromLibxl()
+    {
+        var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { ["vif"] = "-vif3.0" });
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("invalid interface name: '-vif3.0' starts with '-' and would be taken as an option", _host.Backend(3, 0, "hotplug-error"));
+    }
+
+    [Fact]
+    public void XenstoreSocketAbsent()
+    {
+        var before = VifState();
+        var missing = Path.Combine(_host.WorkDir, "no-such.sock");
+        var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { ["XENSTORED_PATH"] = missing });
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"xenstore: cannot connect to xenstore at {missing}", r.StdErr, StringComparison.Ordinal);
+        Assert.Single(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.Contains("cannot write hotplug-error", StringComparison.Ordinal));
+        Assert.Equal(before, VifState());
+    }
+
+    [Fact]
+    public void XenstoreClosingMidRequestLeavesTheHostUnchanged()
+    {
+        var before = VifState();
+        _host.Xenstore.FailNext(XenstoreFault.CloseConnection, "/vifname");
+        var r = _host.Hotplug("online", 3, 0);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("xenstore:", r.StdErr, StringComparison.Ordinal);
+        Assert.Equal(before, VifState());
+        // The error is still reported, through a fresh connection.
+        Assert.StartsWith("xenstore:", _host.Backend(3, 0, "hotplug-error"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MalformedXenstoreReply()
+    {
+        var before = VifState();
+        _host.Xenstore.FailNext(XenstoreFault.MalformedReply, "/bridge");
+        var r = _host.Hotplug("online", 3, 0);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("xenstore:", r.StdErr, StringComparison.Ordinal);
+        Assert.Equal(before, VifState());
+        Assert.Equal("error", _host.Backend(3, 0, "hotplug-status"));
+    }
+
+    [Fact]
+    public void IpFailingHalfWayIsRolledBack()
+    {
+        _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/vifname", "web3");
+        _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/mtu", "1400");
+        _host.Dom0.Ip("link", "set", "vif3.0", "up");
+        var before = VifState();
+        var realIp = Proc.Check("sh", "-c", "command -v ip").Trim();
+        var shimDir = Path.Combine(_host.WorkDir, "shim");
+        Directory.CreateDirectory(shimDir);
+        // A PATH shim: the 7th operation of the attach batch (after rename, alias, down, mac, flush, mtu) fails.
+        File.WriteAllText(Path.Combine(shimDir, "ip"), $$"""
+            #!/bin/bash
+            if [ "$1" = "-batch" ]; then
+              mapfile -t lines
+              lines[6]="link set dev xhp-no-such-device up"
+              printf '%s\n' "${lines[@]}" | {{realIp}} -batch -
+              exit $?
+            fi
+            exec {{realIp}} "$@"
+            """.Replace("\r", "", StringComparison.Ordinal));
+        File.SetUnixFileMode(Path.Combine(shimDir, "ip"), (UnixFileMode)0b111_101_101);
+        var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { ["PATH"] = shimDir + ":/usr/sbin:/usr/bin:/sbin:/bin" });
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("attaching vif3.0 to xenbr0 failed: 'ip link set dev web3 master xenbr0' failed: Cannot find device", _host.Backend(3, 0, "hotplug-error"), StringComparison.Ordinal);
+        Assert.EndsWith("vif3.0 was put back as it was", _host.Backend(3, 0, "hotplug-error"), StringComparison.Ordinal);
+        Assert.False(_host.Dom0.Has("web3"));
+        Assert.Equal(before, VifState());
+        Assert.Null(_host.Xenstore.Read("/local/domain/3/device/vif/0/mtu"));
+    }
+
+    [Fact]
+    public void MalformedConfigNamesFileAndLine()
+    {
+        var before = VifState();
+        _host.WriteConfig("[hotplug]\ndevice_wait = 1\nthis line is wrong\n");
+        AssertFailedCleanly(_host.Hotplug("online", 3, 0), $"{_host.ConfigPath}:3: expected 'key = value' or '[section]', found 'this line is wrong'", before);
+    }
+
+    [Fact]
+    public void ConfigNotOwnedByRootIsRefused()
+    {
+        var before = VifState();
+        _host.WriteConfig("[hotplug]\ndevice_wait = 1\n");
+        Proc.Check("chown", "65534", _host.ConfigPath);
+        AssertFailedCleanly(_host.Hotplug("online", 3, 0), $"refusing configuration file: {_host.ConfigPath} is owned by uid 65534, not root", before);
+    }
+
+    [Fact]
+    public void ErrorsReachSyslogAsRfc5424WithFacilityDaemon()
+    {
+        var socketPath = Path.Combine(_host.WorkDir, "syslog.sock");
+        using var syslog = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        syslog.Bind(new UnixDomainSocketEndPoint(socketPath));
+        syslog.ReceiveTimeout = 5000;
+        _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/bridge", "xenbr9");
+        var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { ["XEN_MULTIBRIDGE_SYSLOG"] = socketPath });
+        Assert.Equal(1, r.ExitCode);
+        var buffer = new byte[4096];
+        var n = syslog.Receive(buffer);
+        var line = Encoding.UTF8.GetString(buffer, 0, n);
+        Assert.StartsWith("<27>1 ", line, StringComparison.Ordinal); // daemon.err
+        Assert.Contains(" vif-multibridge ", line, StringComparison.Ordinal);
+        Assert.EndsWith("online vif3.0: bridge xenbr9 does not exist (named in backend/vif/3/0/bridge); create it or run 'network-multibridge start'", line, StringComparison.Ordinal);
+    }
+}
