@@ -18,8 +18,10 @@ public sealed class RunDirectory(string path)
     {
         Directory.CreateDirectory(Path);
         var file = System.IO.Path.Combine(Path, name + ".lock");
-        var stream = new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        var fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+        // A plain open(2): .NET's FileStream takes flock locks of its own, which would fight ours.
+        var fd = LibC.Open(file, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0x180);
+        if (fd < 0) throw new IOException($"cannot open {file}: {Marshal.GetLastPInvokeErrorMessage()}");
+        var held = new HeldLock(fd);
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var wait = 1;
         while (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0)
@@ -27,18 +29,30 @@ public sealed class RunDirectory(string path)
             var errno = Marshal.GetLastPInvokeError();
             if (errno != LibC.EWOULDBLOCK && errno != LibC.EINTR)
             {
-                stream.Dispose();
+                held.Dispose();
                 throw new IOException($"cannot lock {file}: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
             if (Environment.TickCount64 > deadline)
             {
-                stream.Dispose();
+                held.Dispose();
                 throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for the lock {file}");
             }
             Thread.Sleep(wait);
             wait = Math.Min(wait * 2, 20);
         }
-        return stream; // closing the file releases the lock
+        return held;
+    }
+
+    /// <summary>An open descriptor holding a flock; closing it releases the lock.</summary>
+    private sealed class HeldLock(int fd) : IDisposable
+    {
+        private int _fd = fd;
+
+        public void Dispose()
+        {
+            var fd = Interlocked.Exchange(ref _fd, -1);
+            if (fd >= 0) LibC.Close(fd);
+        }
     }
 
     /// <summary>The stored round-robin cursor of a pool (0 when none).</summary>
