@@ -29,7 +29,8 @@ internal sealed class VifCommand(string program, bool verbose)
             request = parsed.Request;
             var config = ConfigLoader.Load(environment);
             xenstore = XenstoreClient.Connect();
-            new VifHotplugService(config, xenstore, new SysfsNet(), new IpRunner(), log).Run(request, dryRun, Console.Out);
+            INetworkRunner runner = config.Hotplug.NetworkBackend == "ip" ? new IpRunner() : new NetlinkRunner(new IpRunner());
+            new VifHotplugService(config, xenstore, new SysfsNet(), runner, log).Run(request, dryRun, Console.Out);
             return 0;
         }
         catch (Exception e) when (e is HotplugException or ConfigException or XenstoreException or IpBatchException or IOException or TimeoutException or UnauthorizedAccessException)

@@ -19,7 +19,7 @@ public static class ConfigLoader
     public const string PathVariable = "XEN_MULTIBRIDGE_CONFIG";
     public const string RunDirVariable = "XEN_MULTIBRIDGE_RUNDIR";
 
-    private static readonly string[] HotplugKeys = ["device_wait", "hooks_dir", "run_dir"];
+    private static readonly string[] HotplugKeys = ["device_wait", "hooks_dir", "run_dir", "network_backend"];
     private static readonly string[] PolicyKeys = ["auto_bridge", "default_pool", "when_unhealthy"];
     private static readonly string[] NetworkKeys = ["naming"];
     private static readonly string[] BridgeKeys = ["uplink", "mtu", "weight"];
@@ -115,6 +115,9 @@ public static class ConfigLoader
                 throw Error("hotplug", "device_wait", $"'{hotplug.DeviceWait.ToString(CultureInfo.InvariantCulture)}' must be between 0 and 600 seconds");
             if (!Path.IsPathRooted(hotplug.RunDir))
                 throw Error("hotplug", "run_dir", $"'{hotplug.RunDir}' must be an absolute path");
+            hotplug.NetworkBackend = hotplug.NetworkBackend.Trim().ToLowerInvariant();
+            if (hotplug.NetworkBackend is not ("netlink" or "ip"))
+                throw Error("hotplug", "network_backend", $"unknown value '{hotplug.NetworkBackend}' (netlink or ip)");
             var policy = Bind("policy", s => s.Get<PolicyOptions>());
             var network = Bind("network", s => s.Get<NetworkOptions>());
 

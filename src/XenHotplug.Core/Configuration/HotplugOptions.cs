@@ -13,6 +13,13 @@ public sealed class HotplugOptions
     [ConfigurationKeyName("hooks_dir")]
     public string HooksDir { get; set; } = "/etc/xen/scripts/vif-post.d";
 
+    /// <summary>
+    /// How vif ports are configured: netlink (rtnetlink directly, no process) or ip (one `ip -batch`
+    /// child through CliWrap). Creating bridges and moving routes always use ip.
+    /// </summary>
+    [ConfigurationKeyName("network_backend")]
+    public string NetworkBackend { get; set; } = "netlink";
+
     /// <summary>Locks, round-robin cursors and the network journal.</summary>
     [ConfigurationKeyName("run_dir")]
     public string RunDir { get; set; } = "/run/xen-multibridge";

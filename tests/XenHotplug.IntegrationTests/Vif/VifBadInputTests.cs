@@ -167,7 +167,7 @@ public sealed class VifBadInputTests : IDisposable
             exec {{realIp}} "$@"
             """.Replace("\r", "", StringComparison.Ordinal));
         File.SetUnixFileMode(Path.Combine(shimDir, "ip"), (UnixFileMode)0b111_101_101);
-        var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { ["PATH"] = shimDir + ":/usr/sbin:/usr/bin:/sbin:/bin" });
+        var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { ["PATH"] = shimDir + ":/usr/sbin:/usr/bin:/sbin:/bin", ["XEN_MULTIBRIDGE_hotplug__network_backend"] = "ip" });
         Assert.Equal(1, r.ExitCode);
         Assert.StartsWith("attaching vif3.0 to xenbr0 failed: 'ip link set dev web3 master xenbr0' failed: Cannot find device", _host.Backend(3, 0, "hotplug-error"), StringComparison.Ordinal);
         Assert.EndsWith("vif3.0 was put back as it was", _host.Backend(3, 0, "hotplug-error"), StringComparison.Ordinal);

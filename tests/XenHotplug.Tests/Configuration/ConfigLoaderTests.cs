@@ -134,6 +134,7 @@ public class ConfigLoaderTests
     [InlineData("[policy]\ndefault_pool = nope\n", "[policy] default_pool: unknown pool 'nope'")]
     [InlineData("[policy]\nwhen_unhealthy = panic\n", "[policy] when_unhealthy: unknown value 'panic'")]
     [InlineData("[network]\nnaming = fancy\n", "[network] naming: unknown value 'fancy'")]
+    [InlineData("[hotplug]\nnetwork_backend = carrier-pigeon\n", "[hotplug] network_backend: unknown value 'carrier-pigeon' (netlink or ip)")]
     public void RejectsMistakesNamingFileLineSectionAndKey(string ini, string expected)
     {
         Assert.Contains(expected, Fails(ini), StringComparison.Ordinal);
