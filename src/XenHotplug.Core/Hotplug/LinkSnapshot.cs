@@ -16,6 +16,7 @@ public sealed record LinkSnapshot(string Name, bool Up, string? Mac, int? Mtu, s
         if (currentName != Name) ops.Add(new LinkRename(currentName, Name));
         if (Mtu is { } mtu) ops.Add(new LinkSetMtu(Name, mtu));
         if (Mac is { Length: > 0 } mac) ops.Add(new LinkSetMac(Name, mac));
+        if (currentName != Name) ops.Add(new LinkSetAlias(Name, Alias ?? "")); // our mark goes with the rename
         if (Up) ops.Add(new LinkUp(Name));
         return ops;
     }

@@ -21,10 +21,10 @@ public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
         {
             foreach (var arg in op.IpArgs)
             {
-                if (arg.Length == 0 || arg.AsSpan().IndexOfAny(Unsafe) >= 0)
+                if (arg.AsSpan().IndexOfAny(Unsafe) >= 0)
                     throw new ArgumentException($"refusing to pass '{arg}' to ip -batch");
             }
-            batch.AppendJoin(' ', op.IpArgs).Append('\n');
+            batch.AppendJoin(' ', op.IpArgs.Select(a => a.Length == 0 ? "\"\"" : a)).Append('\n');
         }
         string[] args = keepGoing ? ["-force", "-batch", "-"] : ["-batch", "-"];
         var result = Execute(Cli.Wrap(ipCommand).WithArguments(args).WithStandardInputPipe(PipeSource.FromString(batch.ToString())));

@@ -177,6 +177,26 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
+    public void KernelRefusingHalfWayThroughNetlinkIsRolledBack()
+    {
+        // A "vif" the kernel will not enslave (a bridge cannot be a bridge port): rename, alias, down, MAC,
+        // flush and MTU succeed through rtnetlink, then master fails; everything must be put back.
+        _host.AddGuest(4, 0, "xenbr0", createDevice: false, backend: new Dictionary<string, string> { ["vifname"] = "web4", ["mtu"] = "1400" });
+        _host.Dom0.Ip("link", "add", "vif4.0", "type", "bridge");
+        _host.Dom0.Ip("link", "set", "vif4.0", "address", "02:00:00:00:00:44", "up");
+        string State() => _host.Dom0.Ip("-o", "link", "show", "vif4.0").Split(':', 3)[2] + _host.Dom0.ReadSys("vif4.0", "mtu");
+        var before = State();
+        var r = _host.Hotplug("online", 4, 0);
+        Assert.Equal(1, r.ExitCode);
+        var error = _host.Backend(4, 0, "hotplug-error");
+        Assert.StartsWith("attaching vif4.0 to xenbr0 failed: 'ip link set dev web4 master xenbr0' failed: ", error, StringComparison.Ordinal);
+        Assert.EndsWith("vif4.0 was put back as it was", error, StringComparison.Ordinal);
+        Assert.False(_host.Dom0.Has("web4"));
+        Assert.Equal(before, State());
+        Assert.Equal("02:00:00:00:00:44", _host.Dom0.ReadSys("vif4.0", "address"));
+    }
+
+    [Fact]
     public void MalformedConfigNamesFileAndLine()
     {
         var before = VifState();

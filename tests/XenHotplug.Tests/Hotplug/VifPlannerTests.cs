@@ -110,6 +110,7 @@ public class VifPlannerTests
             "ip link set dev web-nic name vif3.0",
             "ip link set dev vif3.0 mtu 1500",
             "ip link set dev vif3.0 address aa:bb:cc:dd:ee:ff",
+            "ip link set dev vif3.0 alias ",
         ], snap.Restore("web-nic").Select(o => o.ToString()));
     }
 }
