@@ -12,10 +12,14 @@ have iptables        || need+=(iptables)
 have ping            || need+=(iputils-ping)
 have flock           || need+=(util-linux)
 have hyperfine       || need+=(hyperfine)
-have dpkg-deb        || need+=(dpkg)
+have dpkg-shlibdeps  || need+=(dpkg-dev)
 have rpmbuild        || need+=(rpm)
+have rpm2cpio        || need+=(rpm2cpio)
 have lintian         || need+=(lintian)
 have cpio            || need+=(cpio)
+have groff           || need+=(groff-base)
+have man             || need+=(man-db)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: need root to install: ${need[*]}" >&2; exit 1
