@@ -35,6 +35,9 @@ unit-test: restore
 integration-test: deps build
 	@OUT=$(OUT) CONFIG=$(CONFIG) tests/scripts/run-tests.sh integration
 
+demo: deps build
+	@tests/demo/demo.sh
+
 clean:
 	rm -rf $(OUT) src/*/bin src/*/obj tests/*/bin tests/*/obj
 
