@@ -51,6 +51,8 @@ namespace XenHotplug.Benchmarks
     internal static class Outer
     {
         public const string StockScript = "/etc/xen/scripts/vif-bridge";
+        public const string TimePath = "/usr/bin/time";
+        private static readonly string[] IpCandidates = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"];
         private const int PerDomain = 8;
 
         public static int Run(BenchOptions options)
@@ -62,6 +64,7 @@ namespace XenHotplug.Benchmarks
                 Console.Error.WriteLine($"bench: {StockScript} is missing (install xen-utils-common)");
                 return 1;
             }
+            if (!File.Exists(TimePath)) Console.Error.WriteLine($"bench: {TimePath} is missing (apt-get install time): no peak RSS figure");
             Console.Error.WriteLine("bench: setting up a simulated dom0 ...");
             using var dom0 = new SimulatedDom0();
             Process? inner = null;
@@ -111,7 +114,39 @@ namespace XenHotplug.Benchmarks
                     phases.Add(new($"ours all online {round}", "concurrent", 0, All(ours, "online", ourVifs), "xenbr0"));
                     phases.Add(new($"ours all offline {round}", "concurrent", 0, All(ours, "offline", ourVifs), ""));
                 }
+                // Where the time goes: the runtime's start alone, and the `ip -batch` child alone (the 6 operations of an online).
+                var ipPath = IpCandidates.First(File.Exists);
+                var batchFile = Path.Combine(dom0.WorkDir, "online.batch");
+                var probe = $"vif{warm[0].Item1}.{warm[0].Item2}";
+                File.WriteAllText(batchFile, $"link set dev {probe} down\nlink set dev {probe} address fe:ff:ff:ff:ff:ff\naddress flush dev {probe}\nlink set dev {probe} mtu 1500\nlink set dev {probe} master xenbr0\nlink set dev {probe} up\n");
+                phases.Add(new("parts version", "sequential", 1, Enumerable.Range(0, options.Vifs).Select(_ => new BenchJob(ours, ["--version"], new Dictionary<string, string>(), probe)).ToList(), null));
+                phases.Add(new("parts ip-batch", "sequential", 1, Enumerable.Range(0, options.Vifs).Select(_ => new BenchJob(ipPath, ["-batch", batchFile], new Dictionary<string, string>(), probe)).ToList(), "xenbr0"));
+
+                // Peak RSS under GNU time: a process spawned from this (large) driver inherits the driver's RSS high-water
+                // mark in ru_maxrss, so wait4's figure is not the hotplug's own.
+                var rssFiles = new List<string>();
+                if (File.Exists(TimePath))
+                {
+                    var rssVifs = ourVifs.Take(Math.Min(16, ourVifs.Count)).ToList();
+                    foreach (var cmd in new[] { "online", "offline" })
+                    {
+                        var jobs = new List<BenchJob>();
+                        foreach (var v in rssVifs)
+                        {
+                            var f = Path.Combine(dom0.WorkDir, $"rss-{cmd}-{v.Item1}.{v.Item2}.txt");
+                            rssFiles.Add(f);
+                            var j = J(ours, cmd, v);
+                            jobs.Add(j with { File = TimePath, Args = ["-f", "%M", "-o", f, ours, .. j.Args] });
+                        }
+                        phases.Add(new($"rss {cmd}", "sequential", 1, jobs, cmd == "online" ? "xenbr0" : ""));
+                    }
+                }
+
                 phases.Add(new("pool online", "bounded", options.PoolParallel, All(ours, "online", poolVifs, poolConfig), "*"));
+                phases.Add(new("pool reset", "concurrent", 0, All(ours, "offline", poolVifs, poolConfig), ""));
+                // The same with .NET's own FileStream advisory lock switched off: what fixing RunDirectory.Lock would give.
+                phases.Add(new("pool-nolock online", "bounded", options.PoolParallel,
+                    All(ours, "online", poolVifs, poolConfig).Select(j => j with { Env = new Dictionary<string, string>(j.Env) { ["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1" } }).ToList(), "*"));
 
                 var planPath = Path.Combine(dom0.WorkDir, "plan.json");
                 var resultsPath = Path.Combine(dom0.WorkDir, "results.json");
@@ -130,7 +165,8 @@ namespace XenHotplug.Benchmarks
                     return 1;
                 }
                 var results = JsonSerializer.Deserialize(File.ReadAllText(resultsPath), BenchJson.Default.BenchResults)!;
-                var report = Report.Render(options, results, ours, dom0.Xenstore.RequestCount);
+                var rssKb = rssFiles.Where(File.Exists).Select(f => long.TryParse(File.ReadAllText(f).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kb) ? kb : 0).Where(kb => kb > 0).ToList();
+                var report = Report.Render(options, results, ours, dom0.Xenstore.RequestCount, rssKb);
                 var failures = results.Phases.Sum(p => p.ExitCodes.Count(c => c != 0));
                 if (failures > 0 && File.Exists(logPath))
                     report += "\nhotplug output (tail):\n" + string.Join('\n', File.ReadAllLines(logPath).TakeLast(20)) + "\n";

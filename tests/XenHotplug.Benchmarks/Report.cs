@@ -11,7 +11,7 @@ internal static class Report
     private const double RssTargetMb = 15;
     private const double BinaryTargetMb = 8;
 
-    public static string Render(BenchOptions options, BenchResults results, string oursPath, long xenstoreRequests)
+    public static string Render(BenchOptions options, BenchResults results, string oursPath, long xenstoreRequests, IReadOnlyList<long> rssKb)
     {
         var inv = CultureInfo.InvariantCulture;
         var t = new StringBuilder();
@@ -51,22 +51,39 @@ internal static class Report
             t.Append(inv, $"           (ours, per process while {options.Vifs} run at once: median {per.Median:0.0} ms, p95 {per.P95:0.0} ms)\n");
         }
 
-        var pool = results.Phases.First(p => p.Name == "pool online");
-        var counts = pool.Masters.GroupBy(m => m.Length == 0 ? "(none)" : m).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}").ToList();
-        var expected = options.PoolVifs / 2;
-        var balanced = pool.Masters.Count(m => m == "xbr0") == expected && pool.Masters.Count(m => m == "xbr1") == options.PoolVifs - expected;
-        var poolFailures = pool.ExitCodes.Count(c => c != 0);
-        t.Append(inv, $"\npool: {options.PoolVifs} vifs online with bridge=pool:p (least-loaded over host-only xbr0 xbr1), {options.PoolParallel} at a time\n");
-        t.Append(inv, $"  wall {pool.WallMillis:0} ms ({pool.WallMillis / options.PoolVifs:0.00} ms per vif); per process median {Stats(pool.Millis).Median:0.0} ms, p95 {Stats(pool.Millis).P95:0.0} ms; failures {poolFailures}\n");
-        t.Append(inv, $"  distribution: {string.Join(", ", counts)}   expected {expected}/{options.PoolVifs - expected}: {Pass(balanced && poolFailures == 0)}\n");
+        var version = Stats(results.Phases.First(p => p.Name == "parts version").Millis).Median;
+        var ipBatch = Stats(results.Phases.First(p => p.Name == "parts ip-batch").Millis).Median;
+        var onlineMedian = Stats(Samples("ours seq online")).Median;
+        t.Append(inv, $"\nwhere an online goes (sequential medians): process start + .NET runtime init (`vif-multibridge --version`) {version:0.00} ms,\n");
+        t.Append(inv, $"  `ip -batch` child with the 6 operations of an online {ipBatch:0.00} ms, the rest (config, xenstore, sysfs, logging, spawning ip) {onlineMedian - version - ipBatch:0.00} ms\n");
 
-        var rss = results.Phases.Where(p => p.Name.StartsWith("ours", StringComparison.Ordinal) || p.Name == "pool online").SelectMany(p => p.MaxRssKb).Select(k => k / 1024.0).ToList();
-        var rssStats = Stats(rss);
+        var poolTitle = $"\npool: {options.PoolVifs} vifs online with bridge=pool:p (least-loaded over host-only xbr0 xbr1), {options.PoolParallel} at a time\n";
+        t.Append(poolTitle);
+        foreach (var (name, label) in new[] { ("pool online", "as built"), ("pool-nolock online", "DOTNET_SYSTEM_IO_DISABLEFILELOCKING=1") })
+        {
+            var pool = results.Phases.First(p => p.Name == name);
+            var counts = pool.Masters.GroupBy(m => m.Length == 0 ? "(none)" : m).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}").ToList();
+            var expected = options.PoolVifs / 2;
+            var balanced = pool.Masters.Count(m => m == "xbr0") == expected && pool.Masters.Count(m => m == "xbr1") == options.PoolVifs - expected;
+            var poolFailures = pool.ExitCodes.Count(c => c != 0);
+            var per = Stats(pool.Millis);
+            t.Append(inv, $"  {label}: wall {pool.WallMillis:0} ms ({pool.WallMillis / options.PoolVifs:0.00} ms per vif), per process median {per.Median:0.0} ms, p95 {per.P95:0.0} ms, failed {poolFailures}\n");
+            t.Append(inv, $"    distribution: {string.Join(", ", counts)}   expected xbr0 {expected} / xbr1 {options.PoolVifs - expected}: {Pass(balanced && poolFailures == 0)}\n");
+        }
+
         t.Append(inv, $"\nresources of vif-multibridge\n");
-        t.Append(inv, $"  peak RSS (wait4 ru_maxrss over {rss.Count} runs): max {rssStats.Max:0.0} MB, median {rssStats.Median:0.0} MB   target <= {RssTargetMb:0} MB: {Pass(rssStats.Max <= RssTargetMb)}\n");
+        if (rssKb.Count > 0)
+        {
+            var rss = Stats(rssKb.Select(k => k / 1024.0).ToList());
+            t.Append(inv, $"  peak RSS (GNU time %M over {rssKb.Count} online/offline runs): max {rss.Max:0.0} MB, median {rss.Median:0.0} MB   target <= {RssTargetMb:0} MB: {Pass(rss.Max <= RssTargetMb)}\n");
+        }
+        else
+        {
+            t.Append("  peak RSS: not measured (/usr/bin/time missing: apt-get install time)\n");
+        }
         t.Append(inv, $"  binary size: {binary:0.00} MB   target <= {BinaryTargetMb:0} MB: {Pass(binary <= BinaryTargetMb)}\n");
 
-        var failed = results.Phases.Where(p => !p.Name.StartsWith("floor", StringComparison.Ordinal) && (p.ExitCodes.Any(c => c != 0) || p.WrongState > 0)).ToList();
+        var failed = results.Phases.Where(p => !p.Name.StartsWith("floor", StringComparison.Ordinal) && !p.Name.StartsWith("parts version", StringComparison.Ordinal) && (p.ExitCodes.Any(c => c != 0) || p.WrongState > 0)).ToList();
         t.Append(inv, $"\nchecks: {(failed.Count == 0 ? "every hotplug exited 0 and left its vif where expected" : "PROBLEMS in " + string.Join(", ", failed.Select(p => $"{p.Name} ({p.ExitCodes.Count(c => c != 0)} failed, {p.WrongState} wrong state)")))}; xenstore requests served: {xenstoreRequests}\n");
         return t.ToString();
     }
