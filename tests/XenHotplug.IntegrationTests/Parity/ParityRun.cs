@@ -1,0 +1,79 @@
+using XenHotplug.IntegrationTests.Support;
+
+namespace XenHotplug.IntegrationTests.Parity;
+
+/// <summary>What one script left behind after one hotplug, in the terms both scripts share.</summary>
+public sealed record HotplugOutcome(int ExitCode, LinkState Link, string? FrontendMtu, string? HotplugStatus, bool HasHotplugError)
+{
+    /// <summary>One line that must be identical for the stock script and ours.</summary>
+    public string Summary =>
+        $"exit={ExitCode} {Link.Summary} frontend-mtu={FrontendMtu ?? "-"} hotplug-status={HotplugStatus ?? "-"} hotplug-error={(HasHotplugError ? "yes" : "no")}";
+}
+
+/// <summary>
+/// Two identical simulated dom0s, one driven by Debian's stock /etc/xen/scripts/vif-bridge and one by
+/// out/vif-multibridge, with the same libxl environment and arguments. Every setup step is applied to
+/// both; every hotplug runs on both; the outcomes are compared by the tests.
+/// </summary>
+public sealed class ParityRun : IDisposable
+{
+    public const string StockScript = "/etc/xen/scripts/vif-bridge";
+
+    public ParityRun()
+    {
+        // The stock scripts append their stderr to this log (exec 2>>...): without the directory bash fails at once.
+        System.IO.Directory.CreateDirectory("/var/log/xen");
+        Stock = new SimulatedDom0();
+        try
+        {
+            Ours = new SimulatedDom0();
+        }
+        catch
+        {
+            Stock.Dispose();
+            throw;
+        }
+    }
+
+    public SimulatedDom0 Stock { get; }
+    public SimulatedDom0 Ours { get; }
+
+    public static bool StockInstalled => File.Exists(StockScript);
+
+    /// <summary>Applies the same setup to both dom0s.</summary>
+    public void Both(Action<SimulatedDom0> setup)
+    {
+        setup(Stock);
+        setup(Ours);
+    }
+
+    public (ProcResult Stock, ProcResult Ours) Hotplug(string command, int domid, int devid, string type = "vif") =>
+        (Stock.Hotplug(command, domid, devid, type, binary: StockScript), Ours.Hotplug(command, domid, devid, type));
+
+    public (LinkState Stock, LinkState Ours) Probe(string dev) => Probe(dev, dev);
+
+    public (LinkState Stock, LinkState Ours) Probe(string stockDev, string oursDev) =>
+        (NetworkStateProbe.Capture(Stock.Dom0, stockDev), NetworkStateProbe.Capture(Ours.Dom0, oursDev));
+
+    public (string? Stock, string? Ours) Read(string absPath) => (Stock.Xenstore.Read(absPath), Ours.Xenstore.Read(absPath));
+
+    /// <summary>Runs one hotplug on both sides and returns what each left on <paramref name="dev"/> and in xenstore.</summary>
+    public (HotplugOutcome Stock, HotplugOutcome Ours) Run(string command, int domid, int devid, string dev, string type = "vif")
+    {
+        var (s, o) = Hotplug(command, domid, devid, type);
+        return (Outcome(Stock, s, domid, devid, dev), Outcome(Ours, o, domid, devid, dev));
+    }
+
+    public static HotplugOutcome Outcome(SimulatedDom0 side, ProcResult result, int domid, int devid, string dev) =>
+        new(result.ExitCode,
+            NetworkStateProbe.Capture(side.Dom0, dev),
+            side.Xenstore.Read($"/local/domain/{domid}/device/vif/{devid}/mtu"),
+            side.Backend(domid, devid, "hotplug-status"),
+            side.Backend(domid, devid, "hotplug-error") is not null);
+
+    public void Dispose()
+    {
+        Ours.Dispose();
+        Stock.Dispose();
+    }
+}
