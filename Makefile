@@ -42,3 +42,4 @@ clean:
 	rm -rf $(OUT) src/*/bin src/*/obj tests/*/bin tests/*/obj
 
 -include packaging/packaging.mk
+-include tests/XenHotplug.Benchmarks/bench.mk

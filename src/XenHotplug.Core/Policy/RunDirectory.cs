@@ -13,7 +13,10 @@ public sealed class RunDirectory(string path)
 {
     public string Path { get; } = path;
 
-    /// <summary>Takes the exclusive lock, waiting at most <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Takes the exclusive lock, waiting at most <paramref name="timeout"/>. A busy lock is waited for in
+    /// the kernel (a blocking flock on a helper thread), so waiters are woken the moment it is released.
+    /// </summary>
     public IDisposable Lock(string name, TimeSpan timeout)
     {
         Directory.CreateDirectory(Path);
@@ -22,33 +25,56 @@ public sealed class RunDirectory(string path)
         var fd = LibC.Open(file, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0x180);
         if (fd < 0) throw new IOException($"cannot open {file}: {Marshal.GetLastPInvokeErrorMessage()}");
         var held = new HeldLock(fd);
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        var wait = 1;
-        while (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0)
+        if (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) == 0) return held;
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno != LibC.EWOULDBLOCK && errno != LibC.EINTR)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != LibC.EWOULDBLOCK && errno != LibC.EINTR)
-            {
-                held.Dispose();
-                throw new IOException($"cannot lock {file}: {Marshal.GetPInvokeErrorMessage(errno)}");
-            }
-            if (Environment.TickCount64 > deadline)
-            {
-                held.Dispose();
-                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for the lock {file}");
-            }
-            Thread.Sleep(wait);
-            wait = Math.Min(wait * 2, 20);
+            held.Dispose();
+            throw new IOException($"cannot lock {file}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
-        return held;
+        if (held.WaitInKernel(timeout)) return held;
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#} s waiting for the lock {file}");
     }
 
     /// <summary>An open descriptor holding a flock; closing it releases the lock.</summary>
-    private sealed class HeldLock(int fd) : IDisposable
+    private sealed class HeldLock(int descriptor) : IDisposable
     {
-        private int _fd = fd;
+        private readonly Lock _gate = new();
+        private readonly int _descriptor = descriptor;
+        private int _fd = descriptor;
+        private bool _abandoned;
 
-        public void Dispose()
+        /// <summary>Blocks in flock on a helper thread; false (and the lock given up) after the timeout.</summary>
+        public bool WaitInKernel(TimeSpan timeout)
+        {
+            using var acquired = new ManualResetEventSlim();
+            var error = 0;
+            var thread = new Thread(() =>
+            {
+                int r;
+                while ((r = LibC.flock(_descriptor, LibC.LOCK_EX)) != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+                {
+                }
+                if (r != 0) error = Marshal.GetLastPInvokeError();
+                lock (_gate)
+                {
+                    if (_abandoned) Close();
+                    else acquired.Set();
+                }
+            }) { IsBackground = true, Name = "flock" };
+            thread.Start();
+            if (acquired.Wait(timeout) && error == 0) return true;
+            lock (_gate)
+            {
+                if (acquired.IsSet && error == 0) return true;
+                _abandoned = true; // the waiting thread closes the descriptor if it ever gets the lock
+            }
+            return false;
+        }
+
+        public void Dispose() => Close();
+
+        private void Close()
         {
             var fd = Interlocked.Exchange(ref _fd, -1);
             if (fd >= 0) LibC.Close(fd);
