@@ -1,22 +1,20 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using XenHotplug.Xenstore;
 
 namespace XenHotplug.XenstoreServer;
 
 /// <summary>
-/// One client connection: a reader thread decoding requests and handing them to the server, and a writer thread
-/// draining an outbox (replies and watch events, in order) so a slow client never blocks the store.
-/// Watches and transactions are guarded by the server's store lock.
+/// One client connection: a reader thread decoding requests and handing them to the server; replies and watch
+/// events are written at once, in order, under a send lock (one thread per connection keeps latency low, as
+/// the real xenstored's event loop does). Watches and transactions are guarded by the server's store lock.
 /// </summary>
 internal sealed class XenstoreServerConnection : IDisposable
 {
     private readonly Socket _socket;
     private readonly Action<XenstoreServerConnection, XenstoreMessage> _handle;
     private readonly Action<XenstoreServerConnection> _closed;
-    private readonly BlockingCollection<byte[]> _outbox = new();
+    private readonly Lock _sendLock = new();
     private readonly Thread _reader;
-    private readonly Thread _writer;
     private int _closing;
 
     public XenstoreServerConnection(Socket socket, Action<XenstoreServerConnection, XenstoreMessage> handle, Action<XenstoreServerConnection> closed)
@@ -25,7 +23,6 @@ internal sealed class XenstoreServerConnection : IDisposable
         _handle = handle;
         _closed = closed;
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "xenstore-testd reader" };
-        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "xenstore-testd writer" };
     }
 
     public List<XenstoreWatch> Watches { get; } = [];
@@ -36,20 +33,27 @@ internal sealed class XenstoreServerConnection : IDisposable
 
     public void Start()
     {
-        _writer.Start();
         _reader.Start();
     }
 
-    /// <summary>Queues a frame for sending; dropped when the connection is closing.</summary>
+    /// <summary>Sends a frame now; dropped when the connection is closing.</summary>
     public void Send(byte[] frame)
     {
+        if (IsClosed) return;
         try
         {
-            _outbox.TryAdd(frame);
+            lock (_sendLock)
+            {
+                int sent = 0;
+                while (sent < frame.Length)
+                {
+                    sent += _socket.Send(frame, sent, frame.Length - sent, SocketFlags.None);
+                }
+            }
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            // Adding completed (or the collection disposed): the connection is closing.
+            Dispose();
         }
     }
 
@@ -61,7 +65,6 @@ internal sealed class XenstoreServerConnection : IDisposable
             return;
         }
 
-        _outbox.CompleteAdding();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -119,28 +122,6 @@ internal sealed class XenstoreServerConnection : IDisposable
             // Peer closed, server shutting down, or the client broke the protocol: drop the connection.
         }
 
-        // Let the writer flush what is queued (replies to the last requests) before closing.
-        _outbox.CompleteAdding();
-        _writer.Join(TimeSpan.FromSeconds(5));
         Dispose();
-    }
-
-    private void WriteLoop()
-    {
-        try
-        {
-            foreach (var frame in _outbox.GetConsumingEnumerable())
-            {
-                int sent = 0;
-                while (sent < frame.Length)
-                {
-                    sent += _socket.Send(frame, sent, frame.Length - sent, SocketFlags.None);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            Dispose();
-        }
     }
 }

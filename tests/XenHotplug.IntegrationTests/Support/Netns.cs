@@ -32,8 +32,11 @@ public sealed class Netns : IDisposable
     public System.Diagnostics.Process Start(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null) =>
         Proc.Start("ip", ["netns", "exec", Name, file, .. args], env);
 
-    /// <summary>One ping from this namespace; true when it was answered.</summary>
-    public bool Ping(string address) => Proc.Run("ip", ["netns", "exec", Name, "ping", "-c", "1", "-W", "1", address]).Ok;
+    /// <summary>
+    /// True when a ping from this namespace is answered within 3 seconds (echo requests are resent until the
+    /// deadline: a bridge port that just came up may take a moment to forward, the kernel's link watch is lazy).
+    /// </summary>
+    public bool Ping(string address) => Proc.Run("ip", ["netns", "exec", Name, "ping", "-c", "1", "-i", "0.2", "-w", "3", address]).Ok;
 
     public string ReadSys(string dev, string attr) => Exec("cat", [$"/sys/class/net/{dev}/{attr}"]).StdOut.Trim();
 

@@ -16,6 +16,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
         var g1 = _host.AddGuest(1, 0, "xenbr0", "10.99.0.1/24");
         _host.AddGuest(2, 0, "xenbr0", "10.99.0.2/24");
         Assert.False(g1.Ping("10.99.0.2"));
+        g1.Ip("neigh", "flush", "dev", "eth0"); // that failed ARP would otherwise be remembered for a while
 
         var r1 = _host.Hotplug("online", 1, 0);
         var r2 = _host.Hotplug("online", 2, 0);
