@@ -10,6 +10,8 @@ namespace XenHotplug.Bridges;
 /// </summary>
 public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journal journal, Serilog.ILogger log, TextWriter output)
 {
+    private readonly UplinkRecords _uplinks = new(Path.GetDirectoryName(journal.FilePath)!);
+
     private const int RestoreAttempts = 3;
 
     public NetState Observe() => NetState.Read(runner);
@@ -31,7 +33,12 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
         if (!dryRun) Repair();
         var initial = Observe();
         foreach (var spec in specs) BridgePlanner.Start(initial, spec);
-        Apply("start", specs, dryRun, BridgePlanner.Start, "up");
+        Apply("start", specs, dryRun, BridgePlanner.Start, "up", (before, spec) =>
+        {
+            // Remember the NIC's MTU and MAC as they were before the first start, for stop.
+            if (BridgePlanner.FindUplink(before, spec) is { } nic && nic.Master != spec.Name)
+                _uplinks.Set(new UplinkRecord(spec.Name, spec.Uplink!, nic.Mtu, nic.Mac));
+        });
     }
 
     public void Stop(IReadOnlyList<BridgeSpec> specs, bool force, bool dryRun)
@@ -59,12 +66,15 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
             log.Warning("--force: detaching guests {Guests:l} from {Bridge:l}", string.Join(", ", guests), spec.Name);
             runner.Run(detach);
         }
-        Apply("stop", ordered, dryRun, BridgePlanner.Stop, "down");
+        var records = _uplinks.Read();
+        Apply("stop", ordered, dryRun, (state, spec) => BridgePlanner.Stop(state, spec, records.Find(r => r.Bridge == spec.Name && r.Uplink == spec.Uplink)), "down",
+            (_, spec) => _uplinks.Remove(spec.Name));
     }
 
     private List<string> GuestsOf(BridgeSpec spec) => BridgePlanner.Guests(sysfs, spec);
 
-    private void Apply(string action, IReadOnlyList<BridgeSpec> specs, bool dryRun, Func<NetState, BridgeSpec, DesiredState> desire, string done)
+    private void Apply(string action, IReadOnlyList<BridgeSpec> specs, bool dryRun, Func<NetState, BridgeSpec, DesiredState> desire, string done,
+        Action<NetState, BridgeSpec> succeeded)
     {
         var record = new JournalRecord(action, Environment.ProcessId, DateTimeOffset.UtcNow, []);
         var journaled = false;
@@ -94,6 +104,7 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
                 var rest = Converger.Plan(after, desire(after, spec));
                 if (rest.Count > 0)
                     throw new BridgeException($"the change did not take effect ('{Converger.Describe(rest[0])}' still needed)");
+                succeeded(state, spec);
                 log.Information("{Action:l}: {Bridge:l} is {Done:l}", action, spec.ToString(), done);
             }
             catch (Exception e) when (e is IpBatchException or BridgeException or IOException)

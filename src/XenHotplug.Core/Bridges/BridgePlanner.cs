@@ -76,7 +76,7 @@ public static class BridgePlanner
     public static List<string> Guests(Net.ISysfsNet sysfs, BridgeSpec spec) => CandidateSurvey.GuestPorts(sysfs, spec.Name, spec.Port);
 
     /// <summary>The stopped state: addresses and routes back on the NIC under its own name, the bridge gone.</summary>
-    public static DesiredState Stop(NetState state, BridgeSpec spec)
+    public static DesiredState Stop(NetState state, BridgeSpec spec, UplinkRecord? original = null)
     {
         var bridge = FindBridge(state, spec);
         if (spec.Uplink is null)
@@ -94,7 +94,7 @@ public static class BridgePlanner
             throw new BridgeException($"bridge {spec.Name}: {nic.Name} is a port of bridge {master}, not of {spec.Name}");
         var addresses = Merge(nic.MovableAddresses, bridge?.MovableAddresses, nodad: true);
         var routes = MergeRoutes(nic.MovableRoutes, bridge?.MovableRoutes);
-        var nicTarget = new LinkTarget(nic.Index, spec.Uplink, false, null, null, null, true, addresses, routes);
+        var nicTarget = new LinkTarget(nic.Index, spec.Uplink, false, original?.Mtu, original?.Mac, null, true, addresses, routes);
         return new DesiredState([nicTarget], bridge is null ? [] : [spec.Name]);
     }
 

@@ -159,6 +159,7 @@ public sealed class NetLab : IDisposable
     /// </summary>
     public string Snapshot(bool ignoreNoDad = false)
     {
+        WaitSettled();
         var parts = new List<string>();
         foreach (var args in new[] { new[] { "-d", "link" }, new[] { "addr" }, new[] { "route" }, new[] { "-6", "route" } })
         {
@@ -175,11 +176,15 @@ public sealed class NetLab : IDisposable
                 }
                 if (o["addr_info"] is JsonArray addrs)
                 {
+                    var sorted = new List<string>();
                     foreach (var a in addrs)
                     {
                         a!.AsObject().Remove("tentative");
                         if (ignoreNoDad) a.AsObject().Remove("nodad");
+                        sorted.Add(a.ToJsonString());
                     }
+                    sorted.Sort(StringComparer.Ordinal);
+                    o["addr_info"] = new JsonArray(sorted.Select(x => JsonNode.Parse(x)).ToArray());
                 }
                 items.Add(o.ToJsonString());
             }
@@ -187,6 +192,37 @@ public sealed class NetLab : IDisposable
             parts.Add(string.Join("\n", items));
         }
         return string.Join("\n---\n", parts);
+    }
+
+    /// <summary>Waits (at most ~3 s) until every link that is up with a carrier has its IPv6 link-local address (the kernel adds it a moment after).</summary>
+    public void WaitSettled()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            var pending = Json(Dom0, "addr").Any(l =>
+                l!["flags"]!.AsArray().Any(f => f!.GetValue<string>() == "LOWER_UP") && l["ifname"]!.GetValue<string>() != "lo"
+                && !l["addr_info"]!.AsArray().Any(a => a!["scope"]!.GetValue<string>() == "link"));
+            if (!pending) return;
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>
+    /// Waits (at most ~3 s) until dom0's state equals <paramref name="expected"/>: a link brought back up gets its
+    /// IPv6 link-local address and routes from the kernel a moment later. Returns the last difference, or null.
+    /// </summary>
+    public string? StateDifference(string expected, bool ignoreNoDad = false)
+    {
+        var actual = "";
+        for (var i = 0; i < 30; i++)
+        {
+            actual = Snapshot(ignoreNoDad);
+            if (actual == expected) return null;
+            Thread.Sleep(100);
+        }
+        var e = expected.Split('\n');
+        var a = actual.Split('\n');
+        return "expected only:\n" + string.Join('\n', e.Except(a)) + "\nactual only:\n" + string.Join('\n', a.Except(e));
     }
 
     public static Run Exec(string file, params string[] args)
