@@ -5,8 +5,9 @@ namespace XenHotplug.Bridges;
 /// <summary>
 /// Computes the operations that take the current state to a desired one. Pure: state in, operations out.
 /// The order keeps dom0 reachable for the shortest time and never asks the kernel for something it refuses:
-/// routes off, addresses off (secondaries first), ports released, bridges deleted, renames (down first),
-/// bridges created, MTU/MAC, masters, links up, addresses on, routes on (link routes before gateway routes).
+/// routes off, addresses off (secondaries first), ports released, renames (down first; a bridge whose name is needed
+/// is deleted before), bridges created, MTU/MAC, masters, links up, addresses on, routes on (link routes before
+/// gateway routes), and last the bridges that must go.
 /// Start, stop and rollback are all this one function with different targets.
 /// </summary>
 public static class Converger
@@ -40,6 +41,11 @@ public static class Converger
         bool Renamed((LinkTarget Target, LinkState? Current) r) => r.Current is not null && r.Current.Name != r.Target.Name;
         bool Full((LinkTarget Target, LinkState? Current) r) => r.Current is null || Renamed(r);
 
+        // A bridge to delete goes last (its ports are released first, so dom0 is cut off only between the
+        // address/route moves), unless a renamed link needs its name (legacy naming): then it goes before the rename.
+        var early = deletes.Where(d => resolved.Exists(r => Renamed(r) && r.Target.Name == d.Name)).ToList();
+        var late = deletes.Except(early).ToList();
+
         var ops = new List<NetOp>();
         // 1. Routes off: gateway routes before the link routes they may depend on.
         foreach (var r in resolved.Where(r => r.Current is not null))
@@ -48,6 +54,11 @@ public static class Converger
             foreach (var route in gone.OrderBy(x => x.Gateway is null ? 1 : 0))
                 ops.Add(new RouteChange("delete", r.Current.Name, route.DeleteSpec));
         }
+        foreach (var d in late)
+        {
+            foreach (var route in d.MovableRoutes.OrderBy(x => x.Gateway is null ? 1 : 0))
+                ops.Add(new RouteChange("delete", d.Name, route.DeleteSpec));
+        }
         // 2. Addresses off, in reverse order (an IPv4 primary takes its secondaries with it).
         foreach (var r in resolved.Where(r => r.Current is not null))
         {
@@ -55,13 +66,18 @@ public static class Converger
             foreach (var a in gone)
                 ops.Add(new AddressDelete(r.Current.Name, a.Cidr));
         }
-        // 3. Ports released, unwanted bridges deleted.
+        foreach (var d in late)
+        {
+            foreach (var a in d.MovableAddresses.Reverse())
+                ops.Add(new AddressDelete(d.Name, a.Cidr));
+        }
+        // 3. Ports released, bridges whose name is needed deleted.
         foreach (var r in resolved)
         {
-            if (r.Current?.Master is { } master && master != r.Target.Master && !deletes.Exists(d => d.Name == master))
+            if (r.Current?.Master is { } master && master != r.Target.Master && !early.Exists(d => d.Name == master))
                 ops.Add(new LinkSetNoMaster(r.Current.Name));
         }
-        foreach (var d in deletes)
+        foreach (var d in early)
             ops.Add(new LinkDelete(d.Name));
         // 4. Renames (a link must be down to be renamed).
         foreach (var r in resolved.Where(Renamed))
@@ -107,6 +123,9 @@ public static class Converger
             foreach (var route in added.OrderBy(x => x.Gateway is null ? 0 : 1))
                 ops.Add(new RouteChange("add", r.Target.Name, route.AddSpec));
         }
+        // 11. The remaining unwanted bridges, now empty.
+        foreach (var d in late)
+            ops.Add(new LinkDelete(d.Name));
         return ops;
     }
 }

@@ -57,7 +57,13 @@ public sealed class PlanTests
         var stop = Lines(Converger.Plan(started, BridgePlanner.Stop(started, NetworkFixtures.Xenbr0, new UplinkRecord("xenbr0", "eth0", 9000, null))));
         Assert.Equal(
         [
-            "ip link delete dev xenbr0",
+            "ip route delete 0.0.0.0/0 via 10.77.0.1 metric 0 dev xenbr0",
+            "ip route delete 10.99.0.0/16 via 10.77.0.1 metric 50 dev xenbr0",
+            "ip route delete ::/0 via fd77::1 metric 1024 dev xenbr0",
+            "ip address delete fd77::2/64 dev xenbr0",
+            "ip address delete 10.77.0.3/24 dev xenbr0",
+            "ip address delete 10.77.0.2/24 dev xenbr0",
+            "ip link set dev eth0 nomaster",
             "ip link set dev eth0 mtu 9000",
             "ip address add 10.77.0.2/24 dev eth0 broadcast 10.77.0.255",
             "ip address add 10.77.0.3/24 dev eth0 label eth0:1",
@@ -65,6 +71,7 @@ public sealed class PlanTests
             "ip route add 0.0.0.0/0 via 10.77.0.1 dev eth0",
             "ip route add 10.99.0.0/16 via 10.77.0.1 proto static metric 50 dev eth0",
             "ip route add ::/0 via fd77::1 metric 1024 dev eth0",
+            "ip link delete dev xenbr0",
         ], stop);
     }
 
@@ -99,16 +106,17 @@ public sealed class PlanTests
         var half = new NetState([before.ByName("lo")!, nic with { Master = "xenbr0", Addresses = [], Routes = [] },
             new LinkState(10, "xenbr0", "bridge", null, nic.Mac, 1500, false, [], [])]);
         var plan = Lines(Converger.Plan(half, BridgePlanner.Restore(journaled, "xenbr0")));
-        Assert.Equal("ip link delete dev xenbr0", plan[0]);
         Assert.Equal(
         [
+            "ip link set dev eth0 nomaster",
             "ip address add 10.77.0.2/24 dev eth0 broadcast 10.77.0.255",
             "ip address add 10.77.0.3/24 dev eth0 label eth0:1",
             "ip address add fd77::2/64 dev eth0",
             "ip route add 0.0.0.0/0 via 10.77.0.1 dev eth0",
             "ip route add 10.99.0.0/16 via 10.77.0.1 proto static metric 50 dev eth0",
             "ip route add ::/0 via fd77::1 metric 1024 dev eth0",
-        ], plan[1..]);
+            "ip link delete dev xenbr0",
+        ], plan);
         Assert.Empty(Converger.Plan(before, BridgePlanner.Restore(journaled, "xenbr0")));
     }
 
