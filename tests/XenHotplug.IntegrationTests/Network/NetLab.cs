@@ -135,6 +135,16 @@ public sealed class NetLab : IDisposable
         return p;
     }
 
+    /// <summary>Starts a process without waiting (killed on Dispose).</summary>
+    public Process StartProcess(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        _processes.Add(p);
+        return p;
+    }
+
     public bool Ping(string ns, string address, int attempts = 1)
     {
         for (var i = 0; i < attempts; i++)

@@ -96,6 +96,30 @@ public sealed class NetworkMultibridgeTests
     }
 
     [Fact]
+    public void StartAndStop_KeepDom0Reachable()
+    {
+        using var lab = Lab();
+        if (lab is null) return;
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.WriteConfig(OneBridge);
+        Assert.True(lab.Reachable(lab.Lan, "10.77.0.2"));
+        foreach (var action in new[] { "start", "stop" })
+        {
+            // The lan pings dom0 every 2 ms while the bridge is made or undone.
+            var pinger = lab.StartProcess(NetLab.Ip, "netns", "exec", lab.Lan, "ping", "-n", "-q", "-i", "0.002", "-w", "2", "10.77.0.2");
+            Thread.Sleep(500);
+            var run = lab.Tool(action);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            pinger.WaitForExit();
+            var summary = pinger.StandardOutput.ReadToEnd();
+            var m = System.Text.RegularExpressions.Regex.Match(summary, @"(\d+) packets transmitted, (\d+) received");
+            Assert.True(m.Success, summary);
+            var lost = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(lost <= 5, $"{action}: {lost} pings lost (2 ms apart)\n{summary}");
+        }
+    }
+
+    [Fact]
     public void LegacyNaming_RenamesTheNic_AndStopRestoresIt()
     {
         using var lab = Lab();
