@@ -1,0 +1,131 @@
+using XenHotplug.Net;
+
+namespace XenHotplug.Bridges;
+
+/// <summary>
+/// Computes the operations that take the current state to a desired one. Pure: state in, operations out.
+/// The order keeps dom0 reachable for the shortest time and never asks the kernel for something it refuses:
+/// routes off, addresses off (secondaries first), ports released, renames (down first; a bridge whose name is needed
+/// is deleted before), bridges created, MTU/MAC, masters, links up, addresses on, routes on (link routes before
+/// gateway routes), and last the bridges that must go.
+/// Start, stop and rollback are all this one function with different targets.
+/// </summary>
+public static class Converger
+{
+    /// <summary>"ip link set dev eth0 master xenbr0" (NetOp records print their fields otherwise).</summary>
+    public static string Describe(NetOp op) => "ip " + string.Join(' ', op.IpArgs);
+
+    public static string Describe(IEnumerable<NetOp> plan) => string.Join("; ", plan.Select(Describe));
+
+    public static List<NetOp> Plan(NetState current, DesiredState desired)
+    {
+        var resolved = new List<(LinkTarget Target, LinkState? Current)>();
+        foreach (var t in desired.Links)
+        {
+            LinkState? cur;
+            if (t.Index is { } index)
+            {
+                cur = current.ByIndex(index) ?? throw new BridgeException($"interface #{index} ({t.Name}) has disappeared");
+            }
+            else
+            {
+                cur = current.ByName(t.Name);
+                if (cur is not null && !cur.IsBridge) cur = null; // e.g. the NIC still named so (legacy naming): renamed below
+            }
+            resolved.Add((t, cur));
+        }
+        var matched = new HashSet<int>(resolved.Where(r => r.Current is not null).Select(r => r.Current!.Index));
+        var deletes = desired.DeleteBridges
+            .Select(current.ByName).OfType<LinkState>()
+            .Where(l => l.IsBridge && !matched.Contains(l.Index)).ToList();
+        bool Renamed((LinkTarget Target, LinkState? Current) r) => r.Current is not null && r.Current.Name != r.Target.Name;
+        bool Full((LinkTarget Target, LinkState? Current) r) => r.Current is null || Renamed(r);
+
+        // A bridge to delete goes last (its ports are released first, so dom0 is cut off only between the
+        // address/route moves), unless a renamed link needs its name (legacy naming): then it goes before the rename.
+        var early = deletes.Where(d => resolved.Exists(r => Renamed(r) && r.Target.Name == d.Name)).ToList();
+        var late = deletes.Except(early).ToList();
+
+        var ops = new List<NetOp>();
+        // 1. Routes off: gateway routes before the link routes they may depend on.
+        foreach (var r in resolved.Where(r => r.Current is not null))
+        {
+            var gone = r.Current!.MovableRoutes.Where(x => Full(r) || !r.Target.Routes.Any(x.SameAs));
+            foreach (var route in gone.OrderBy(x => x.Gateway is null ? 1 : 0))
+                ops.Add(new RouteChange("delete", r.Current.Name, route.DeleteSpec));
+        }
+        foreach (var d in late)
+        {
+            foreach (var route in d.MovableRoutes.OrderBy(x => x.Gateway is null ? 1 : 0))
+                ops.Add(new RouteChange("delete", d.Name, route.DeleteSpec));
+        }
+        // 2. Addresses off, in reverse order (an IPv4 primary takes its secondaries with it).
+        foreach (var r in resolved.Where(r => r.Current is not null))
+        {
+            var gone = r.Current!.MovableAddresses.Where(x => Full(r) || !r.Target.Addresses.Any(x.SameAs)).Reverse();
+            foreach (var a in gone)
+                ops.Add(new AddressDelete(r.Current.Name, a.Cidr));
+        }
+        foreach (var d in late)
+        {
+            foreach (var a in d.MovableAddresses.Reverse())
+                ops.Add(new AddressDelete(d.Name, a.Cidr));
+        }
+        // 3. Ports released, bridges whose name is needed deleted.
+        foreach (var r in resolved)
+        {
+            if (r.Current?.Master is { } master && master != r.Target.Master && !early.Exists(d => d.Name == master))
+                ops.Add(new LinkSetNoMaster(r.Current.Name));
+        }
+        foreach (var d in early)
+            ops.Add(new LinkDelete(d.Name));
+        // 4. Renames (a link must be down to be renamed).
+        foreach (var r in resolved.Where(Renamed))
+        {
+            if (r.Current!.Up) ops.Add(new LinkDown(r.Current.Name));
+            ops.Add(new LinkRename(r.Current.Name, r.Target.Name));
+        }
+        // 5. Bridges created.
+        foreach (var r in resolved.Where(r => r.Current is null && r.Target.Bridge))
+            ops.Add(new BridgeCreate(r.Target.Name, r.Target.Mtu));
+        // 6. MTU and MAC: ports before bridges.
+        foreach (var r in resolved.OrderBy(r => r.Target.Bridge ? 1 : 0))
+        {
+            var t = r.Target;
+            if (t.Mtu is { } mtu && r.Current is not null && r.Current.Mtu != mtu)
+                ops.Add(new LinkSetMtu(t.Name, mtu));
+            if (t.Mac is { } mac && !string.Equals(r.Current?.Mac, mac, StringComparison.OrdinalIgnoreCase))
+                ops.Add(new LinkSetMac(t.Name, mac));
+        }
+        // 7. Masters.
+        foreach (var r in resolved)
+        {
+            if (r.Target.Master is { } master && r.Current?.Master != master)
+                ops.Add(new LinkSetMaster(r.Target.Name, master));
+        }
+        // 8. Up/down: ports before bridges.
+        foreach (var r in resolved.OrderBy(r => r.Target.Bridge ? 1 : 0))
+        {
+            var isUp = r.Current is not null && r.Current.Up && !Renamed(r);
+            if (r.Target.Up && !isUp) ops.Add(new LinkUp(r.Target.Name));
+            else if (!r.Target.Up && isUp) ops.Add(new LinkDown(r.Target.Name));
+        }
+        // 9. Addresses on, in order (primaries first).
+        foreach (var r in resolved)
+        {
+            foreach (var a in r.Target.Addresses.Where(x => Full(r) || !r.Current!.MovableAddresses.Any(x.SameAs)))
+                ops.Add(new AddressAdd(r.Target.Name, a.Cidr, a.AddExtra(r.Target.Name)));
+        }
+        // 10. Routes on: link routes before the gateway routes that need them.
+        foreach (var r in resolved)
+        {
+            var added = r.Target.Routes.Where(x => Full(r) || !r.Current!.MovableRoutes.Any(x.SameAs));
+            foreach (var route in added.OrderBy(x => x.Gateway is null ? 0 : 1))
+                ops.Add(new RouteChange("add", r.Target.Name, route.AddSpec));
+        }
+        // 11. The remaining unwanted bridges, now empty.
+        foreach (var d in late)
+            ops.Add(new LinkDelete(d.Name));
+        return ops;
+    }
+}

@@ -1,0 +1,283 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace XenHotplug.IntegrationTests.Network;
+
+/// <summary>network-multibridge on a simulated dom0 (network namespaces). Needs root and $XEN_MULTIBRIDGE_BIN.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class NetworkMultibridgeTests
+{
+    private const string OneBridge = "[bridge:xenbr0]\nuplink = eth0\n\n[pool:lan]\nbridges = xenbr0\n";
+
+    private static NetLab? Lab()
+    {
+        if (!NetLab.CanRun) return null;
+        return new NetLab();
+    }
+
+    private static List<string> AddressesOf(NetLab lab, string dev) =>
+        lab.Json(lab.Dom0, "addr", "show", "dev", dev)[0]!["addr_info"]!.AsArray()
+            .Where(a => a!["scope"]!.GetValue<string>() == "global")
+            .Select(a => $"{a!["local"]}/{a["prefixlen"]}").Order(StringComparer.Ordinal).ToList();
+
+    private static string? DefaultRouteDev(NetLab lab, bool v6) =>
+        lab.Json(lab.Dom0, v6 ? ["-6", "route", "show", "default"] : ["route", "show", "default"]).FirstOrDefault()?["dev"]?.GetValue<string>();
+
+    [Fact]
+    public void StartMovesEverythingToTheBridge_GuestsWork_StopRestores()
+    {
+        using var lab = Lab();
+        if (lab is null) return;
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.WriteConfig(OneBridge);
+        var before = lab.Snapshot(ignoreNoDad: true);
+        var nicAddresses = AddressesOf(lab, "eth0");
+
+        var dry = lab.Tool("start", "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("ip link add name xenbr0", dry.Stdout, StringComparison.Ordinal);
+        Assert.Null(lab.StateDifference(before, ignoreNoDad: true));
+
+        var start = lab.Tool("start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        Assert.True(lab.Reachable(lab.Dom0, "10.77.0.1"));
+        Assert.True(lab.Reachable(lab.Dom0, "fd77:0::1"));
+        Assert.Equal(nicAddresses, AddressesOf(lab, "xenbr0"));
+        Assert.Empty(AddressesOf(lab, "eth0"));
+        Assert.Equal("xenbr0", DefaultRouteDev(lab, false));
+        Assert.Equal("xenbr0", DefaultRouteDev(lab, true));
+        var link = lab.Json(lab.Dom0, "-d", "link", "show", "xenbr0")[0]!;
+        Assert.Equal(lab.Json(lab.Dom0, "link", "show", "eth0")[0]!["address"]!.GetValue<string>(), link["address"]!.GetValue<string>());
+        Assert.Equal(0, link["linkinfo"]!["info_data"]!["stp_state"]!.GetValue<int>());
+        Assert.Equal(0, link["linkinfo"]!["info_data"]!["forward_delay"]!.GetValue<int>());
+        Assert.Equal("xenbr0", lab.Json(lab.Dom0, "link", "show", "eth0")[0]!["master"]!.GetValue<string>());
+
+        // Idempotent: a second start changes nothing.
+        var started = lab.Snapshot();
+        var again = lab.Tool("start");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Null(lab.StateDifference(started));
+
+        // A guest on the bridge reaches the lan.
+        var guest = lab.AddGuest(5, "xenbr0", 0);
+        Assert.True(lab.Reachable(guest, "10.77.0.1"));
+
+        var status = lab.Tool("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Matches(@"xenbr0\s+eth0\s+yes\s+\S+\s+10\.77\.0\.2/24,fd77::2/64\s+1 \(vif5\.0\)\s+lan\s+ok", status.Stdout);
+        var json = JsonNode.Parse(lab.Tool("status", "--json").Stdout)!;
+        Assert.True(json["healthy"]!.GetValue<bool>());
+        Assert.Equal("vif5.0", json["bridges"]![0]!["guests"]![0]!.GetValue<string>());
+        Assert.Equal("lan", json["bridges"]![0]!["pools"]![0]!.GetValue<string>());
+
+        // Stop refuses while the guest is attached, naming it, and changes nothing.
+        var refused = lab.Tool("stop");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("vif5.0", refused.Stderr, StringComparison.Ordinal);
+        Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("xenbr0", DefaultRouteDev(lab, false));
+
+        var forced = lab.Tool("stop", "--force");
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.True(lab.Reachable(lab.Dom0, "10.77.0.1"));
+        Assert.Equal(nicAddresses, AddressesOf(lab, "eth0"));
+        Assert.Equal("eth0", DefaultRouteDev(lab, false));
+        Assert.Equal("eth0", DefaultRouteDev(lab, true));
+        NetLab.Must("/bin/ip", "-n", lab.Dom0, "link", "delete", "vif5.0");
+        Assert.Null(lab.StateDifference(before, ignoreNoDad: true));
+
+        // Stop when nothing is started succeeds and changes nothing.
+        var stopAgain = lab.Tool("stop");
+        Assert.True(stopAgain.ExitCode == 0, stopAgain.ToString());
+        Assert.Null(lab.StateDifference(before, ignoreNoDad: true));
+
+        // status: the bridge is missing now.
+        Assert.Equal(1, lab.Tool("status").ExitCode);
+    }
+
+    [Fact]
+    public void StartAndStop_KeepDom0Reachable()
+    {
+        using var lab = Lab();
+        if (lab is null) return;
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.WriteConfig(OneBridge);
+        Assert.True(lab.Reachable(lab.Lan, "10.77.0.2"));
+        foreach (var action in new[] { "start", "stop" })
+        {
+            // The lan pings dom0 every 2 ms while the bridge is made or undone.
+            var pinger = lab.StartProcess(NetLab.Ip, "netns", "exec", lab.Lan, "ping", "-n", "-q", "-i", "0.002", "-w", "2", "10.77.0.2");
+            Thread.Sleep(500);
+            var run = lab.Tool(action);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            pinger.WaitForExit();
+            var summary = pinger.StandardOutput.ReadToEnd();
+            var m = System.Text.RegularExpressions.Regex.Match(summary, @"(\d+) packets transmitted, (\d+) received");
+            Assert.True(m.Success, summary);
+            var lost = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(lost <= 5, $"{action}: {lost} pings lost (2 ms apart)\n{summary}");
+        }
+    }
+
+    [Fact]
+    public void LegacyNaming_RenamesTheNic_AndStopRestoresIt()
+    {
+        using var lab = Lab();
+        if (lab is null) return;
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.WriteConfig("[network]\nnaming = legacy\n\n[bridge:xenbr0]\nuplink = eth0\n");
+        var before = lab.Snapshot(ignoreNoDad: true);
+        var nicAddresses = AddressesOf(lab, "eth0");
+
+        var start = lab.Tool("start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        Assert.Equal("bridge", lab.Json(lab.Dom0, "-d", "link", "show", "eth0")[0]!["linkinfo"]!["info_kind"]!.GetValue<string>());
+        Assert.Equal("eth0", lab.Json(lab.Dom0, "link", "show", "peth0")[0]!["master"]!.GetValue<string>());
+        Assert.Equal(nicAddresses, AddressesOf(lab, "eth0"));
+        Assert.Equal("eth0", DefaultRouteDev(lab, false));
+        Assert.True(lab.Reachable(lab.Dom0, "10.77.0.1"));
+        var guest = lab.AddGuest(3, "eth0", 0);
+        Assert.True(lab.Reachable(guest, "10.77.0.1"));
+        Assert.Equal(0, lab.Tool("start").ExitCode);
+        Assert.Equal(0, lab.Tool("status").ExitCode);
+
+        var refused = lab.Tool("stop");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("vif3.0", refused.Stderr, StringComparison.Ordinal);
+        var stop = lab.Tool("stop", "--force");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        NetLab.Must("/bin/ip", "-n", lab.Dom0, "link", "delete", "vif3.0");
+        Assert.Null(lab.StateDifference(before, ignoreNoDad: true));
+        Assert.True(lab.Reachable(lab.Dom0, "10.77.0.1"));
+    }
+
+    [Fact]
+    public void TwoUplinks_TwoBridges_EachGuestLeavesByItsOwnUplink()
+    {
+        using var lab = Lab();
+        if (lab is null) return;
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.AddUplink("eth1", 1, defaultRoute: false);
+        lab.WriteConfig("[bridge:xenbr0]\nuplink = eth0\n\n[bridge:xenbr1]\nuplink = eth1\nmtu = 1400\n\n[bridge:xenhost]\nmtu = 1500\n\n[pool:all]\nbridges = xenbr0 xenbr1\n");
+        var before = lab.Snapshot(ignoreNoDad: true);
+
+        var start = lab.Tool("start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        Assert.Equal(1400, lab.Json(lab.Dom0, "link", "show", "xenbr1")[0]!["mtu"]!.GetValue<int>());
+        Assert.Equal("bridge", lab.Json(lab.Dom0, "-d", "link", "show", "xenhost")[0]!["linkinfo"]!["info_kind"]!.GetValue<string>());
+        Assert.True(lab.Reachable(lab.Dom0, "10.77.0.1"));
+        Assert.True(lab.Reachable(lab.Dom0, "10.77.1.1"));
+
+        var g0 = lab.AddGuest(1, "xenbr0", 0);
+        var g1 = lab.AddGuest(2, "xenbr1", 1);
+        Assert.True(lab.Reachable(g0, "10.77.0.1"));
+        Assert.True(lab.Reachable(g1, "10.77.1.1"));
+        var lan0 = lab.RxPackets(lab.Lan, "lan0");
+        var lan1 = lab.RxPackets(lab.Lan, "lan1");
+        NetLab.Must("/bin/ip", "netns", "exec", g0, "ping", "-q", "-c", "20", "-i", "0.01", "10.77.0.1");
+        var lan0After = lab.RxPackets(lab.Lan, "lan0");
+        var lan1Mid = lab.RxPackets(lab.Lan, "lan1");
+        NetLab.Must("/bin/ip", "netns", "exec", g1, "ping", "-q", "-c", "20", "-i", "0.01", "10.77.1.1");
+        Assert.InRange(lan0After - lan0, 20, 30);
+        Assert.InRange(lan1Mid - lan1, 0, 3);
+        Assert.InRange(lab.RxPackets(lab.Lan, "lan1") - lan1Mid, 20, 30);
+
+        var status = lab.Tool("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("xenhost", status.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"xenbr1\s+eth1\s+yes", status.Stdout);
+
+        // Guests attached to two bridges: both are named.
+        var refused = lab.Tool("stop");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("vif", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, lab.Tool("stop", "--force").ExitCode);
+        NetLab.Must("/bin/ip", "-n", lab.Dom0, "link", "delete", "vif1.0");
+        NetLab.Must("/bin/ip", "-n", lab.Dom0, "link", "delete", "vif2.0");
+        Assert.Null(lab.StateDifference(before, ignoreNoDad: true));
+    }
+
+    [Fact]
+    public void ClassicArguments_ActOnOneUndeclaredBridge()
+    {
+        using var lab = Lab();
+        if (lab is null) return;
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.AddUplink("eth1", 1, defaultRoute: false);
+        lab.WriteConfig(OneBridge);
+        var start = lab.Tool("start", "netdev=eth1", "bridge=xenbr7");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        Assert.Equal("xenbr7", lab.Json(lab.Dom0, "link", "show", "eth1")[0]!["master"]!.GetValue<string>());
+        Assert.Null(lab.Json(lab.Dom0, "link", "show", "eth0")[0]!["master"]);
+        Assert.True(lab.Reachable(lab.Dom0, "10.77.1.1"));
+        var stop = lab.Tool("stop", "netdev=eth1", "bridge=xenbr7");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Empty(lab.Json(lab.Dom0, "link", "show", "type", "bridge"));
+    }
+
+    public static TheoryData<string, string, string> BadInputs() => new()
+    {
+        { "missing uplink", "[bridge:xenbr0]\nuplink = eth9\n", "eth9 does not exist" },
+        { "uplink is a bridge", "[bridge:xenbr0]\nuplink = brx\n", "brx is itself a bridge" },
+        { "uplink is another bridge's port", "[bridge:xenbr0]\nuplink = eth1\n", "already a port of bridge brx" },
+        { "name collision", "[bridge:eth0]\nuplink = eth1\n", "not a bridge" },
+        { "two bridges one uplink", "[bridge:xenbr0]\nuplink = eth0\n[bridge:xenbr1]\nuplink = eth0\n", "already the uplink" },
+        { "duplicate section", "[bridge:xenbr0]\nuplink = eth0\n[bridge:xenbr0]\nuplink = eth0\n", "xenbr0" },
+        { "malformed ini", "[bridge:xenbr0\nuplink = eth0\n", "multibridge.ini:1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadInput_OneLineError_NothingChanged(string what, string ini, string message)
+    {
+        using var lab = Lab();
+        if (lab is null) return;
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.AddUplink("eth1", 1, defaultRoute: false);
+        NetLab.Must("/bin/ip", "-n", lab.Dom0, "link", "add", "brx", "type", "bridge");
+        if (what == "uplink is another bridge's port")
+            NetLab.Must("/bin/ip", "-n", lab.Dom0, "link", "set", "eth1", "master", "brx");
+        lab.WriteConfig(ini);
+        var before = lab.Snapshot();
+        var run = lab.Tool("start");
+        Assert.True(run.ExitCode == 1, what + ": " + run);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, what + ": " + run);
+        Assert.Contains(message, lines[0], StringComparison.Ordinal);
+        Assert.Null(lab.StateDifference(before));
+        Assert.False(File.Exists(Path.Combine(lab.RunDir, "network.journal")));
+    }
+
+    [Fact]
+    public void BadUsage_ConflictingClassicUplink_AndNotRoot()
+    {
+        using var lab = Lab();
+        if (lab is null) return;
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.AddUplink("eth1", 1, defaultRoute: false);
+        lab.WriteConfig(OneBridge);
+        var before = lab.Snapshot();
+
+        var usage = lab.Tool("frobnicate");
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("Usage:", usage.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, lab.Tool().ExitCode);
+
+        var conflict = lab.Tool("start", "bridge=xenbr0", "netdev=eth1");
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.Contains("declared with uplink eth0", conflict.Stderr, StringComparison.Ordinal);
+
+        var nobody = lab.Tool(["start"], null, ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
+        Assert.Equal(1, nobody.ExitCode);
+        Assert.Contains("root", nobody.Stderr, StringComparison.Ordinal);
+        var dry = lab.Tool(["start", "--dry-run"], null, ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("master xenbr0", dry.Stdout, StringComparison.Ordinal);
+        Assert.Null(lab.StateDifference(before));
+
+        var help = lab.Tool("--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("XEN_MULTIBRIDGE_CONFIG", help.Stdout, StringComparison.Ordinal);
+        Assert.Equal("network-multibridge 0.1.0\n", lab.Tool("--version").Stdout);
+    }
+}
