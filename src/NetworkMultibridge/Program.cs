@@ -1,3 +1,4 @@
+using XenHotplug.CommandLine;
 using System.Reflection;
 using XenHotplug.Bridges;
 using XenHotplug.Configuration;
@@ -6,7 +7,6 @@ using XenHotplug.Native;
 using XenHotplug.Net;
 using XenHotplug.Policy;
 
-[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 namespace XenHotplug.NetworkMultibridge;
 
@@ -62,10 +62,10 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        CommandLine command;
+        NetworkArguments command;
         try
         {
-            command = CommandLine.Parse(args);
+            command = NetworkArguments.Parse(args);
         }
         catch (UsageException e)
         {
@@ -77,7 +77,7 @@ internal static class Program
                 Console.Out.WriteLine(Help);
                 return 0;
             case NetworkCommand.Version:
-                Console.Out.WriteLine($"{Name} {Version()}");
+                Console.Out.Write(ProgramInfo.VersionText(Name, typeof(Program).Assembly));
                 return 0;
         }
         using var log = LogSetup.Create(Name, command.Verbose);
@@ -96,7 +96,7 @@ internal static class Program
         }
     }
 
-    private static int Run(CommandLine command, Serilog.ILogger log)
+    private static int Run(NetworkArguments command, Serilog.ILogger log)
     {
         var config = ConfigLoader.Load();
         var specs = command.Bridges(config);
@@ -140,12 +140,4 @@ internal static class Program
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
-    private static string Version()
-    {
-        var assembly = typeof(Program).Assembly;
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        if (!string.IsNullOrEmpty(informational)) return informational.Split('+')[0];
-        var v = assembly.GetName().Version;
-        return v is null ? "unknown" : $"{v.Major}.{v.Minor}.{v.Build}";
-    }
 }

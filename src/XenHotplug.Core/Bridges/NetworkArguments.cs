@@ -26,12 +26,12 @@ public sealed class UsageException : Exception
 /// `network-multibridge [options] start|stop|restart|status [netdev=ethN] [bridge=xenbrN] [vifnum=N]`.
 /// The classic key=value arguments (xend's network-script) select one bridge, declared or not.
 /// </summary>
-public sealed record CommandLine(NetworkCommand Command, bool Json, bool Force, bool DryRun, bool Verbose,
+public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Force, bool DryRun, bool Verbose,
     string? NetDev, string? Bridge, int? VifNum)
 {
     public bool Classic => NetDev is not null || Bridge is not null || VifNum is not null;
 
-    public static CommandLine Parse(IReadOnlyList<string> args)
+    public static NetworkArguments Parse(IReadOnlyList<string> args)
     {
         NetworkCommand? command = null;
         bool json = false, force = false, dryRun = false, verbose = false;
@@ -41,8 +41,8 @@ public sealed record CommandLine(NetworkCommand Command, bool Json, bool Force, 
         {
             switch (arg)
             {
-                case "--help" or "-h": return new CommandLine(NetworkCommand.Help, false, false, false, false, null, null, null);
-                case "--version": return new CommandLine(NetworkCommand.Version, false, false, false, false, null, null, null);
+                case "--help" or "-h": return new NetworkArguments(NetworkCommand.Help, false, false, false, false, null, null, null);
+                case "--version": return new NetworkArguments(NetworkCommand.Version, false, false, false, false, null, null, null);
                 case "--json": json = true; continue;
                 case "--force" or "-f": force = true; continue;
                 case "--dry-run" or "-n": dryRun = true; continue;
@@ -81,7 +81,7 @@ public sealed record CommandLine(NetworkCommand Command, bool Json, bool Force, 
         if (command is null) throw new UsageException("no command given");
         if (json && command != NetworkCommand.Status) throw new UsageException("--json applies to status only");
         if (force && command is not (NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to stop and restart only");
-        return new CommandLine(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum);
+        return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum);
     }
 
     private static string Name(string key, string value) =>

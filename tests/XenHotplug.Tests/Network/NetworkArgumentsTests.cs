@@ -16,13 +16,13 @@ public sealed class CommandLineTests
     [Fact]
     public void Parse_CommandsAndOptions()
     {
-        var c = CommandLine.Parse(["-v", "stop", "--force", "--dry-run"]);
+        var c = NetworkArguments.Parse(["-v", "stop", "--force", "--dry-run"]);
         Assert.Equal(NetworkCommand.Stop, c.Command);
         Assert.True(c.Force && c.DryRun && c.Verbose && !c.Json && !c.Classic);
-        Assert.True(CommandLine.Parse(["status", "--json"]).Json);
-        Assert.Equal(NetworkCommand.Help, CommandLine.Parse(["start", "--help"]).Command);
-        Assert.Equal(NetworkCommand.Version, CommandLine.Parse(["--version"]).Command);
-        Assert.Equal(NetworkCommand.Restart, CommandLine.Parse(["restart"]).Command);
+        Assert.True(NetworkArguments.Parse(["status", "--json"]).Json);
+        Assert.Equal(NetworkCommand.Help, NetworkArguments.Parse(["start", "--help"]).Command);
+        Assert.Equal(NetworkCommand.Version, NetworkArguments.Parse(["--version"]).Command);
+        Assert.Equal(NetworkCommand.Restart, NetworkArguments.Parse(["restart"]).Command);
     }
 
     [Theory]
@@ -37,13 +37,13 @@ public sealed class CommandLineTests
     [InlineData("start netdev=bad/name")]
     public void Parse_BadUsage(string args)
     {
-        Assert.Throws<UsageException>(() => CommandLine.Parse(args.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Throws<UsageException>(() => NetworkArguments.Parse(args.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]
     public void Bridges_AllDeclared_InFileOrder()
     {
-        var specs = CommandLine.Parse(["start"]).Bridges(Config);
+        var specs = NetworkArguments.Parse(["start"]).Bridges(Config);
         Assert.Equal(["xenbr0", "xenbr1", "xenhost"], specs.Select(s => s.Name));
         Assert.Equal(9000, specs[1].Mtu);
         Assert.Null(specs[2].Uplink);
@@ -52,7 +52,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Bridges_Legacy_NamesTheBridgeAfterTheNic()
     {
-        var specs = CommandLine.Parse(["start"]).Bridges(Config with { Naming = BridgeNaming.Legacy });
+        var specs = NetworkArguments.Parse(["start"]).Bridges(Config with { Naming = BridgeNaming.Legacy });
         Assert.Equal(new BridgeSpec("xenbr0", "eth0", "eth0", "peth0", null), specs[0]);
         Assert.Equal(new BridgeSpec("xenhost", "xenhost", null, null, null), specs[2]);
     }
@@ -60,19 +60,19 @@ public sealed class CommandLineTests
     [Fact]
     public void Bridges_Classic()
     {
-        Assert.Equal(new BridgeSpec("xenbr7", "xenbr7", "eth7", "eth7", null), CommandLine.Parse(["start", "vifnum=7"]).Bridges(Config).Single());
-        Assert.Equal(new BridgeSpec("xenbr5", "xenbr5", "eth5", "eth5", null), CommandLine.Parse(["start", "bridge=xenbr5"]).Bridges(Config).Single());
-        Assert.Equal("xenbr1", CommandLine.Parse(["start", "netdev=eth1"]).Bridges(Config).Single().Name);
-        Assert.Equal(9000, CommandLine.Parse(["start", "bridge=xenbr1"]).Bridges(Config).Single().Mtu);
-        Assert.Equal(new BridgeSpec("br-x", "br-x", "eth4", "eth4", null), CommandLine.Parse(["start", "netdev=eth4", "bridge=br-x"]).Bridges(Config).Single());
+        Assert.Equal(new BridgeSpec("xenbr7", "xenbr7", "eth7", "eth7", null), NetworkArguments.Parse(["start", "vifnum=7"]).Bridges(Config).Single());
+        Assert.Equal(new BridgeSpec("xenbr5", "xenbr5", "eth5", "eth5", null), NetworkArguments.Parse(["start", "bridge=xenbr5"]).Bridges(Config).Single());
+        Assert.Equal("xenbr1", NetworkArguments.Parse(["start", "netdev=eth1"]).Bridges(Config).Single().Name);
+        Assert.Equal(9000, NetworkArguments.Parse(["start", "bridge=xenbr1"]).Bridges(Config).Single().Mtu);
+        Assert.Equal(new BridgeSpec("br-x", "br-x", "eth4", "eth4", null), NetworkArguments.Parse(["start", "netdev=eth4", "bridge=br-x"]).Bridges(Config).Single());
     }
 
     [Fact]
     public void Bridges_Classic_ConflictsWithTheConfiguration()
     {
-        var e = Assert.Throws<BridgeException>(() => CommandLine.Parse(["start", "bridge=xenbr0", "netdev=eth1"]).Bridges(Config));
+        var e = Assert.Throws<BridgeException>(() => NetworkArguments.Parse(["start", "bridge=xenbr0", "netdev=eth1"]).Bridges(Config));
         Assert.Contains("declared with uplink eth0", e.Message, StringComparison.Ordinal);
-        e = Assert.Throws<BridgeException>(() => CommandLine.Parse(["start", "bridge=xenbr9", "netdev=eth1"]).Bridges(Config));
+        e = Assert.Throws<BridgeException>(() => NetworkArguments.Parse(["start", "bridge=xenbr9", "netdev=eth1"]).Bridges(Config));
         Assert.Contains("uplink of [bridge:xenbr1]", e.Message, StringComparison.Ordinal);
     }
 }
