@@ -40,6 +40,27 @@ public sealed record MultibridgeConfig
         return null;
     }
 
+    /// <summary>
+    /// The interface name of a declared bridge on the host: its own name, or under legacy naming the name
+    /// of its uplink (the NIC ethN is renamed pethN and the bridge is called ethN).
+    /// </summary>
+    public string BridgeInterface(string declared) =>
+        Naming == BridgeNaming.Legacy && FindBridge(declared)?.Uplink is { } uplink ? uplink : declared;
+
+    /// <summary>The name the uplink NIC of a declared bridge has while it is a port: itself, or pethN under legacy naming.</summary>
+    public string? UplinkPort(string declared) =>
+        FindBridge(declared)?.Uplink is { } uplink ? (Naming == BridgeNaming.Legacy ? "p" + uplink : uplink) : null;
+
+    /// <summary>The declaration whose bridge has this interface name on the host, or null.</summary>
+    public BridgeDeclaration? FindBridgeByInterface(string interfaceName)
+    {
+        foreach (var b in Bridges)
+        {
+            if (BridgeInterface(b.Name) == interfaceName) return b;
+        }
+        return null;
+    }
+
     /// <summary>True when any policy (pools or rules) is configured.</summary>
     public bool HasPolicy => Pools.Count > 0 || DomainRules.Count > 0;
 }

@@ -36,7 +36,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         var decision = BridgePolicy.Decide(config, request, settings, sysfs, runDir.ReadCursor);
         var (current, target) = VifPlanner.Names(request, settings, sysfs);
         var (prepare, undoPrepare) = PrepareBridge(decision.Bridge);
-        var declared = config.FindBridge(decision.Bridge);
+        var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
         var plan = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, sysfs.Master(current))
             with { Preparation = prepare, UndoPreparation = undoPrepare };
@@ -124,7 +124,9 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
     private (IReadOnlyList<NetOp>, IReadOnlyList<NetOp>) PrepareBridge(string bridge)
     {
         if (sysfs.Exists(bridge)) return ([], []);
-        var declared = config.FindBridge(bridge) ?? throw new HotplugException($"bridge {bridge} does not exist");
+        var declared = config.FindBridgeByInterface(bridge) ?? throw new HotplugException($"bridge {bridge} does not exist");
+        if (config.Naming == BridgeNaming.Legacy && declared.Uplink is not null)
+            throw new HotplugException($"bridge {bridge} does not exist: with legacy naming its NIC must be renamed first; run 'network-multibridge start'");
         var ops = new List<NetOp> { new BridgeCreate(bridge, declared.Mtu) };
         var undo = new List<NetOp> { new LinkDelete(bridge) };
         if (declared.Uplink is { } uplink)

@@ -57,9 +57,14 @@ public static class BridgePolicy
 
     private static BridgeDecision Explicit(MultibridgeConfig config, string? bridge, ISysfsNet sysfs, string why, string source)
     {
-        // A declared bridge that does not exist yet is created by the attach; anything else must exist.
-        if (bridge is not null && config.FindBridge(bridge) is not null && !sysfs.Exists(bridge))
-            return new BridgeDecision(bridge, why);
+        // A declared bridge is known under its host name (legacy naming: its uplink's); one that does not
+        // exist yet is created by the attach; anything else must exist.
+        if (bridge is not null && config.FindBridge(bridge) is not null)
+        {
+            var name = config.BridgeInterface(bridge);
+            if (!sysfs.Exists(name)) return new BridgeDecision(name, why);
+            bridge = name;
+        }
         return new BridgeDecision(BridgeResolver.Resolve(bridge, sysfs, source), why);
     }
 
@@ -74,7 +79,7 @@ public static class BridgePolicy
             var states = string.Join(", ", candidates.Select(c => $"{c.Name}: {c.Health}"));
             if (config.WhenUnhealthy == UnhealthyAction.Fail)
                 throw new HotplugException($"no healthy bridge in pool '{pool.Name}' ({states})");
-            usable = candidates.Where(c => c.Exists || config.FindBridge(c.Name) is not null).ToList();
+            usable = candidates.Where(c => c.Exists || config.FindBridgeByInterface(c.Name) is not null).ToList();
             if (usable.Count == 0) throw new HotplugException($"no usable bridge in pool '{pool.Name}' ({states})");
             warning = $"no healthy bridge in pool '{pool.Name}' ({states}); using the best remaining one";
         }

@@ -9,15 +9,18 @@ public static class CandidateSurvey
     public static List<BridgeCandidate> Survey(MultibridgeConfig config, PoolDeclaration pool, ISysfsNet sysfs) =>
         pool.Bridges.Select(name => Candidate(config, name, sysfs)).ToList();
 
-    public static BridgeCandidate Candidate(MultibridgeConfig config, string name, ISysfsNet sysfs)
+    /// <summary>A declared bridge under the name it has on the host (see <see cref="MultibridgeConfig.BridgeInterface"/>).</summary>
+    public static BridgeCandidate Candidate(MultibridgeConfig config, string declared, ISysfsNet sysfs)
     {
-        var declaration = config.FindBridge(name);
+        var declaration = config.FindBridge(declared);
+        var name = config.BridgeInterface(declared);
+        var uplink = config.UplinkPort(declared);
         var exists = sysfs.Exists(name);
         var weight = declaration?.Weight ?? 1;
         if (exists && !sysfs.IsBridge(name))
             return new BridgeCandidate(name, 0, weight, false, $"{name} exists but is not a bridge", true);
-        var load = exists ? GuestPorts(sysfs, name, declaration?.Uplink).Count : 0;
-        var (healthy, health) = Health(declaration, exists, sysfs);
+        var load = exists ? GuestPorts(sysfs, name, uplink).Count : 0;
+        var (healthy, health) = Health(declaration is null ? null : declaration with { Uplink = uplink }, exists, sysfs);
         return new BridgeCandidate(name, load, weight, healthy, health, exists);
     }
 
