@@ -76,6 +76,7 @@ bold "4. eight guests hotplugged the way libxl does it (guest 8 is pinned: bridg
 for d in $(seq 1 8); do
   G=$ID-g$d
   ip netns add "$G"; ip -n "$G" link set lo up
+  ip netns exec "$G" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1  # quiet counters
   ip -n "$DOM0" link add vif$d.0 type veth peer name eth0 netns "$G"
   ip -n "$G" address add 10.77.0.$((10 + d))/24 dev eth0; ip -n "$G" link set eth0 up
   B=/local/domain/0/backend/vif/$d/0
@@ -103,9 +104,9 @@ counters() { ip netns exec "$LAN" cat /sys/class/net/port0/statistics/rx_packets
 for d in 1 2; do
   br=$(basename "$(ip netns exec "$DOM0" readlink /sys/class/net/vif$d.0/master)")
   read -r a0 a1 < <(counters)
-  ip netns exec "$ID-g$d" ping -c 5 -i 0.2 -W 2 10.77.0.1 | grep -E 'loss'
+  ip netns exec "$ID-g$d" ping -q -c 50 -i 0.01 -W 2 10.77.0.1 | grep -E 'loss' | sed 's/^/   /'
   read -r b0 b1 < <(counters)
-  echo "   guest$d on $br: lan saw $((b0 - a0)) packets from eth0's cable, $((b1 - a1)) from eth1's"
+  echo "   guest$d on $br: the lan received $((b0 - a0)) packets through eth0's cable, $((b1 - a1)) through eth1's"
 done
 
 bold "7. guests offline, network-multibridge stop: eth0 gets its address and route back"
