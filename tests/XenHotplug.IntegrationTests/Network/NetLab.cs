@@ -93,6 +93,8 @@ public sealed class NetLab : IDisposable
     {
         var ns = $"{Id}-g{++_guests}";
         AddNamespace(ns);
+        // No IPv6 in guests: their neighbour discovery would otherwise add packets to the lan counters.
+        Must(Ip, "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
         var vif = $"vif{domid}.0";
         Must(Ip, "link", "add", vif, "netns", Dom0, "type", "veth", "peer", "name", "eth0", "netns", ns);
         Must(Ip, "-n", ns, "address", "add", $"10.77.{n}.{10 + domid}/24", "dev", "eth0");

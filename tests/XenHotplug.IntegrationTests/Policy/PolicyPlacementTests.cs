@@ -237,6 +237,24 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
+    public void AHotplugKilledWhileHoldingTheLockLeavesNoStaleLock()
+    {
+        var host = Host("[bridge:xbr0]\n[pool:p]\nbridges = xbr0\n", "xbr0");
+        host.AddLightGuest(1, 0, "pool:p");
+        Directory.CreateDirectory(host.RunDir);
+        // Another process takes the attach lock and is killed with SIGKILL while holding it.
+        using var holder = Proc.Start("flock", [Path.Combine(host.RunDir, "attach.lock"), "sleep", "60"]);
+        Thread.Sleep(200);
+        using var waiting = host.Dom0.Start(Binaries.Vif, ["online", "type_if=vif"], host.LibxlEnvironment(1, 0));
+        Thread.Sleep(300);
+        Assert.False(waiting.HasExited); // it waits for the lock...
+        holder.Kill(entireProcessTree: true);
+        var r = Proc.Wait(waiting, TimeSpan.FromSeconds(30)); // ...and gets it the moment its holder dies
+        Assert.True(r.Ok, r.ToString());
+        Assert.Equal("xbr0", host.Dom0.MasterOf("vif1.0"));
+    }
+
+    [Fact]
     public void SixtyFourSimultaneousOnlinesEndThirtyTwoThirtyTwo()
     {
         var host = Host("""
