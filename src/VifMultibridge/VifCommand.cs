@@ -17,7 +17,7 @@ internal sealed class VifCommand(string program, bool verbose)
     {
         using Logger log = LogSetup.Create(program, verbose);
         HotplugRequest? request = null;
-        XenstoreClient? xenstore = null;
+        LazyXenstore? xenstore = null;
         try
         {
             var parsed = HotplugRequestParser.Parse(args, environment);
@@ -28,7 +28,7 @@ internal sealed class VifCommand(string program, bool verbose)
             }
             request = parsed.Request;
             var config = ConfigLoader.Load(environment);
-            xenstore = XenstoreClient.Connect();
+            xenstore = new LazyXenstore(XenstoreClient.Connect);
             INetworkRunner runner = config.Hotplug.NetworkBackend == "ip" ? new IpRunner() : new NetlinkRunner(new IpRunner());
             new VifHotplugService(config, xenstore, new SysfsNet(), runner, log).Run(request, dryRun, Console.Out);
             return 0;
@@ -47,13 +47,13 @@ internal sealed class VifCommand(string program, bool verbose)
     }
 
     /// <summary>hotplug-error and hotplug-status=error, as the stock fatal() writes them; a fresh connection if the old one broke.</summary>
-    private static void ReportToXenstore(XenstoreClient? xenstore, string? xenbusPath, string message, Serilog.ILogger log)
+    private static void ReportToXenstore(LazyXenstore? xenstore, string? xenbusPath, string message, Serilog.ILogger log)
     {
         if (xenbusPath is null) return;
         KeyValuePair<string, string>[] writes = [new(xenbusPath + "/hotplug-error", message), new(xenbusPath + "/hotplug-status", "error")];
         try
         {
-            xenstore ??= XenstoreClient.Connect();
+            if (xenstore is null) throw new XenstoreConnectionException("not connected yet");
             xenstore.WriteMany(writes);
         }
         catch (XenstoreException)

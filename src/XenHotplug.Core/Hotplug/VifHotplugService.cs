@@ -91,15 +91,9 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
     private void Detach(HotplugRequest request, bool dryRun, TextWriter output)
     {
         // The kernel knows where the vif really is: detach from that bridge, whatever the policy would choose now.
-        VifSettings settings;
-        try
-        {
-            settings = VifSettingsReader.Read(xenstore, request);
-        }
-        catch (XenstoreException e) when (e is not XenstoreConnectionException)
-        {
-            settings = new VifSettings(null, null, null, null, null, null, null, null);
-        }
+        // A device that still has libxl's name was never renamed: xenstore is only asked for vifname otherwise.
+        var vifname = sysfs.Exists(request.Device) ? null : ReadVifname(request);
+        var settings = new VifSettings(null, null, null, vifname, null, null, null, null);
         var (device, _) = VifPlanner.Names(request, settings, sysfs);
         if (!sysfs.Exists(device))
         {
@@ -117,7 +111,19 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         foreach (var problem in runner.Run(plan.Operations, keepGoing: true))
             log.Debug("{Command} {Device}: {Problem}", request.CommandName, device, problem);
         log.Information("{Command} {Device}{From}", request.CommandName, device, master is null ? "" : " from " + master);
-        RunHooks(request, device, master ?? settings.Bridge ?? "");
+        RunHooks(request, device, master ?? "");
+    }
+
+    private string? ReadVifname(HotplugRequest request)
+    {
+        try
+        {
+            return xenstore.Read(request.XenbusPath + "/vifname") is { Length: > 0 } v ? v.Trim() : null;
+        }
+        catch (XenstoreException e) when (e is not XenstoreConnectionException)
+        {
+            return null; // the backend may be gone already
+        }
     }
 
     /// <summary>Operations that create a declared bridge that does not exist yet, and their undo.</summary>
