@@ -18,7 +18,7 @@ public sealed record BridgeSpec(string Declared, string Name, string? Uplink, st
         if (uplink is null) return new BridgeSpec(declared, declared, null, null, mtu);
         if (naming == BridgeNaming.Legacy)
         {
-            var port = "p" + uplink;
+            var port = LegacyNames.Port(uplink);
             if (InterfaceName.Problem(port) is { } problem)
                 throw new BridgeException($"bridge {declared}: legacy naming needs the NIC name {problem}");
             return new BridgeSpec(declared, uplink, uplink, port, mtu);

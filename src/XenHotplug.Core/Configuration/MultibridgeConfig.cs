@@ -49,7 +49,7 @@ public sealed record MultibridgeConfig
 
     /// <summary>The name the uplink NIC of a declared bridge has while it is a port: itself, or pethN under legacy naming.</summary>
     public string? UplinkPort(string declared) =>
-        FindBridge(declared)?.Uplink is { } uplink ? (Naming == BridgeNaming.Legacy ? "p" + uplink : uplink) : null;
+        FindBridge(declared)?.Uplink is { } uplink ? (Naming == BridgeNaming.Legacy ? LegacyNames.Port(uplink) : uplink) : null;
 
     /// <summary>The declaration whose bridge has this interface name on the host, or null.</summary>
     public BridgeDeclaration? FindBridgeByInterface(string interfaceName)
