@@ -98,7 +98,7 @@ pkg-stage: build pkg-check-version
 	  DESTDIR='$(PKG_STAGE)' PREFIX=/usr SYSCONFDIR=/etc UNITDIR='$(UNITDIR)' PKG_BIN='$(PKG_BIN)' >/dev/null
 
 # --- deb -------------------------------------------------------------------------------------
-deb: pkg-stage
+deb: package-deps pkg-stage
 	@command -v dpkg-deb >/dev/null || { echo "deb: dpkg-deb missing: make package-deps" >&2; exit 1; }
 	rm -rf '$(PKG_DEBROOT)' '$(PKG_BUILDDIR)/shlibs'
 	cp -a '$(PKG_STAGE)' '$(PKG_DEBROOT)'
@@ -122,7 +122,7 @@ deb: pkg-stage
 	@echo "deb: $(DEB_FILE)"
 
 # --- rpm -------------------------------------------------------------------------------------
-rpm: pkg-stage
+rpm: package-deps pkg-stage
 	@command -v rpmbuild >/dev/null || { echo "rpm: rpmbuild missing: make package-deps" >&2; exit 1; }
 	rm -rf '$(PKG_RPMTOP)'
 	install -d '$(PKG_RPMTOP)/SPECS' '$(PKG_RPMTOP)/RPMS' '$(PKG_RPMTOP)/BUILD' '$(PKG_RPMTOP)/tmp'
@@ -154,7 +154,8 @@ package-deps:
 	@need=(); \
 	command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null || need+=(dpkg-dev); \
 	command -v lintian  >/dev/null || need+=(lintian); \
-	command -v rpmbuild >/dev/null && command -v rpm2cpio >/dev/null || need+=(rpm); \
+	command -v rpmbuild >/dev/null || need+=(rpm); \
+	command -v rpm2cpio >/dev/null || need+=(rpm2cpio); \
 	command -v cpio     >/dev/null || need+=(cpio); \
 	command -v groff    >/dev/null || need+=(groff-base); \
 	command -v man      >/dev/null || need+=(man-db); \
