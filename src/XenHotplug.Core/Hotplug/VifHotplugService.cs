@@ -33,8 +33,8 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
 
         var runDir = new RunDirectory(config.Hotplug.RunDir);
         using var held = config.HasPolicy && !dryRun ? runDir.Lock("attach", LockTimeout) : null;
-        var decision = BridgePolicy.Decide(config, request, settings, sysfs, runDir.ReadCursor);
         var (current, target) = VifPlanner.Names(request, settings, sysfs);
+        var decision = BridgePolicy.Decide(config, request, settings, sysfs, runDir.ReadCursor, sysfs.Master(current));
         var (prepare, undoPrepare) = PrepareBridge(decision.Bridge);
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;

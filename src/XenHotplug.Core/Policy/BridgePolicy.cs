@@ -14,7 +14,11 @@ public static class BridgePolicy
 {
     public const string PoolPrefix = "pool:";
 
-    public static BridgeDecision Decide(MultibridgeConfig config, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor)
+    /// <summary>
+    /// Chooses the bridge. <paramref name="currentMaster"/> is the bridge the vif is on now, if any: a pool keeps a
+    /// vif where it is (an online repeated is idempotent), as long as that bridge is still one the pool would use.
+    /// </summary>
+    public static BridgeDecision Decide(MultibridgeConfig config, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string? currentMaster = null)
     {
         var source = request.XenbusPath + "/bridge";
         var requested = settings.Bridge;
@@ -33,7 +37,7 @@ public static class BridgePolicy
                     var why = $"rule [domain:{rule.Glob}] matches guest '{name}'";
                     return rule.Bridge is { } b
                         ? Explicit(config, b, sysfs, why, $"[domain:{rule.Glob}] bridge")
-                        : FromPool(config, config.Pools[rule.Pool!], request, settings, sysfs, readCursor, why);
+                        : FromPool(config, config.Pools[rule.Pool!], request, settings, sysfs, readCursor, why, currentMaster);
                 }
             }
         }
@@ -45,12 +49,12 @@ public static class BridgePolicy
                 var known = config.Pools.Count == 0 ? "none are declared" : "declared: " + string.Join(", ", config.Pools.Keys.Order(StringComparer.Ordinal));
                 throw new HotplugException($"unknown pool '{poolReference}' in {source} ({known} in {config.SourceFile ?? ConfigLoader.DefaultPath})");
             }
-            return FromPool(config, pool, request, settings, sysfs, readCursor, $"bridge=pool:{poolReference} in the VM config");
+            return FromPool(config, pool, request, settings, sysfs, readCursor, $"bridge=pool:{poolReference} in the VM config", currentMaster);
         }
 
         if (config.DefaultPool is { } defaultPool)
             return FromPool(config, config.Pools[defaultPool], request, settings, sysfs, readCursor,
-                requested is null ? "no bridge set: [policy] default_pool" : $"bridge={requested} is an auto_bridge: [policy] default_pool");
+                requested is null ? "no bridge set: [policy] default_pool" : $"bridge={requested} is an auto_bridge: [policy] default_pool", currentMaster);
 
         return Explicit(config, requested, sysfs, requested is null ? "no bridge set: the host's first bridge (vif-bridge behaviour)" : $"bridge={requested} (no policy applies)", source);
     }
@@ -68,7 +72,7 @@ public static class BridgePolicy
         return new BridgeDecision(BridgeResolver.Resolve(bridge, sysfs, source), why);
     }
 
-    private static BridgeDecision FromPool(MultibridgeConfig config, PoolDeclaration pool, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string why)
+    private static BridgeDecision FromPool(MultibridgeConfig config, PoolDeclaration pool, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string why, string? currentMaster)
     {
         var candidates = CandidateSurvey.Survey(config, pool, sysfs);
         var healthy = candidates.Where(c => c.Healthy).ToList();
@@ -83,14 +87,19 @@ public static class BridgePolicy
             if (usable.Count == 0) throw new HotplugException($"no usable bridge in pool '{pool.Name}' ({states})");
             warning = $"no healthy bridge in pool '{pool.Name}' ({states}); using the best remaining one";
         }
-        BridgeCandidate choice;
-        long? next = null;
-        var strategy = pool.Strategy switch
+        var strategyName = pool.Strategy switch
         {
             PoolStrategy.LeastLoaded => "least-loaded",
             PoolStrategy.RoundRobin => "round-robin",
             _ => "sticky",
         };
+        if (currentMaster is not null && usable.Exists(c => c.Name == currentMaster))
+        {
+            return new BridgeDecision(currentMaster, why + $"; already attached to {currentMaster}, kept there")
+            { Pool = pool.Name, Strategy = strategyName, Candidates = candidates, Warning = warning };
+        }
+        BridgeCandidate choice;
+        long? next = null;
         switch (pool.Strategy)
         {
             case PoolStrategy.LeastLoaded:
@@ -105,6 +114,6 @@ public static class BridgePolicy
                 choice = StickyStrategy.Choose(usable, StickyStrategy.Identity(settings.DomainName, settings.DomainUuid, request.DomainId, request.DeviceId));
                 break;
         }
-        return new BridgeDecision(choice.Name, why) { Pool = pool.Name, Strategy = strategy, Candidates = candidates, Warning = warning, NextCursor = next };
+        return new BridgeDecision(choice.Name, why) { Pool = pool.Name, Strategy = strategyName, Candidates = candidates, Warning = warning, NextCursor = next };
     }
 }

@@ -55,6 +55,10 @@ public sealed class PolicyPlacementTests : IDisposable
             Online(host, d);
         }
         Assert.Equal(new Dictionary<string, int> { ["xbr0"] = 10, ["xbr1"] = 10, ["xbr2"] = 10 }, Count(host, "xbr0", "xbr1", "xbr2"));
+        // online again (idempotent): every vif stays where it is, although xbr0 now looks "fuller" to the one asking.
+        var before = Enumerable.Range(1, 30).Select(d => host.Dom0.MasterOf($"vif{d}.0")).ToList();
+        for (var d = 1; d <= 30; d++) Online(host, d);
+        Assert.Equal(before, Enumerable.Range(1, 30).Select(d => host.Dom0.MasterOf($"vif{d}.0")));
         // The uplinks are ports too, but never counted as guests.
         Assert.Contains("uxbr0", host.Dom0.Ports("xbr0"));
     }
