@@ -10,8 +10,9 @@ namespace XenHotplug.Hotplug;
 
 /// <summary>
 /// One hotplug, end to end: read the vif's settings, choose the bridge (under the run-directory lock
-/// when a policy is involved), run the plan as one `ip -batch`, write xenstore, run the hooks. On any
-/// failure the device is put back as it was and the error is raised for the caller to report.
+/// when a policy is involved), run the plan as one batch (rtnetlink, or `ip -batch`), write xenstore, run
+/// the hooks. On any failure the device is put back as it was and the error is raised for the caller to
+/// report.
 /// </summary>
 public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xenstore, ISysfsNet sysfs, INetworkRunner runner, ILogger log)
 {
@@ -34,11 +35,12 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         var runDir = new RunDirectory(config.Hotplug.RunDir);
         using var held = config.HasPolicy && !dryRun ? runDir.Lock("attach", LockTimeout) : null;
         var (current, target) = VifPlanner.Names(request, settings, sysfs);
-        var decision = BridgePolicy.Decide(config, request, settings, sysfs, runDir.ReadCursor, sysfs.Master(current));
+        var currentMaster = sysfs.Master(current);
+        var decision = BridgePolicy.Decide(config, request, settings, sysfs, runDir.ReadCursor, currentMaster);
         var (prepare, undoPrepare) = PrepareBridge(decision.Bridge);
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
-        var plan = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, sysfs.Master(current))
+        var plan = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, currentMaster)
             with { Preparation = prepare, UndoPreparation = undoPrepare };
 
         if (dryRun)
