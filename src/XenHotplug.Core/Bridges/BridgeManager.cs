@@ -98,18 +98,18 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
             journaled = true;
             try
             {
-                log.Debug("{Action:l} {Bridge:l}: {Plan:l}", action, spec.ToString(), Converger.Describe(plan));
+                log.Debug("{Action:l} {Bridge:l}: {Plan:l}", action, spec.ToString(), string.Join("; ", plan));
                 runner.Run(plan);
                 var after = Observe();
                 var rest = Converger.Plan(after, desire(after, spec));
                 if (rest.Count > 0)
-                    throw new BridgeException($"the change did not take effect ('{Converger.Describe(rest[0])}' still needed)");
+                    throw new BridgeException($"the change did not take effect ('{rest[0]}' still needed)");
                 succeeded(state, spec);
                 log.Information("{Action:l}: {Bridge:l} is {Done:l}", action, spec.ToString(), done);
             }
             catch (Exception e) when (e is IpBatchException or BridgeException or IOException)
             {
-                var why = e is IpBatchException { Failed: { } failed } ib ? $"'{Converger.Describe(failed)}' failed: {ib.Error}" : e.Message;
+                var why = e is IpBatchException { Failed: { } failed } ib ? $"'{failed}' failed: {ib.Error}" : e.Message;
                 log.Error("{Action:l} {Bridge:l} failed: {Error:l}; rolling back", action, spec.ToString(), why);
                 Rollback(record);
                 throw new BridgeException($"{action} {spec.Name} failed: {why} (the network was restored as it was)", e);
@@ -129,13 +129,13 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
                 var state = Observe();
                 plan = Converger.Plan(state, BridgePlanner.Restore(entry.Before, entry.Bridge));
                 if (plan.Count == 0) break;
-                log.Debug("restoring {Bridge:l}: {Plan:l}", entry.Bridge, Converger.Describe(plan));
+                log.Debug("restoring {Bridge:l}: {Plan:l}", entry.Bridge, string.Join("; ", plan));
                 foreach (var error in runner.Run(plan, keepGoing: true))
                     log.Warning("restoring {Bridge:l}: {Error:l}", entry.Bridge, error);
             }
             var final = Converger.Plan(Observe(), BridgePlanner.Restore(entry.Before, entry.Bridge));
             if (final.Count > 0)
-                throw new BridgeException($"could not restore {entry.Bridge} ('{Converger.Describe(final[0])}' still needed); the journal {journal.FilePath} is kept for the next run");
+                throw new BridgeException($"could not restore {entry.Bridge} ('{final[0]}' still needed); the journal {journal.FilePath} is kept for the next run");
         }
         journal.Clear();
     }
@@ -143,6 +143,6 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
     private void Print(string heading, IEnumerable<NetOp> plan)
     {
         output.WriteLine(heading);
-        foreach (var op in plan) output.WriteLine(Converger.Describe(op));
+        foreach (var op in plan) output.WriteLine(op);
     }
 }

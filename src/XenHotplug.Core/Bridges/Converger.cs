@@ -12,11 +12,6 @@ namespace XenHotplug.Bridges;
 /// </summary>
 public static class Converger
 {
-    /// <summary>"ip link set dev eth0 master xenbr0" (NetOp records print their fields otherwise).</summary>
-    public static string Describe(NetOp op) => "ip " + string.Join(' ', op.IpArgs);
-
-    public static string Describe(IEnumerable<NetOp> plan) => string.Join("; ", plan.Select(Describe));
-
     public static List<NetOp> Plan(NetState current, DesiredState desired)
     {
         var resolved = new List<(LinkTarget Target, LinkState? Current)>();

@@ -7,7 +7,7 @@ namespace XenHotplug.Tests.Network;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PlanTests
 {
-    private static List<string> Lines(IEnumerable<NetOp> plan) => plan.Select(Converger.Describe).ToList();
+    private static List<string> Lines(IEnumerable<NetOp> plan) => plan.Select(op => op.ToString()).ToList();
 
     [Fact]
     public void Start_MovesEverythingToTheBridge_InAReachableOrder()
