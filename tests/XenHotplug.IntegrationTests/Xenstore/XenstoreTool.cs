@@ -18,38 +18,14 @@ internal static class XenstoreTool
     }
 
     /// <summary>Starts a tool whose output is read when it exits (<see cref="WaitForExit"/>).</summary>
-    public static Process Start(string socketPath, string tool, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(Locate(tool))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["XENSTORED_PATH"] = socketPath;
-        return Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {tool}");
-    }
+    public static Process Start(string socketPath, string tool, params string[] arguments) =>
+        Support.Proc.Start(Locate(tool), arguments, new Dictionary<string, string> { ["XENSTORED_PATH"] = socketPath }, redirectInput: true);
 
     /// <summary>Waits for the tool; when it overruns the timeout it is killed (by its pid) and the test fails.</summary>
     public static XenstoreToolResult WaitForExit(Process process, TimeSpan timeout)
     {
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(TimeSpan.FromSeconds(5));
-            Assert.Fail($"{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)} did not finish within {timeout.TotalSeconds} s and was killed");
-        }
-
-        process.WaitForExit();
-        return new XenstoreToolResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+        var r = Support.Proc.Wait(process, timeout);
+        return new XenstoreToolResult(r.ExitCode, r.StdOut, r.StdErr);
     }
 
     public static string Locate(string tool)
