@@ -122,25 +122,15 @@ public sealed class NetLab : IDisposable
     public Run Tool(params string[] args) => Tool(args, null);
 
     /// <summary>Starts network-multibridge in dom0 without waiting (for kill -9 tests).</summary>
-    public Process StartTool(IEnumerable<string> args, IDictionary<string, string> env)
-    {
-        var psi = new ProcessStartInfo(Ip) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "netns", "exec", Dom0, "env", $"XEN_MULTIBRIDGE_CONFIG={ConfigPath}", $"XEN_MULTIBRIDGE_RUNDIR={RunDir}", "XEN_MULTIBRIDGE_SYSLOG=/nonexistent" })
-            psi.ArgumentList.Add(a);
-        foreach (var (k, v) in env) psi.ArgumentList.Add($"{k}={v}");
-        psi.ArgumentList.Add(Binary);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
-        _processes.Add(p);
-        return p;
-    }
+    public Process StartTool(IEnumerable<string> args, IDictionary<string, string> env) =>
+        StartProcess(Ip, [
+            "netns", "exec", Dom0, "env", $"XEN_MULTIBRIDGE_CONFIG={ConfigPath}", $"XEN_MULTIBRIDGE_RUNDIR={RunDir}", "XEN_MULTIBRIDGE_SYSLOG=/nonexistent",
+            .. env.Select(kv => $"{kv.Key}={kv.Value}"), Binary, .. args]);
 
     /// <summary>Starts a process without waiting (killed on Dispose).</summary>
     public Process StartProcess(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
+        var p = Support.Proc.Start(file, args);
         _processes.Add(p);
         return p;
     }
