@@ -3,17 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace XenHotplug.Bridges;
 
-/// <summary>One bridge touched by a run: the links as they were before it was touched.</summary>
-public sealed record JournalEntry(string Bridge, IReadOnlyList<LinkState> Before);
-
-/// <summary>What a run of start or stop is doing; present on disk only while it runs.</summary>
-public sealed record JournalRecord(string Action, int ProcessId, DateTimeOffset Started, IReadOnlyList<JournalEntry> Entries);
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(JournalRecord))]
-internal sealed partial class JournalJsonContext : JsonSerializerContext;
-
 /// <summary>
 /// The network journal in the run directory (network.journal): written, and flushed to disk, before every
 /// change, removed when the run ends well. A journal found at start means the previous run died mid-way:

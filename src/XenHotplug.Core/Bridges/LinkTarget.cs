@@ -16,9 +16,3 @@ public sealed record LinkTarget(
     bool Up,
     IReadOnlyList<IpAddress> Addresses,
     IReadOnlyList<IpRoute> Routes);
-
-/// <summary>The desired end state of a change: interfaces as they must be, and bridges that must not exist.</summary>
-public sealed record DesiredState(IReadOnlyList<LinkTarget> Links, IReadOnlyList<string> DeleteBridges)
-{
-    public static DesiredState Nothing { get; } = new([], []);
-}

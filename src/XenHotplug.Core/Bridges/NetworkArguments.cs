@@ -4,24 +4,6 @@ using XenHotplug.Net;
 
 namespace XenHotplug.Bridges;
 
-public enum NetworkCommand
-{
-    Start,
-    Stop,
-    Restart,
-    Status,
-    Help,
-    Version,
-}
-
-/// <summary>Bad command line: usage on stderr, exit status 2.</summary>
-public sealed class UsageException : Exception
-{
-    public UsageException() { }
-    public UsageException(string message) : base(message) { }
-    public UsageException(string message, Exception innerException) : base(message, innerException) { }
-}
-
 /// <summary>
 /// `network-multibridge [options] start|stop|restart|status [netdev=ethN] [bridge=xenbrN] [vifnum=N]`.
 /// The classic key=value arguments (xend's network-script) select one bridge, declared or not.

@@ -7,21 +7,6 @@ using XenHotplug.Net;
 
 namespace XenHotplug.Bridges;
 
-/// <summary>One bridge in `network-multibridge status`.</summary>
-public sealed record BridgeStatus(
-    string Name,
-    string Declared,
-    string? Uplink,
-    bool Exists,
-    bool UplinkAttached,
-    bool? Carrier,
-    int? SpeedMbps,
-    IReadOnlyList<string> Addresses,
-    IReadOnlyList<string> Guests,
-    IReadOnlyList<string> Pools,
-    bool Healthy,
-    string Health);
-
 /// <summary>Every bridge the host needs, and whether all of them are healthy.</summary>
 public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
 {
@@ -90,10 +75,3 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
 
     public string RenderJson() => JsonSerializer.Serialize(new StatusDocument(Healthy, Bridges), StatusJsonContext.Default.StatusDocument);
 }
-
-/// <summary>The --json document.</summary>
-public sealed record StatusDocument(bool Healthy, IReadOnlyList<BridgeStatus> Bridges);
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(StatusDocument))]
-internal sealed partial class StatusJsonContext : JsonSerializerContext;

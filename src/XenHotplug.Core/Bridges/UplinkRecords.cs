@@ -3,14 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace XenHotplug.Bridges;
 
-/// <summary>An uplink NIC's link attributes before start changed them (stop gives them back).</summary>
-public sealed record UplinkRecord(string Bridge, string Uplink, int Mtu, string? Mac);
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(List<UplinkRecord>))]
-internal sealed partial class UplinkJsonContext : JsonSerializerContext;
-
 /// <summary>network.uplinks in the run directory: what each started bridge's NIC looked like before start.</summary>
 public sealed class UplinkRecords(string runDirectory)
 {

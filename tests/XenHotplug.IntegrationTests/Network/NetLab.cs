@@ -5,12 +5,6 @@ using System.Text.Json.Nodes;
 
 namespace XenHotplug.IntegrationTests.Network;
 
-/// <summary>Result of a process run.</summary>
-public sealed record Run(int ExitCode, string Stdout, string Stderr)
-{
-    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
-}
-
 /// <summary>
 /// A simulated dom0 for one test: network namespaces with unique names (xhp-RANDOM-dom0, -lan, -gN), veth uplinks
 /// whose peers sit in the lan namespace, a temporary INI and run directory. Everything is deleted on Dispose;

@@ -2,14 +2,6 @@ using System.Diagnostics;
 
 namespace XenHotplug.IntegrationTests.Support;
 
-/// <summary>The outcome of one command.</summary>
-public sealed record ProcResult(string Command, int ExitCode, string StdOut, string StdErr)
-{
-    public bool Ok => ExitCode == 0;
-
-    public override string ToString() => $"{Command} -> {ExitCode}\nstdout: {StdOut}\nstderr: {StdErr}";
-}
-
 /// <summary>Runs commands with argument lists (never a shell string) and a timeout; a command that overruns is killed by pid.</summary>
 public static class Proc
 {

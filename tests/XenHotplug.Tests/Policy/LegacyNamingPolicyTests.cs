@@ -1,0 +1,44 @@
+using XenHotplug.Configuration;
+using XenHotplug.Hotplug;
+using XenHotplug.Policy;
+using XenHotplug.Tests.Support;
+
+namespace XenHotplug.Tests.Policy;
+
+public class LegacyNamingPolicyTests
+{
+    private static readonly HotplugRequest Request = new(HotplugCommand.Online, InterfaceType.Vif, "vif3.0", "backend/vif/3/0", 3, 0, new Dictionary<string, string>());
+
+    private static MultibridgeConfig Config() => ConfigLoader.Build(IniDocument.Parse("f", """
+        [network]
+        naming = legacy
+        [bridge:xenbr0]
+        uplink = eth0
+        [bridge:xenbr1]
+        uplink = eth1
+        [pool:p]
+        bridges = xenbr0 xenbr1
+        """), new Dictionary<string, string>());
+
+    private static FakeSysfs LegacyHost() => new FakeSysfs()
+        .Add("eth0", bridge: true).Add("peth0", master: "eth0")
+        .Add("eth1", bridge: true).Add("peth1", master: "eth1")
+        .Add("vif1.0", master: "eth0");
+
+    [Fact]
+    public void PoolsChooseAmongTheRealBridgeNamesAndCountNoUplink()
+    {
+        var d = BridgePolicy.Decide(Config(), Request, new VifSettings("pool:p", null, null, null, null, null, "g", null), LegacyHost(), _ => 0);
+        Assert.Equal("eth1", d.Bridge);
+        Assert.Equal(["eth0", "eth1"], d.Candidates.Select(c => c.Name));
+        Assert.Equal([1, 0], d.Candidates.Select(c => c.Load));
+        Assert.All(d.Candidates, c => Assert.True(c.Healthy, c.Health));
+    }
+
+    [Fact]
+    public void AnExplicitDeclaredNameMapsToItsBridge()
+    {
+        var d = BridgePolicy.Decide(Config(), Request, new VifSettings("xenbr1", null, null, null, null, null, "g", null), LegacyHost(), _ => 0);
+        Assert.Equal("eth1", d.Bridge);
+    }
+}

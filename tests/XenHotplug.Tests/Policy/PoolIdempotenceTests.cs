@@ -1,0 +1,25 @@
+using XenHotplug.Configuration;
+using XenHotplug.Hotplug;
+using XenHotplug.Policy;
+using XenHotplug.Tests.Support;
+
+namespace XenHotplug.Tests.Policy;
+
+public class PoolIdempotenceTests
+{
+    [Fact]
+    public void AVifAlreadyOnAPoolBridgeStaysThere()
+    {
+        var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:a]\n[bridge:b]\n[pool:p]\nbridges = a b\n"), new Dictionary<string, string>());
+        var host = new FakeSysfs().Add("a", bridge: true).Add("b", bridge: true).Add("vif1.0", master: "a").Add("vif2.0", master: "a");
+        var request = new HotplugRequest(HotplugCommand.Online, InterfaceType.Vif, "vif1.0", "backend/vif/1/0", 1, 0, new Dictionary<string, string>());
+        var vm = new VifSettings("pool:p", null, null, null, null, null, "g", null);
+        Assert.Equal("b", BridgePolicy.Decide(config, request, vm, host, _ => 0).Bridge);
+        var kept = BridgePolicy.Decide(config, request, vm, host, _ => 0, currentMaster: "a");
+        Assert.Equal("a", kept.Bridge);
+        Assert.Contains("already attached to a, kept there", kept.Reason, StringComparison.Ordinal);
+        Assert.Null(kept.NextCursor);
+        // A bridge that left the pool (or is not usable) does not hold the vif.
+        Assert.Equal("b", BridgePolicy.Decide(config, request, vm, host, _ => 0, currentMaster: "elsewhere").Bridge);
+    }
+}
