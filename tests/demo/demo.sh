@@ -93,7 +93,7 @@ for d in $(seq 1 8); do
     "$(xenstore-read "$B/hotplug-status")"
 done
 
-bold "   why guest 3 went where it went (vif-multibridge explain 3 0)"
+bold "   vif-multibridge explain 3 0: the decision for guest 3, the candidates, the plan (changes nothing)"
 ip netns exec "$DOM0" "$BIN/vif-multibridge" explain 3 0 | sed 's/^/   /'
 
 bold "5. network-multibridge status: the balance"
