@@ -16,7 +16,6 @@ public sealed class XenstoreClient : IXenstore
     private const int ReceiveBufferSize = 64 * 1024;
 
     private readonly Stream _stream;
-    private readonly Socket? _socket;
     private readonly Lock _lock = new();
     private readonly Queue<XenstoreWatchEvent> _events = new();
     private readonly byte[] _receive = new byte[ReceiveBufferSize];
@@ -28,13 +27,12 @@ public sealed class XenstoreClient : IXenstore
     private string? _brokenReason;
     private bool _disposed;
 
-    /// <summary>A client over an already open stream (a connected socket stream, the xenbus device, a test pipe).</summary>
+    /// <summary>A client over an already open stream (the socket or xenbus device as a file descriptor, a test pipe); watch waits poll(2) a FileStream.</summary>
     public XenstoreClient(Stream stream, string endpointDescription)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(endpointDescription);
         _stream = stream;
-        _socket = (stream as NetworkStream)?.Socket;
         Endpoint = endpointDescription;
     }
 
@@ -493,12 +491,6 @@ public sealed class XenstoreClient : IXenstore
 
     private bool WaitReadable(int timeoutMilliseconds)
     {
-        if (_socket is not null)
-        {
-            return _socket.Poll(
-                timeoutMilliseconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(timeoutMilliseconds), SelectMode.SelectRead);
-        }
-
         if (_stream is FileStream file)
         {
             return FileDescriptorPoll.WaitReadable(file.SafeFileHandle, timeoutMilliseconds);

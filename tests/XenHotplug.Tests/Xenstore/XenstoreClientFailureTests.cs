@@ -80,36 +80,28 @@ public sealed class XenstoreClientFailureTests
         Assert.Equal("2", server.Read("/a"));
     }
 
-    [Fact]
-    public void Error_reply_without_terminator_is_a_protocol_error()
+    /// <summary>A READ against a peer that answers with <paramref name="answer"/>: the exception the client throws.</summary>
+    private static XenstoreProtocolException ReadFailsWith(Func<XenstoreMessage, byte[]> answer)
     {
-        using var peer = ScriptedXenstorePeer.Start(request =>
-            XenstoreFrameCodec.Encode(XenstoreMessageType.Error, request.RequestId, 0, "ENOENT"u8));
+        using var peer = ScriptedXenstorePeer.Start(answer);
         using var client = XenstoreClient.Connect(peer.SocketPath);
-
-        Assert.Throws<XenstoreProtocolException>(() => client.Read("/x"));
+        return Assert.Throws<XenstoreProtocolException>(() => client.Read("/x"));
     }
+
+    [Fact]
+    public void Error_reply_without_terminator_is_a_protocol_error() =>
+        ReadFailsWith(request => XenstoreFrameCodec.Encode(XenstoreMessageType.Error, request.RequestId, 0, "ENOENT"u8));
 
     [Fact]
     public void Reply_for_an_unknown_request_id_is_a_protocol_error()
     {
-        using var peer = ScriptedXenstorePeer.Start(request =>
-            XenstoreFrameCodec.Encode(XenstoreMessageType.Read, request.RequestId + 100, 0, "v"u8));
-        using var client = XenstoreClient.Connect(peer.SocketPath);
-
-        var error = Assert.Throws<XenstoreProtocolException>(() => client.Read("/x"));
+        var error = ReadFailsWith(request => XenstoreFrameCodec.Encode(XenstoreMessageType.Read, request.RequestId + 100, 0, "v"u8));
         Assert.Contains("req_id", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Reply_of_the_wrong_type_is_a_protocol_error()
-    {
-        using var peer = ScriptedXenstorePeer.Start(request =>
-            XenstoreFrameCodec.Encode(XenstoreMessageType.Directory, request.RequestId, 0, "a\0"u8));
-        using var client = XenstoreClient.Connect(peer.SocketPath);
-
-        Assert.Throws<XenstoreProtocolException>(() => client.Read("/x"));
-    }
+    public void Reply_of_the_wrong_type_is_a_protocol_error() =>
+        ReadFailsWith(request => XenstoreFrameCodec.Encode(XenstoreMessageType.Directory, request.RequestId, 0, "a\0"u8));
 
     [Fact]
     public void Truncated_reply_then_close_is_a_connection_error()

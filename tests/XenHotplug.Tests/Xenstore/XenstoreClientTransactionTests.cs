@@ -4,101 +4,84 @@ using Xunit;
 
 namespace XenHotplug.Tests.Xenstore;
 
-public sealed class XenstoreClientTransactionTests : IDisposable
+public sealed class XenstoreClientTransactionTests : TwoClientsOnATestServer
 {
-    private readonly XenstoreTestServer _server = XenstoreTestServer.Start(TestSocketPath.Create());
-    private readonly XenstoreClient _client;
-    private readonly XenstoreClient _other;
-
-    public XenstoreClientTransactionTests()
-    {
-        _client = XenstoreClient.Connect(_server.SocketPath);
-        _other = XenstoreClient.Connect(_server.SocketPath);
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _other.Dispose();
-        _server.Dispose();
-    }
-
     [Fact]
     public void Writes_are_invisible_until_commit()
     {
-        uint tx = _client.TransactionStart();
+        uint tx = Client.TransactionStart();
         Assert.NotEqual(0u, tx);
 
-        _client.Write("/tx/a", "1", tx);
-        _client.WriteMany([KeyValuePair.Create("/tx/b", "2")], tx);
+        Client.Write("/tx/a", "1", tx);
+        Client.WriteMany([KeyValuePair.Create("/tx/b", "2")], tx);
 
-        Assert.Equal("1", _client.Read("/tx/a", tx));
-        Assert.Equal(["a", "b"], _client.Directory("/tx", tx));
-        Assert.Null(_other.Read("/tx/a"));
-        Assert.True(_client.TransactionEnd(tx, commit: true));
-        Assert.Equal(["1", "2"], _other.ReadMany(["/tx/a", "/tx/b"]));
+        Assert.Equal("1", Client.Read("/tx/a", tx));
+        Assert.Equal(["a", "b"], Client.Directory("/tx", tx));
+        Assert.Null(Other.Read("/tx/a"));
+        Assert.True(Client.TransactionEnd(tx, commit: true));
+        Assert.Equal(["1", "2"], Other.ReadMany(["/tx/a", "/tx/b"]));
     }
 
     [Fact]
     public void Abort_discards_changes()
     {
-        _server.Write("/tx/keep", "old");
-        uint tx = _client.TransactionStart();
-        _client.Write("/tx/keep", "new", tx);
-        _client.Remove("/tx/keep", tx);
+        Server.Write("/tx/keep", "old");
+        uint tx = Client.TransactionStart();
+        Client.Write("/tx/keep", "new", tx);
+        Client.Remove("/tx/keep", tx);
 
-        Assert.True(_client.TransactionEnd(tx, commit: false));
+        Assert.True(Client.TransactionEnd(tx, commit: false));
 
-        Assert.Equal("old", _client.Read("/tx/keep"));
+        Assert.Equal("old", Client.Read("/tx/keep"));
     }
 
     [Fact]
     public void Remove_and_mkdir_inside_a_transaction_apply_at_commit()
     {
-        _server.Write("/tx/gone/child", "x");
-        uint tx = _client.TransactionStart();
-        _client.Remove("/tx/gone", tx);
-        _client.Mkdir("/tx/made", tx);
-        Assert.Null(_client.Read("/tx/gone/child", tx));
-        Assert.Equal("x", _other.Read("/tx/gone/child"));
+        Server.Write("/tx/gone/child", "x");
+        uint tx = Client.TransactionStart();
+        Client.Remove("/tx/gone", tx);
+        Client.Mkdir("/tx/made", tx);
+        Assert.Null(Client.Read("/tx/gone/child", tx));
+        Assert.Equal("x", Other.Read("/tx/gone/child"));
 
-        Assert.True(_client.TransactionEnd(tx, commit: true));
+        Assert.True(Client.TransactionEnd(tx, commit: true));
 
-        Assert.Null(_other.Read("/tx/gone"));
-        Assert.Equal(string.Empty, _other.Read("/tx/made"));
+        Assert.Null(Other.Read("/tx/gone"));
+        Assert.Equal(string.Empty, Other.Read("/tx/made"));
     }
 
     [Fact]
     public void Commit_answers_EAGAIN_when_another_writer_changed_what_was_read()
     {
-        _server.Write("/tx/counter", "1");
-        uint tx = _client.TransactionStart();
-        string value = _client.Read("/tx/counter", tx)!;
-        _other.Write("/tx/counter", "5");
-        _client.Write("/tx/counter", value + "0", tx);
+        Server.Write("/tx/counter", "1");
+        uint tx = Client.TransactionStart();
+        string value = Client.Read("/tx/counter", tx)!;
+        Other.Write("/tx/counter", "5");
+        Client.Write("/tx/counter", value + "0", tx);
 
-        Assert.False(_client.TransactionEnd(tx, commit: true));
+        Assert.False(Client.TransactionEnd(tx, commit: true));
 
-        Assert.Equal("5", _client.Read("/tx/counter"));
+        Assert.Equal("5", Client.Read("/tx/counter"));
     }
 
     [Fact]
     public void Unrelated_writes_do_not_conflict()
     {
-        _server.Write("/tx/mine", "1");
-        _server.Write("/tx/theirs", "1");
-        uint tx = _client.TransactionStart();
-        _client.Read("/tx/mine", tx);
-        _other.Write("/tx/theirs", "2");
-        _client.Write("/tx/mine", "2", tx);
+        Server.Write("/tx/mine", "1");
+        Server.Write("/tx/theirs", "1");
+        uint tx = Client.TransactionStart();
+        Client.Read("/tx/mine", tx);
+        Other.Write("/tx/theirs", "2");
+        Client.Write("/tx/mine", "2", tx);
 
-        Assert.True(_client.TransactionEnd(tx, commit: true));
+        Assert.True(Client.TransactionEnd(tx, commit: true));
     }
 
     [Fact]
     public void Unknown_transaction_id_is_ENOENT()
     {
-        var error = Assert.Throws<XenstoreException>(() => _client.Write("/x", "1", 999));
+        var error = Assert.Throws<XenstoreException>(() => Client.Write("/x", "1", 999));
 
         Assert.Equal("ENOENT", error.ErrorName);
     }
@@ -106,67 +89,67 @@ public sealed class XenstoreClientTransactionTests : IDisposable
     [Fact]
     public void Run_transaction_retries_on_EAGAIN()
     {
-        _server.Write("/tx/counter", "0");
+        Server.Write("/tx/counter", "0");
         int attempts = 0;
 
-        int result = _client.RunTransaction(tx =>
+        int result = Client.RunTransaction(tx =>
         {
             attempts++;
-            int value = int.Parse(_client.Read("/tx/counter", tx)!, System.Globalization.CultureInfo.InvariantCulture);
+            int value = int.Parse(Client.Read("/tx/counter", tx)!, System.Globalization.CultureInfo.InvariantCulture);
             if (attempts < 3)
             {
-                _other.Write("/tx/counter", (value + 100).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Other.Write("/tx/counter", (value + 100).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            _client.Write("/tx/counter", (value + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), tx);
+            Client.Write("/tx/counter", (value + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), tx);
             return value + 1;
         });
 
         Assert.Equal(3, attempts);
         Assert.Equal(201, result);
-        Assert.Equal("201", _server.Read("/tx/counter"));
+        Assert.Equal("201", Server.Read("/tx/counter"));
     }
 
     [Fact]
     public void Run_transaction_gives_up_after_the_attempt_limit()
     {
-        _server.Write("/tx/hot", "0");
+        Server.Write("/tx/hot", "0");
         int attempts = 0;
 
-        var error = Assert.Throws<XenstoreException>(() => _client.RunTransaction(tx =>
+        var error = Assert.Throws<XenstoreException>(() => Client.RunTransaction(tx =>
         {
             attempts++;
-            _client.Read("/tx/hot", tx);
-            _other.Write("/tx/hot", attempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            _client.Write("/tx/hot", "mine", tx);
+            Client.Read("/tx/hot", tx);
+            Other.Write("/tx/hot", attempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Client.Write("/tx/hot", "mine", tx);
         }, maxAttempts: 4));
 
         Assert.Equal("EAGAIN", error.ErrorName);
         Assert.Equal(4, attempts);
-        Assert.Equal("4", _server.Read("/tx/hot"));
+        Assert.Equal("4", Server.Read("/tx/hot"));
     }
 
     [Fact]
     public void Run_transaction_aborts_and_rethrows_when_the_body_fails()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => _client.RunTransaction(tx =>
+        var error = Assert.Throws<InvalidOperationException>(() => Client.RunTransaction(tx =>
         {
-            _client.Write("/tx/never", "1", tx);
+            Client.Write("/tx/never", "1", tx);
             throw new InvalidOperationException("body failed");
         }));
 
         Assert.Equal("body failed", error.Message);
-        Assert.Null(_client.Read("/tx/never"));
+        Assert.Null(Client.Read("/tx/never"));
     }
 
     [Fact]
     public void Concurrent_increments_with_retry_lose_no_update()
     {
-        _server.Write("/tx/shared", "0");
+        Server.Write("/tx/shared", "0");
 
         Parallel.For(0, 4, _ =>
         {
-            using var client = XenstoreClient.Connect(_server.SocketPath);
+            using var client = XenstoreClient.Connect(Server.SocketPath);
             for (int i = 0; i < 25; i++)
             {
                 client.RunTransaction(tx =>
@@ -177,6 +160,6 @@ public sealed class XenstoreClientTransactionTests : IDisposable
             }
         });
 
-        Assert.Equal("100", _server.Read("/tx/shared"));
+        Assert.Equal("100", Server.Read("/tx/shared"));
     }
 }

@@ -4,86 +4,69 @@ using Xunit;
 
 namespace XenHotplug.Tests.Xenstore;
 
-public sealed class XenstoreClientWatchTests : IDisposable
+public sealed class XenstoreClientWatchTests : TwoClientsOnATestServer
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(100);
 
-    private readonly XenstoreTestServer _server = XenstoreTestServer.Start(TestSocketPath.Create());
-    private readonly XenstoreClient _client;
-    private readonly XenstoreClient _writer;
-
-    public XenstoreClientWatchTests()
-    {
-        _client = XenstoreClient.Connect(_server.SocketPath);
-        _writer = XenstoreClient.Connect(_server.SocketPath);
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _writer.Dispose();
-        _server.Dispose();
-    }
-
     [Fact]
     public void Watch_fires_once_at_registration()
     {
-        _client.Watch("/w", "tok");
+        Client.Watch("/w", "tok");
 
-        Assert.Equal(new XenstoreWatchEvent("/w", "tok"), _client.ReadWatchEvent(Wait));
-        Assert.Null(_client.ReadWatchEvent(Short));
+        Assert.Equal(new XenstoreWatchEvent("/w", "tok"), Client.ReadWatchEvent(Wait));
+        Assert.Null(Client.ReadWatchEvent(Short));
     }
 
     [Fact]
     public void Writes_below_the_watched_path_fire_with_the_changed_path()
     {
-        _client.Watch("/w", "tok");
-        _client.ReadWatchEvent(Wait);
+        Client.Watch("/w", "tok");
+        Client.ReadWatchEvent(Wait);
 
-        _writer.Write("/w/a/b", "1");
-        _writer.Write("/other", "1");
-        _writer.Write("/w", "2");
+        Other.Write("/w/a/b", "1");
+        Other.Write("/other", "1");
+        Other.Write("/w", "2");
 
-        Assert.Equal(new XenstoreWatchEvent("/w/a/b", "tok"), _client.ReadWatchEvent(Wait));
-        Assert.Equal(new XenstoreWatchEvent("/w", "tok"), _client.ReadWatchEvent(Wait));
-        Assert.Null(_client.ReadWatchEvent(Short));
+        Assert.Equal(new XenstoreWatchEvent("/w/a/b", "tok"), Client.ReadWatchEvent(Wait));
+        Assert.Equal(new XenstoreWatchEvent("/w", "tok"), Client.ReadWatchEvent(Wait));
+        Assert.Null(Client.ReadWatchEvent(Short));
     }
 
     [Fact]
     public void Removing_an_ancestor_fires_watches_inside_it()
     {
-        _server.Write("/r/a/b", "1");
-        _client.Watch("/r/a/b", "inner");
-        _client.ReadWatchEvent(Wait);
+        Server.Write("/r/a/b", "1");
+        Client.Watch("/r/a/b", "inner");
+        Client.ReadWatchEvent(Wait);
 
-        _writer.Remove("/r");
+        Other.Remove("/r");
 
-        Assert.Equal(new XenstoreWatchEvent("/r/a/b", "inner"), _client.ReadWatchEvent(Wait));
+        Assert.Equal(new XenstoreWatchEvent("/r/a/b", "inner"), Client.ReadWatchEvent(Wait));
     }
 
     [Fact]
     public void Relative_watches_report_relative_paths()
     {
-        _client.Watch("backend/vif", "rel");
-        Assert.Equal(new XenstoreWatchEvent("backend/vif", "rel"), _client.ReadWatchEvent(Wait));
+        Client.Watch("backend/vif", "rel");
+        Assert.Equal(new XenstoreWatchEvent("backend/vif", "rel"), Client.ReadWatchEvent(Wait));
 
-        _writer.Write("/local/domain/0/backend/vif/3/0/state", "4");
+        Other.Write("/local/domain/0/backend/vif/3/0/state", "4");
 
-        Assert.Equal(new XenstoreWatchEvent("backend/vif/3/0/state", "rel"), _client.ReadWatchEvent(Wait));
+        Assert.Equal(new XenstoreWatchEvent("backend/vif/3/0/state", "rel"), Client.ReadWatchEvent(Wait));
     }
 
     [Fact]
     public void Events_arriving_during_a_request_are_queued()
     {
-        _client.Watch("/q", "tok");
-        _client.Watch("/q2", "tok2");
-        _server.Write("/q/x", "1");
-        _server.Write("/q2/y", "1");
+        Client.Watch("/q", "tok");
+        Client.Watch("/q2", "tok2");
+        Server.Write("/q/x", "1");
+        Server.Write("/q2/y", "1");
 
-        Assert.Equal("1", _client.Read("/q/x"));
+        Assert.Equal("1", Client.Read("/q/x"));
 
-        var events = Enumerable.Range(0, 4).Select(_ => _client.ReadWatchEvent(Wait)!).ToList();
+        var events = Enumerable.Range(0, 4).Select(_ => Client.ReadWatchEvent(Wait)!).ToList();
         XenstoreWatchEvent[] expected = [new("/q", "tok"), new("/q2", "tok2"), new("/q/x", "tok"), new("/q2/y", "tok2")];
         Assert.Equal(expected, events);
     }
@@ -91,65 +74,65 @@ public sealed class XenstoreClientWatchTests : IDisposable
     [Fact]
     public void Unwatch_stops_events()
     {
-        _client.Watch("/u", "tok");
-        _client.ReadWatchEvent(Wait);
+        Client.Watch("/u", "tok");
+        Client.ReadWatchEvent(Wait);
 
-        _client.Unwatch("/u", "tok");
-        _writer.Write("/u/x", "1");
+        Client.Unwatch("/u", "tok");
+        Other.Write("/u/x", "1");
 
-        Assert.Null(_client.ReadWatchEvent(Short));
+        Assert.Null(Client.ReadWatchEvent(Short));
     }
 
     [Fact]
     public void Unwatch_of_an_unknown_watch_is_ENOENT()
     {
-        Assert.Equal("ENOENT", Assert.Throws<XenstoreException>(() => _client.Unwatch("/none", "tok")).ErrorName);
+        Assert.Equal("ENOENT", Assert.Throws<XenstoreException>(() => Client.Unwatch("/none", "tok")).ErrorName);
     }
 
     [Fact]
     public void Duplicate_watch_is_EEXIST()
     {
-        _client.Watch("/dup", "tok");
+        Client.Watch("/dup", "tok");
 
-        Assert.Equal("EEXIST", Assert.Throws<XenstoreException>(() => _client.Watch("/dup", "tok")).ErrorName);
+        Assert.Equal("EEXIST", Assert.Throws<XenstoreException>(() => Client.Watch("/dup", "tok")).ErrorName);
     }
 
     [Fact]
     public void Special_watch_paths_are_accepted()
     {
-        _client.Watch("@releaseDomain", "rel");
+        Client.Watch("@releaseDomain", "rel");
 
-        Assert.Equal(new XenstoreWatchEvent("@releaseDomain", "rel"), _client.ReadWatchEvent(Wait));
-        Assert.Equal(1, _server.WatchCount);
+        Assert.Equal(new XenstoreWatchEvent("@releaseDomain", "rel"), Client.ReadWatchEvent(Wait));
+        Assert.Equal(1, Server.WatchCount);
     }
 
     [Fact]
     public void Transaction_changes_fire_at_commit()
     {
-        _client.Watch("/txw", "tok");
-        _client.ReadWatchEvent(Wait);
+        Client.Watch("/txw", "tok");
+        Client.ReadWatchEvent(Wait);
 
-        uint tx = _writer.TransactionStart();
-        _writer.Write("/txw/a", "1", tx);
-        Assert.Null(_client.ReadWatchEvent(Short));
-        Assert.True(_writer.TransactionEnd(tx, commit: true));
+        uint tx = Other.TransactionStart();
+        Other.Write("/txw/a", "1", tx);
+        Assert.Null(Client.ReadWatchEvent(Short));
+        Assert.True(Other.TransactionEnd(tx, commit: true));
 
-        Assert.Equal(new XenstoreWatchEvent("/txw/a", "tok"), _client.ReadWatchEvent(Wait));
+        Assert.Equal(new XenstoreWatchEvent("/txw/a", "tok"), Client.ReadWatchEvent(Wait));
     }
 
     [Fact]
     public async Task Read_watch_event_waits_for_a_later_write()
     {
-        _client.Watch("/later", "tok");
-        _client.ReadWatchEvent(Wait);
+        Client.Watch("/later", "tok");
+        Client.ReadWatchEvent(Wait);
 
         var write = Task.Run(async () =>
         {
             await Task.Delay(200);
-            _server.Write("/later/x", "1");
+            Server.Write("/later/x", "1");
         });
 
-        Assert.Equal(new XenstoreWatchEvent("/later/x", "tok"), _client.ReadWatchEvent(Wait));
+        Assert.Equal(new XenstoreWatchEvent("/later/x", "tok"), Client.ReadWatchEvent(Wait));
         await write;
     }
 }
