@@ -1,12 +1,15 @@
-using XenHotplug.CommandLine;
 using System.Reflection;
-using XenHotplug.Bridges;
-using XenHotplug.Configuration;
-using XenHotplug.Logging;
-using XenHotplug.Native;
-using XenHotplug.Net;
-using XenHotplug.Policy;
-
+using XenHotplug.Core.CommandLine;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
+using XenHotplug.Core.Status;
+using XenHotplug.Host.Bridges;
+using XenHotplug.Host.Configuration;
+using XenHotplug.Host.Ip;
+using XenHotplug.Host.Logging;
+using XenHotplug.Host.Native;
+using XenHotplug.Host.RunState;
+using XenHotplug.Host.Sysfs;
 
 namespace XenHotplug.NetworkMultibridge;
 
@@ -89,7 +92,7 @@ internal static class Program
         {
             return UsageError(e.Message);
         }
-        catch (Exception e) when (e is ConfigException or BridgeException or IpBatchException or IOException or TimeoutException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ConfigException or BridgeException or NetOpException or IOException or TimeoutException or UnauthorizedAccessException)
         {
             log.Error("{Message:l}", OneLine(e.Message));
             return 1;

@@ -1,9 +1,4 @@
-using XenHotplug.CommandLine;
-using XenHotplug.Configuration;
-using XenHotplug.Hotplug;
-using XenHotplug.Logging;
-using XenHotplug.Net;
-using XenHotplug.Xenstore;
+using XenHotplug.Core.CommandLine;
 
 namespace XenHotplug.VifMultibridge;
 

@@ -1,9 +1,14 @@
 using Serilog.Core;
-using XenHotplug.Configuration;
-using XenHotplug.Hotplug;
-using XenHotplug.Logging;
-using XenHotplug.Net;
-using XenHotplug.Xenstore;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
+using XenHotplug.Core.Request;
+using XenHotplug.Host.Configuration;
+using XenHotplug.Host.Hotplug;
+using XenHotplug.Host.Ip;
+using XenHotplug.Host.Logging;
+using XenHotplug.Host.Netlink;
+using XenHotplug.Host.Sysfs;
+using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.VifMultibridge;
 
@@ -33,7 +38,7 @@ internal sealed class VifCommand(string program, bool verbose)
             new VifHotplugService(config, xenstore, new SysfsNet(), runner, log).Run(request, dryRun, Console.Out);
             return 0;
         }
-        catch (Exception e) when (e is HotplugException or ConfigException or XenstoreException or IpBatchException or IOException or TimeoutException or UnauthorizedAccessException)
+        catch (Exception e) when (e is HotplugException or ConfigException or XenstoreException or NetOpException or IOException or TimeoutException or UnauthorizedAccessException)
         {
             var message = OneLine(e is XenstoreException ? "xenstore: " + e.Message : e.Message);
             log.Error("{Command} {Device}: {Message}", request?.CommandName ?? "hotplug", request?.Device ?? Variable(environment, args, "vif") ?? "?", message);

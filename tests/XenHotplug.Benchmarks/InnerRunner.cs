@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using XenHotplug.Core.Bridges;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.Benchmarks;
 

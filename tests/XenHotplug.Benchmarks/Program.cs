@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using XenHotplug.Benchmarks;
-using XenHotplug.IntegrationTests.Support;
+using XenHotplug.TestSupport;
 
 // `make bench`. Outer half: builds a simulated dom0 (namespaces, bridges, veth vifs, the test xenstored), writes a
 // plan, runs the inner half inside the dom0 namespace, checks and prints the numbers, deletes everything.

@@ -1,5 +1,5 @@
 using System.Globalization;
-using XenHotplug.Xenstore;
+using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.XenstoreServer;
 

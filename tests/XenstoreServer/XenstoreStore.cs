@@ -1,4 +1,4 @@
-using XenHotplug.Xenstore;
+using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.XenstoreServer;
 

@@ -1,6 +1,7 @@
-using XenHotplug.Policy;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
 
-namespace XenHotplug.Bridges;
+namespace XenHotplug.Core.Bridges;
 
 /// <summary>
 /// The desired states of start, stop and rollback, computed from the current state (pure functions), and
@@ -73,7 +74,7 @@ public static class BridgePlanner
             .Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Guest ports, also counting those vif-multibridge marked with an alias (needs sysfs).</summary>
-    public static List<string> Guests(Net.ISysfsNet sysfs, BridgeSpec spec) => CandidateSurvey.GuestPorts(sysfs, spec.Name, spec.Port);
+    public static List<string> Guests(ISysfsNet sysfs, BridgeSpec spec) => GuestPorts.On(sysfs, spec.Name, spec.Port);
 
     /// <summary>The stopped state: addresses and routes back on the NIC under its own name, the bridge gone.</summary>
     public static DesiredState Stop(NetState state, BridgeSpec spec, UplinkRecord? original = null)

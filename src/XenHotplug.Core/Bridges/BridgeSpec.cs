@@ -1,7 +1,8 @@
-using XenHotplug.Configuration;
-using XenHotplug.Net;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Naming;
 
-namespace XenHotplug.Bridges;
+namespace XenHotplug.Core.Bridges;
 
 /// <summary>
 /// One bridge as network-multibridge acts on it: <see cref="Name"/> is the interface name of the bridge,

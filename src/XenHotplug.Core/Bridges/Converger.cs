@@ -1,6 +1,7 @@
-using XenHotplug.Net;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
 
-namespace XenHotplug.Bridges;
+namespace XenHotplug.Core.Bridges;
 
 /// <summary>
 /// Computes the operations that take the current state to a desired one. Pure: state in, operations out.

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using XenHotplug.Core.Network;
 
-namespace XenHotplug.Bridges;
+namespace XenHotplug.Core.Bridges;
 
 /// <summary>One bridge touched by a run: the links as they were before it was touched.</summary>
 public sealed record JournalEntry(string Bridge, IReadOnlyList<LinkState> Before);

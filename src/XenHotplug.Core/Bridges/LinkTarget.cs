@@ -1,4 +1,6 @@
-namespace XenHotplug.Bridges;
+using XenHotplug.Core.Network;
+
+namespace XenHotplug.Core.Bridges;
 
 /// <summary>
 /// What one interface must look like. <see cref="Index"/> finds an existing interface whatever its current

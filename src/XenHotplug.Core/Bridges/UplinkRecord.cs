@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace XenHotplug.Bridges;
+namespace XenHotplug.Core.Bridges;
 
 /// <summary>An uplink NIC's link attributes before start changed them (stop gives them back).</summary>
 public sealed record UplinkRecord(string Bridge, string Uplink, int Mtu, string? Mac);

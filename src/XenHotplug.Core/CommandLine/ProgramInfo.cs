@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
 
-namespace XenHotplug.CommandLine;
+namespace XenHotplug.Core.CommandLine;
 
 /// <summary>What both executables print for --version, and the process environment as a dictionary.</summary>
 public static class ProgramInfo

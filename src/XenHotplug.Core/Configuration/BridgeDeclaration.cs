@@ -1,4 +1,4 @@
-namespace XenHotplug.Configuration;
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>A [bridge:NAME] section: a bridge the host needs, its uplink NIC (none: host-only), MTU and weight.</summary>
 public sealed record BridgeDeclaration(string Name, string? Uplink, int? Mtu, double Weight);

@@ -1,4 +1,4 @@
-namespace XenHotplug.Configuration;
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>How network-multibridge names a bridge and its uplink.</summary>
 public enum BridgeNaming

@@ -1,26 +1,20 @@
-using Microsoft.Extensions.Configuration;
-
-namespace XenHotplug.Configuration;
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>The [hotplug] section: how vif-multibridge runs.</summary>
 public sealed class HotplugOptions
 {
     /// <summary>Seconds to wait for the vif device to appear (the netback race).</summary>
-    [ConfigurationKeyName("device_wait")]
     public double DeviceWait { get; set; } = 5;
 
     /// <summary>Directory of executable *.hook files run after each action.</summary>
-    [ConfigurationKeyName("hooks_dir")]
     public string HooksDir { get; set; } = "/etc/xen/scripts/vif-post.d";
 
     /// <summary>
     /// How vif ports are configured: netlink (rtnetlink directly, no process) or ip (one `ip -batch`
     /// child through CliWrap). Creating bridges and moving routes always use ip.
     /// </summary>
-    [ConfigurationKeyName("network_backend")]
     public string NetworkBackend { get; set; } = "netlink";
 
     /// <summary>Locks, round-robin cursors and the network journal.</summary>
-    [ConfigurationKeyName("run_dir")]
     public string RunDir { get; set; } = "/run/xen-multibridge";
 }

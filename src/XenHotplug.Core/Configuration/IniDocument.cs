@@ -1,9 +1,9 @@
-using System.Text;
+using XenHotplug.Core.Failures;
 
-namespace XenHotplug.Configuration;
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>
-/// An INI file checked line by line before Microsoft.Extensions.Configuration.Ini reads it:
+/// An INI file parsed line by line (the one parser; Microsoft.Extensions.Configuration layers its values):
 /// malformed lines and duplicate sections or keys are reported with their line number, inline
 /// comments ("key = value   ; note", "[section]  ; note") are removed, and the line of every
 /// key is kept so later validation can point at it.
@@ -23,13 +23,14 @@ public sealed class IniDocument
     /// <summary>The file name used in messages.</summary>
     public string FileName { get; }
 
-    /// <summary>The text with inline comments removed: what the INI provider reads.</summary>
-    public string NormalizedText { get; private set; } = "";
+    /// <summary>Every key as "section:key" with its value, in file order: what Microsoft.Extensions.Configuration layers.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Values => _values;
+
+    private readonly List<KeyValuePair<string, string?>> _values = [];
 
     /// <summary>Parses INI text; throws <see cref="ConfigException"/> naming the file and line.</summary>
     public static IniDocument Parse(string fileName, string text)
     {
-        var output = new StringBuilder(text.Length);
         var doc = new IniDocument(fileName);
         var section = "";
         var lineNumber = 0;
@@ -39,7 +40,6 @@ public sealed class IniDocument
             var line = StripInlineComment(raw.TrimEnd('\r')).Trim();
             if (line.Length == 0 || line[0] is ';' or '#' or '/')
             {
-                output.Append('\n');
                 continue;
             }
             if (line[0] == '[')
@@ -53,7 +53,6 @@ public sealed class IniDocument
                     throw new ConfigException($"{fileName}:{lineNumber}: duplicate section [{section}] (first at line {first})");
                 doc._sectionLines[section] = lineNumber;
                 doc._sectionOrder.Add(section);
-                output.Append('[').Append(section).Append("]\n");
                 continue;
             }
             var eq = line.IndexOf('=', StringComparison.Ordinal);
@@ -68,9 +67,8 @@ public sealed class IniDocument
             if (doc._lines.TryGetValue(full, out var firstKey))
                 throw new ConfigException($"{fileName}:{lineNumber}: duplicate key '{key}' in [{section}] (first at line {firstKey})");
             doc._lines[full] = lineNumber;
-            output.Append(key).Append(" = ").Append(line[(eq + 1)..].Trim()).Append('\n');
+            doc._values.Add(new(full, Unquote(line[(eq + 1)..].Trim())));
         }
-        doc.NormalizedText = output.ToString();
         return doc;
     }
 
@@ -83,6 +81,10 @@ public sealed class IniDocument
             return $"{FileName}:{sectionLine}";
         return FileName;
     }
+
+    /// <summary>A value in double quotes loses them (as Microsoft.Extensions.Configuration.Ini did).</summary>
+    private static string Unquote(string value) =>
+        value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
 
     private static string StripInlineComment(string line)
     {

@@ -1,4 +1,6 @@
-namespace XenHotplug.Configuration;
+using XenHotplug.Core.Naming;
+
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>Everything /etc/xen/multibridge.ini (and its environment overrides) says, validated.</summary>
 public sealed record MultibridgeConfig

@@ -1,11 +1,8 @@
-using Microsoft.Extensions.Configuration;
-
-namespace XenHotplug.Configuration;
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>The [network] section: how network-multibridge names bridges.</summary>
 public sealed class NetworkOptions
 {
     /// <summary>xenbr (bridge xenbrN, the NIC keeps its name) or legacy (ethN renamed pethN, bridge named ethN).</summary>
-    [ConfigurationKeyName("naming")]
     public string Naming { get; set; } = "xenbr";
 }

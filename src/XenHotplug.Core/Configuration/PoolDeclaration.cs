@@ -1,4 +1,4 @@
-namespace XenHotplug.Configuration;
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>A [pool:NAME] section: bridges guests are spread over, and the strategy that spreads them.</summary>
 public sealed record PoolDeclaration(string Name, IReadOnlyList<string> Bridges, PoolStrategy Strategy);

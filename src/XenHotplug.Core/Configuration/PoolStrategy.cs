@@ -1,4 +1,4 @@
-namespace XenHotplug.Configuration;
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>How a pool picks one of its bridges.</summary>
 public enum PoolStrategy

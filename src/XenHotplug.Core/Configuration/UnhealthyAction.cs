@@ -1,4 +1,4 @@
-namespace XenHotplug.Configuration;
+namespace XenHotplug.Core.Configuration;
 
 /// <summary>What to do when no bridge of a pool is healthy.</summary>
 public enum UnhealthyAction

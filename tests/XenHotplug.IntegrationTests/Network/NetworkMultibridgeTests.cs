@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Xunit;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Network;
 

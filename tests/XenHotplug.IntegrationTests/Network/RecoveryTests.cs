@@ -1,5 +1,6 @@
 using Xunit;
 using Xunit.Abstractions;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Network;
 

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using XenHotplug.Core.Bridges;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Xunit;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using XenHotplug.IntegrationTests.Support;
+using XenHotplug.Core.Network;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Parity;
 

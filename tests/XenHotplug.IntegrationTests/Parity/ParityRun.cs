@@ -1,4 +1,5 @@
-using XenHotplug.IntegrationTests.Support;
+using XenHotplug.Core.Network;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Parity;
 

@@ -1,4 +1,4 @@
-using XenHotplug.IntegrationTests.Support;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Policy;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using XenHotplug.IntegrationTests.Support;
+using XenHotplug.TestSupport;
 using XenHotplug.XenstoreServer;
 
 namespace XenHotplug.IntegrationTests.Vif;

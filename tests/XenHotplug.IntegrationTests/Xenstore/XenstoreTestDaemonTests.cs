@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using XenHotplug.Xenstore;
 using Xunit;
+using XenHotplug.Host.Xenstore;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Xenstore;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Xunit;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Xenstore;
 
@@ -19,12 +20,12 @@ internal static class XenstoreTool
 
     /// <summary>Starts a tool whose output is read when it exits (<see cref="WaitForExit"/>).</summary>
     public static Process Start(string socketPath, string tool, params string[] arguments) =>
-        Support.Proc.Start(Locate(tool), arguments, new Dictionary<string, string> { ["XENSTORED_PATH"] = socketPath }, redirectInput: true);
+        Proc.Start(Locate(tool), arguments, new Dictionary<string, string> { ["XENSTORED_PATH"] = socketPath }, redirectInput: true);
 
     /// <summary>Waits for the tool; when it overruns the timeout it is killed (by its pid) and the test fails.</summary>
     public static XenstoreToolResult WaitForExit(Process process, TimeSpan timeout)
     {
-        var r = Support.Proc.Wait(process, timeout);
+        var r = Proc.Wait(process, timeout);
         return new XenstoreToolResult(r.ExitCode, r.StdOut, r.StdErr);
     }
 

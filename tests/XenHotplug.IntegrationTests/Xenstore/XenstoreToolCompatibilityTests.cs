@@ -1,6 +1,7 @@
-using XenHotplug.Xenstore;
-using XenHotplug.XenstoreServer;
 using Xunit;
+using XenHotplug.Host.Xenstore;
+using XenHotplug.TestSupport;
+using XenHotplug.XenstoreServer;
 
 namespace XenHotplug.IntegrationTests.Xenstore;
 

@@ -1,4 +1,6 @@
-using XenHotplug.Configuration;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
+using XenHotplug.Host.Configuration;
 
 namespace XenHotplug.Tests.Configuration;
 

@@ -1,4 +1,5 @@
-using XenHotplug.Configuration;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
 
 namespace XenHotplug.Tests.Configuration;
 
@@ -8,12 +9,17 @@ public class IniDocumentTests
     public void StripsInlineCommentsButKeepsSemicolonsInsideValues()
     {
         var doc = IniDocument.Parse("f", "[a]  ; section note\nk = v;w   ; note\nj = x # note\n; whole line\n# also\n");
-        Assert.Contains("[a]\n", doc.NormalizedText, StringComparison.Ordinal);
-        Assert.Contains("k = v;w\n", doc.NormalizedText, StringComparison.Ordinal);
-        Assert.Contains("j = x\n", doc.NormalizedText, StringComparison.Ordinal);
+        Assert.Equal([new("a:k", "v;w"), new("a:j", "x")], doc.Values);
         Assert.Equal("f:2", doc.Where("a", "k"));
         Assert.Equal("f:1", doc.Where("a"));
         Assert.Equal(["a"], doc.Sections);
+    }
+
+    [Fact]
+    public void DoubleQuotedValuesLoseTheirQuotes()
+    {
+        var doc = IniDocument.Parse("f", "[a]\nk = \"v w\"\n");
+        Assert.Equal([new("a:k", "v w")], doc.Values);
     }
 
     [Fact]

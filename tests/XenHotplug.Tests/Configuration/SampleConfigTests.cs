@@ -1,4 +1,5 @@
-using XenHotplug.Configuration;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Host.Configuration;
 
 namespace XenHotplug.Tests.Configuration;
 

@@ -1,4 +1,5 @@
-using XenHotplug.Hotplug;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Placement;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Hotplug;

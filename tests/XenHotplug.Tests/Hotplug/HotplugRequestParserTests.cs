@@ -1,4 +1,5 @@
-using XenHotplug.Hotplug;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Request;
 
 namespace XenHotplug.Tests.Hotplug;
 

@@ -1,6 +1,9 @@
 using Serilog;
-using XenHotplug.Configuration;
-using XenHotplug.Hotplug;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Request;
+using XenHotplug.Host.Configuration;
+using XenHotplug.Host.Hotplug;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Hotplug;

@@ -1,4 +1,7 @@
-using XenHotplug.Hotplug;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
+using XenHotplug.Core.Plan;
+using XenHotplug.Core.Request;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Hotplug;

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Serilog.Events;
 using Serilog.Parsing;
-using XenHotplug.Logging;
+using XenHotplug.Host.Logging;
 
 namespace XenHotplug.Tests.Logging;
 

@@ -1,4 +1,6 @@
-using XenHotplug.Net;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
+using XenHotplug.Host.Ip;
 
 namespace XenHotplug.Tests.Net;
 
@@ -19,7 +21,7 @@ public class IpRunnerTests
     [Fact]
     public void MissingIpIsAClearError()
     {
-        var e = Assert.Throws<IpBatchException>(() => new IpRunner("/nonexistent/ip").Run([new LinkUp("x")]));
+        var e = Assert.Throws<NetOpException>(() => new IpRunner("/nonexistent/ip").Run([new LinkUp("x")]));
         Assert.Contains("cannot run '/nonexistent/ip'", e.Message, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,7 @@
-using XenHotplug.Bridges;
 using Xunit;
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Failures;
+using XenHotplug.Host.RunState;
 
 namespace XenHotplug.Tests.Network;
 

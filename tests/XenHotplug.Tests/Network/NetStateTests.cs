@@ -1,5 +1,5 @@
-using XenHotplug.Bridges;
 using Xunit;
+using XenHotplug.Core.Network;
 
 namespace XenHotplug.Tests.Network;
 

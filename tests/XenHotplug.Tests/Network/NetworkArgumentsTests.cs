@@ -1,6 +1,8 @@
-using XenHotplug.Bridges;
-using XenHotplug.Configuration;
 using Xunit;
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.CommandLine;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
 
 namespace XenHotplug.Tests.Network;
 

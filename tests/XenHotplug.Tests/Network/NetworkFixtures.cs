@@ -1,4 +1,5 @@
-using XenHotplug.Bridges;
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Network;
 
 namespace XenHotplug.Tests.Network;
 

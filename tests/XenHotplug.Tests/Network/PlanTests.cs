@@ -1,6 +1,7 @@
-using XenHotplug.Bridges;
-using XenHotplug.Net;
 using Xunit;
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
 
 namespace XenHotplug.Tests.Network;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using XenHotplug.Bridges;
 using Xunit;
+using XenHotplug.Core.Status;
 
 namespace XenHotplug.Tests.Network;
 

@@ -1,6 +1,8 @@
-using XenHotplug.Configuration;
-using XenHotplug.Hotplug;
-using XenHotplug.Policy;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Placement;
+using XenHotplug.Core.Request;
+using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Policy;

@@ -1,4 +1,4 @@
-using XenHotplug.Policy;
+using XenHotplug.Core.Naming;
 
 namespace XenHotplug.Tests.Policy;
 

@@ -1,6 +1,7 @@
-using XenHotplug.Configuration;
-using XenHotplug.Hotplug;
-using XenHotplug.Policy;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Placement;
+using XenHotplug.Core.Request;
+using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Policy;

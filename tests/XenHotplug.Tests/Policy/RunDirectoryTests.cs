@@ -1,4 +1,4 @@
-using XenHotplug.Policy;
+using XenHotplug.Host.RunState;
 
 namespace XenHotplug.Tests.Policy;
 

@@ -1,4 +1,4 @@
-using XenHotplug.Policy;
+using XenHotplug.Core.Placement;
 
 namespace XenHotplug.Tests.Policy;
 

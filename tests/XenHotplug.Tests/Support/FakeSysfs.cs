@@ -1,4 +1,4 @@
-using XenHotplug.Net;
+using XenHotplug.Core.Network;
 
 namespace XenHotplug.Tests.Support;
 

@@ -1,4 +1,5 @@
-using XenHotplug.Net;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
 
 namespace XenHotplug.Tests.Support;
 
@@ -15,7 +16,7 @@ public sealed class RecordingRunner : INetworkRunner
         Batches.Add(operations);
         KeepGoing.Add(keepGoing);
         if (FailAt is { } f && f.Batch == Batches.Count - 1 && !keepGoing)
-            throw new IpBatchException(f.Op, operations[f.Op], "injected failure");
+            throw new NetOpException(f.Op, operations[f.Op], "injected failure");
         return [];
     }
 

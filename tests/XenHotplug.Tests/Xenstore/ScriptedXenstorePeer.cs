@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using XenHotplug.Xenstore;
+using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.Tests.Xenstore;
 

@@ -1,4 +1,4 @@
-using XenHotplug.Xenstore;
+using XenHotplug.Host.Xenstore;
 using XenHotplug.XenstoreServer;
 
 namespace XenHotplug.Tests.Xenstore;

@@ -1,6 +1,5 @@
-using XenHotplug.Xenstore;
-using XenHotplug.XenstoreServer;
 using Xunit;
+using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.Tests.Xenstore;
 

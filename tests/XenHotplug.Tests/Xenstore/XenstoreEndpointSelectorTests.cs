@@ -1,5 +1,5 @@
-using XenHotplug.Xenstore;
 using Xunit;
+using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.Tests.Xenstore;
 

@@ -1,6 +1,6 @@
-using XenHotplug.Xenstore;
-using XenHotplug.XenstoreServer;
 using Xunit;
+using XenHotplug.Host.Xenstore;
+using XenHotplug.XenstoreServer;
 
 namespace XenHotplug.Tests.Xenstore;
 

@@ -1,0 +1,108 @@
+using System.Globalization;
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Naming;
+
+namespace XenHotplug.Core.CommandLine;
+
+/// <summary>
+/// `network-multibridge [options] start|stop|restart|status [netdev=ethN] [bridge=xenbrN] [vifnum=N]`.
+/// The classic key=value arguments (xend's network-script) select one bridge, declared or not.
+/// </summary>
+public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Force, bool DryRun, bool Verbose,
+    string? NetDev, string? Bridge, int? VifNum)
+{
+    public bool Classic => NetDev is not null || Bridge is not null || VifNum is not null;
+
+    public static NetworkArguments Parse(IReadOnlyList<string> args)
+    {
+        NetworkCommand? command = null;
+        bool json = false, force = false, dryRun = false, verbose = false;
+        string? netdev = null, bridge = null;
+        int? vifnum = null;
+        foreach (var arg in args)
+        {
+            switch (arg)
+            {
+                case "--help" or "-h": return new NetworkArguments(NetworkCommand.Help, false, false, false, false, null, null, null);
+                case "--version": return new NetworkArguments(NetworkCommand.Version, false, false, false, false, null, null, null);
+                case "--json": json = true; continue;
+                case "--force" or "-f": force = true; continue;
+                case "--dry-run" or "-n": dryRun = true; continue;
+                case "--verbose" or "-v": verbose = true; continue;
+            }
+            if (arg.StartsWith('-')) throw new UsageException($"unknown option '{arg}'");
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                var key = arg[..eq];
+                var value = arg[(eq + 1)..];
+                switch (key)
+                {
+                    case "netdev": netdev = Name(key, value); break;
+                    case "bridge": bridge = Name(key, value); break;
+                    case "vifnum":
+                        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 9999)
+                            throw new UsageException($"vifnum '{value}' is not a number");
+                        vifnum = n;
+                        break;
+                    case "antispoof" or "macaddr": break; // accepted for compatibility with network-bridge; not used
+                    default: throw new UsageException($"unknown argument '{key}=' (expected netdev=, bridge= or vifnum=)");
+                }
+                continue;
+            }
+            if (command is not null) throw new UsageException($"unexpected argument '{arg}'");
+            command = arg switch
+            {
+                "start" => NetworkCommand.Start,
+                "stop" => NetworkCommand.Stop,
+                "restart" => NetworkCommand.Restart,
+                "status" => NetworkCommand.Status,
+                _ => throw new UsageException($"unknown command '{arg}'"),
+            };
+        }
+        if (command is null) throw new UsageException("no command given");
+        if (json && command != NetworkCommand.Status) throw new UsageException("--json applies to status only");
+        if (force && command is not (NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to stop and restart only");
+        return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum);
+    }
+
+    private static string Name(string key, string value) =>
+        InterfaceName.Problem(value) is { } problem ? throw new UsageException($"{key}: {problem}") : value;
+
+    /// <summary>
+    /// The bridges to act on: every declared one, or the one the classic arguments name (xend defaults:
+    /// vifnum 0, bridge xenbrVIFNUM, netdev ethVIFNUM, or the declared uplink of the named bridge).
+    /// </summary>
+    public IReadOnlyList<BridgeSpec> Bridges(MultibridgeConfig config)
+    {
+        if (!Classic) return config.Bridges.Select(b => BridgeSpec.From(b, config.Naming)).ToList();
+        var number = VifNum ?? Digits(Bridge) ?? Digits(NetDev) ?? 0;
+        var name = Bridge ?? (NetDev is not null ? config.Bridges.FirstOrDefault(b => b.Uplink == NetDev)?.Name : null)
+            ?? "xenbr" + number.ToString(CultureInfo.InvariantCulture);
+        var declared = config.FindBridge(name);
+        if (declared is not null)
+        {
+            if (NetDev is not null && declared.Uplink != NetDev)
+                throw new BridgeException(declared.Uplink is null
+                    ? $"bridge {name} is declared host-only in {config.SourceFile}, but netdev={NetDev} was given"
+                    : $"bridge {name} is declared with uplink {declared.Uplink} in {config.SourceFile}, not {NetDev}");
+            return [BridgeSpec.From(declared, config.Naming)];
+        }
+        var netdev = NetDev ?? "eth" + number.ToString(CultureInfo.InvariantCulture);
+        if (config.Bridges.FirstOrDefault(b => b.Uplink == netdev) is { } owner)
+            throw new BridgeException($"{netdev} is the uplink of [bridge:{owner.Name}] in {config.SourceFile}, not of {name}");
+        if (InterfaceName.Problem(netdev) is { } problem) throw new UsageException($"netdev: {problem}");
+        return [BridgeSpec.From(name, netdev, null, config.Naming)];
+    }
+
+    private static int? Digits(string? name)
+    {
+        if (name is null) return null;
+        var end = name.Length;
+        var start = end;
+        while (start > 0 && char.IsAsciiDigit(name[start - 1])) start--;
+        return start < end && int.TryParse(name.AsSpan(start, Math.Min(end - start, 4)), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+}

@@ -1,0 +1,13 @@
+using System.Globalization;
+
+namespace XenHotplug.Core.CommandLine;
+
+public enum NetworkCommand
+{
+    Start,
+    Stop,
+    Restart,
+    Status,
+    Help,
+    Version,
+}

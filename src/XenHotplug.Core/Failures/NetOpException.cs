@@ -1,0 +1,27 @@
+using XenHotplug.Core.Network;
+
+namespace XenHotplug.Core.Failures;
+
+/// <summary>`ip -batch` stopped at an operation: the ones before it were applied, it and the rest were not.</summary>
+public sealed class NetOpException : Exception
+{
+    public NetOpException() { }
+    public NetOpException(string message) : base(message) { }
+    public NetOpException(string message, Exception innerException) : base(message, innerException) { }
+
+    public NetOpException(int failedIndex, NetOp? failed, string error)
+        : base(failed is null ? $"ip failed: {error}" : $"'{failed}' failed: {error}")
+    {
+        FailedIndex = failedIndex;
+        Failed = failed;
+        Error = error;
+    }
+
+    /// <summary>Index of the operation that failed (the ones before it succeeded); -1 when unknown.</summary>
+    public int FailedIndex { get; } = -1;
+
+    public NetOp? Failed { get; }
+
+    /// <summary>What ip said (its first error line).</summary>
+    public string Error { get; } = "";
+}

@@ -1,0 +1,11 @@
+using System.Globalization;
+
+namespace XenHotplug.Core.Failures;
+
+/// <summary>Bad command line: usage on stderr, exit status 2.</summary>
+public sealed class UsageException : Exception
+{
+    public UsageException() { }
+    public UsageException(string message) : base(message) { }
+    public UsageException(string message, Exception innerException) : base(message, innerException) { }
+}

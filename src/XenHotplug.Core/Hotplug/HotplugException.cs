@@ -1,9 +1,0 @@
-namespace XenHotplug.Hotplug;
-
-/// <summary>A hotplug failed; the message is the one clear sentence written to hotplug-error.</summary>
-public sealed class HotplugException : Exception
-{
-    public HotplugException() { }
-    public HotplugException(string message) : base(message) { }
-    public HotplugException(string message, Exception innerException) : base(message, innerException) { }
-}

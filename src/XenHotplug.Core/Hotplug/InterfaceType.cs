@@ -1,8 +1,0 @@
-namespace XenHotplug.Hotplug;
-
-/// <summary>type_if: a netback vif or the tap of an HVM guest's emulated NIC.</summary>
-public enum InterfaceType
-{
-    Vif,
-    Tap,
-}

@@ -1,0 +1,32 @@
+namespace XenHotplug.Core.Network;
+
+/// <summary>What the kernel says about network interfaces (read from /sys/class/net, no process started).</summary>
+public interface ISysfsNet
+{
+    bool Exists(string dev);
+    bool IsBridge(string dev);
+
+    /// <summary>The bridge the device is enslaved to, or null.</summary>
+    string? Master(string dev);
+
+    /// <summary>The ports of a bridge (empty when it is not one).</summary>
+    IReadOnlyList<string> BridgePorts(string bridge);
+
+    int? Mtu(string dev);
+    string? Mac(string dev);
+
+    /// <summary>IFF_UP administratively set.</summary>
+    bool IsUp(string dev);
+
+    /// <summary>Carrier present (false when down or unknown).</summary>
+    bool HasCarrier(string dev);
+
+    /// <summary>Link speed in Mb/s, or null when unknown.</summary>
+    int? SpeedMbps(string dev);
+
+    /// <summary>The interface alias (ifalias), or null when none is set.</summary>
+    string? InterfaceAlias(string dev);
+
+    /// <summary>All interface names.</summary>
+    IReadOnlyList<string> Interfaces();
+}

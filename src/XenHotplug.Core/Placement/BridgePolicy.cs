@@ -1,0 +1,121 @@
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Naming;
+using XenHotplug.Core.Network;
+using XenHotplug.Core.Request;
+
+namespace XenHotplug.Core.Placement;
+
+/// <summary>
+/// Chooses the bridge of a guest NIC. Precedence: (1) an explicit real bridge in the VM config (a backend
+/// `bridge` that is neither `pool:NAME` nor listed in [policy] auto_bridge), (2) the first [domain:GLOB]
+/// rule matching the guest's name, (3) a pool reference `bridge=pool:NAME`, (4) [policy] default_pool;
+/// otherwise the backend value as vif-bridge would use it.
+/// </summary>
+public static class BridgePolicy
+{
+    public const string PoolPrefix = "pool:";
+
+    /// <summary>
+    /// Chooses the bridge. <paramref name="currentMaster"/> is the bridge the vif is on now, if any: a pool keeps a
+    /// vif where it is (an online repeated is idempotent), as long as that bridge is still one the pool would use.
+    /// </summary>
+    public static BridgeDecision Decide(MultibridgeConfig config, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string? currentMaster = null)
+    {
+        var source = request.XenbusPath + "/bridge";
+        var requested = settings.Bridge;
+        var poolReference = requested is not null && requested.StartsWith(PoolPrefix, StringComparison.Ordinal) ? requested[PoolPrefix.Length..] : null;
+        var isAuto = requested is null || config.AutoBridges.Contains(requested);
+
+        if (poolReference is null && !isAuto)
+            return Explicit(config, requested!, sysfs, $"explicit bridge={requested} in the VM config", source);
+
+        if (settings.DomainName is { } name)
+        {
+            foreach (var rule in config.DomainRules)
+            {
+                if (GlobPattern.TryParse(rule.Glob, out _)!.IsMatch(name))
+                {
+                    var why = $"rule [domain:{rule.Glob}] matches guest '{name}'";
+                    return rule.Bridge is { } b
+                        ? Explicit(config, b, sysfs, why, $"[domain:{rule.Glob}] bridge")
+                        : FromPool(config, config.Pools[rule.Pool!], request, settings, sysfs, readCursor, why, currentMaster);
+                }
+            }
+        }
+
+        if (poolReference is not null)
+        {
+            if (!config.Pools.TryGetValue(poolReference, out var pool))
+            {
+                var known = config.Pools.Count == 0 ? "none are declared" : "declared: " + string.Join(", ", config.Pools.Keys.Order(StringComparer.Ordinal));
+                throw new HotplugException($"unknown pool '{poolReference}' in {source} ({known} in {config.SourceFile ?? ConfigValidator.DefaultPath})");
+            }
+            return FromPool(config, pool, request, settings, sysfs, readCursor, $"bridge=pool:{poolReference} in the VM config", currentMaster);
+        }
+
+        if (config.DefaultPool is { } defaultPool)
+            return FromPool(config, config.Pools[defaultPool], request, settings, sysfs, readCursor,
+                requested is null ? "no bridge set: [policy] default_pool" : $"bridge={requested} is an auto_bridge: [policy] default_pool", currentMaster);
+
+        return Explicit(config, requested, sysfs, requested is null ? "no bridge set: the host's first bridge (vif-bridge behaviour)" : $"bridge={requested} (no policy applies)", source);
+    }
+
+    private static BridgeDecision Explicit(MultibridgeConfig config, string? bridge, ISysfsNet sysfs, string why, string source)
+    {
+        // A declared bridge is known under its host name (legacy naming: its uplink's); one that does not
+        // exist yet is created by the attach; anything else must exist.
+        if (bridge is not null && config.FindBridge(bridge) is not null)
+        {
+            var name = config.BridgeInterface(bridge);
+            if (!sysfs.Exists(name)) return new BridgeDecision(name, why);
+            bridge = name;
+        }
+        return new BridgeDecision(BridgeResolver.Resolve(bridge, sysfs, source), why);
+    }
+
+    private static BridgeDecision FromPool(MultibridgeConfig config, PoolDeclaration pool, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string why, string? currentMaster)
+    {
+        var candidates = CandidateSurvey.Survey(config, pool, sysfs);
+        var healthy = candidates.Where(c => c.Healthy).ToList();
+        string? warning = null;
+        var usable = healthy;
+        if (healthy.Count == 0)
+        {
+            var states = string.Join(", ", candidates.Select(c => $"{c.Name}: {c.Health}"));
+            if (config.WhenUnhealthy == UnhealthyAction.Fail)
+                throw new HotplugException($"no healthy bridge in pool '{pool.Name}' ({states})");
+            usable = candidates.Where(c => c.Exists || config.FindBridgeByInterface(c.Name) is not null).ToList();
+            if (usable.Count == 0) throw new HotplugException($"no usable bridge in pool '{pool.Name}' ({states})");
+            warning = $"no healthy bridge in pool '{pool.Name}' ({states}); using the best remaining one";
+        }
+        var strategyName = pool.Strategy switch
+        {
+            PoolStrategy.LeastLoaded => "least-loaded",
+            PoolStrategy.RoundRobin => "round-robin",
+            _ => "sticky",
+        };
+        if (currentMaster is not null && usable.Exists(c => c.Name == currentMaster))
+        {
+            return new BridgeDecision(currentMaster, why + $"; already attached to {currentMaster}, kept there")
+            { Pool = pool.Name, Strategy = strategyName, Candidates = candidates, Warning = warning };
+        }
+        BridgeCandidate choice;
+        long? next = null;
+        switch (pool.Strategy)
+        {
+            case PoolStrategy.LeastLoaded:
+                choice = LeastLoadedStrategy.Choose(usable);
+                break;
+            case PoolStrategy.RoundRobin:
+                var set = usable.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                (choice, var n) = RoundRobinStrategy.Choose(candidates, readCursor(pool.Name), c => set.Contains(c.Name));
+                next = n;
+                break;
+            default:
+                choice = StickyStrategy.Choose(usable, StickyStrategy.Identity(settings.DomainName, settings.DomainUuid, request.DomainId, request.DeviceId));
+                break;
+        }
+        return new BridgeDecision(choice.Name, why) { Pool = pool.Name, Strategy = strategyName, Candidates = candidates, Warning = warning, NextCursor = next };
+    }
+}

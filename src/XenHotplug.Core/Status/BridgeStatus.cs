@@ -1,0 +1,21 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace XenHotplug.Core.Status;
+
+/// <summary>One bridge in `network-multibridge status`.</summary>
+public sealed record BridgeStatus(
+    string Name,
+    string Declared,
+    string? Uplink,
+    bool Exists,
+    bool UplinkAttached,
+    bool? Carrier,
+    int? SpeedMbps,
+    IReadOnlyList<string> Addresses,
+    IReadOnlyList<string> Guests,
+    IReadOnlyList<string> Pools,
+    bool Healthy,
+    string Health);

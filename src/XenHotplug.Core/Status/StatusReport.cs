@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Network;
+
+namespace XenHotplug.Core.Status;
+
+/// <summary>Every bridge the host needs, and whether all of them are healthy.</summary>
+public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
+{
+    public bool Healthy => Bridges.All(b => b.Healthy);
+
+    public static StatusReport Build(MultibridgeConfig config, IReadOnlyList<BridgeSpec> specs, NetState state, ISysfsNet sysfs)
+    {
+        var result = new List<BridgeStatus>();
+        foreach (var spec in specs)
+        {
+            var bridge = state.ByName(spec.Name);
+            var exists = bridge is { IsBridge: true };
+            var pools = config.Pools.Values.Where(p => p.Bridges.Contains(spec.Declared)).Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+            var addresses = exists ? bridge!.MovableAddresses.Select(a => a.Cidr).ToList() : [];
+            var guests = exists ? BridgePlanner.Guests(sysfs, spec) : [];
+            LinkState? nic = spec.Uplink is null ? null : BridgePlanner.FindUplink(state, spec);
+            var attached = nic is not null && nic.Master == spec.Name;
+            bool? carrier = nic is null ? null : sysfs.HasCarrier(nic.Name);
+            int? speed = nic is null ? null : sysfs.SpeedMbps(nic.Name);
+            string health;
+            if (bridge is not null && !bridge.IsBridge) health = $"{spec.Name} is not a bridge";
+            else if (!exists) health = "missing";
+            else if (!bridge!.Up) health = "bridge down";
+            else if (spec.Uplink is null) health = "ok (host-only)";
+            else if (nic is null) health = $"uplink {spec.Uplink} missing";
+            else if (!attached) health = $"uplink {nic.Name} not attached";
+            else if (!nic.Up) health = $"uplink {nic.Name} down";
+            else if (carrier != true) health = $"uplink {nic.Name} no carrier";
+            else health = "ok";
+            result.Add(new BridgeStatus(spec.Name, spec.Declared, nic?.Name ?? spec.Port, exists, attached, carrier, speed,
+                addresses, guests, pools, health.StartsWith("ok", StringComparison.Ordinal), health));
+        }
+        return new StatusReport(result);
+    }
+
+    /// <summary>The human table.</summary>
+    public string RenderTable()
+    {
+        string[] header = ["BRIDGE", "UPLINK", "CARRIER", "SPEED", "ADDRESSES", "GUESTS", "POOL", "HEALTH"];
+        var rows = new List<string[]> { header };
+        foreach (var b in Bridges)
+        {
+            rows.Add([
+                b.Name == b.Declared ? b.Name : $"{b.Name} ({b.Declared})",
+                b.Uplink ?? "-",
+                b.Carrier switch { true => "yes", false => "no", null => "-" },
+                b.SpeedMbps is { } s ? (s >= 1000 && s % 1000 == 0 ? $"{(s / 1000).ToString(CultureInfo.InvariantCulture)}Gb/s" : $"{s.ToString(CultureInfo.InvariantCulture)}Mb/s") : "-",
+                b.Addresses.Count > 0 ? string.Join(',', b.Addresses) : "-",
+                b.Guests.Count > 0 ? $"{b.Guests.Count.ToString(CultureInfo.InvariantCulture)} ({string.Join(',', b.Guests)})" : "0",
+                b.Pools.Count > 0 ? string.Join(',', b.Pools) : "-",
+                b.Health,
+            ]);
+        }
+        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+        {
+            var line = new StringBuilder();
+            for (var i = 0; i < row.Length; i++)
+                line.Append(i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i] + 2));
+            text.Append(line.ToString().TrimEnd()).Append('\n');
+        }
+        if (Bridges.Count == 0) text.Append("(no bridges declared)\n");
+        return text.ToString();
+    }
+
+    public string RenderJson() => JsonSerializer.Serialize(new StatusDocument(Healthy, Bridges), StatusJsonContext.Default.StatusDocument);
+}

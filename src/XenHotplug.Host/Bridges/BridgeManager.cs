@@ -1,0 +1,151 @@
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
+using XenHotplug.Host.RunState;
+
+namespace XenHotplug.Host.Bridges;
+
+/// <summary>
+/// Runs start and stop: checks everything first (nothing changes on bad input), journals the state of each
+/// bridge's links before changing them, runs each bridge's change as one `ip -batch`, verifies it, and on any
+/// failure puts every link touched back as the journal says. A journal left by a killed run is rolled back
+/// first thing.
+/// </summary>
+public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journal journal, Serilog.ILogger log, TextWriter output)
+{
+    private readonly UplinkRecords _uplinks = new(Path.GetDirectoryName(journal.FilePath)!);
+
+    private const int RestoreAttempts = 3;
+
+    public NetState Observe() => NetState.Read(runner);
+
+    /// <summary>Rolls back what an interrupted run left in the journal; false when there was nothing to do.</summary>
+    public bool Repair()
+    {
+        var record = journal.Read();
+        if (record is null) return false;
+        log.Warning("a previous {Action:l} (pid {Pid}) was interrupted; restoring the network as it was before it",
+            record.Action, record.ProcessId);
+        Rollback(record);
+        log.Information("network restored after the interrupted {Action:l}", record.Action);
+        return true;
+    }
+
+    public void Start(IReadOnlyList<BridgeSpec> specs, bool dryRun)
+    {
+        if (!dryRun) Repair();
+        var initial = Observe();
+        foreach (var spec in specs) BridgePlanner.Start(initial, spec);
+        Apply("start", specs, dryRun, BridgePlanner.Start, "up", (before, spec) =>
+        {
+            // Remember the NIC's MTU and MAC as they were before the first start, for stop.
+            if (BridgePlanner.FindUplink(before, spec) is { } nic && nic.Master != spec.Name)
+                _uplinks.Set(new UplinkRecord(spec.Name, spec.Uplink!, nic.Mtu, nic.Mac));
+        });
+    }
+
+    public void Stop(IReadOnlyList<BridgeSpec> specs, bool force, bool dryRun)
+    {
+        if (!dryRun) Repair();
+        var initial = Observe();
+        var ordered = specs.Reverse().ToList();
+        foreach (var spec in ordered)
+        {
+            var guests = GuestsOf(spec);
+            if (guests.Count > 0 && !force)
+                throw new BridgeException($"bridge {spec.Name} still has guests attached: {string.Join(", ", guests)} (shut them down, or use --force to detach them)");
+            BridgePlanner.Stop(initial, spec);
+        }
+        foreach (var spec in ordered)
+        {
+            var guests = GuestsOf(spec);
+            if (guests.Count == 0) continue;
+            var detach = guests.Select(g => (NetOp)new LinkSetNoMaster(g)).ToList();
+            if (dryRun)
+            {
+                Print($"# detach the guests of {spec.Name}", detach);
+                continue;
+            }
+            log.Warning("--force: detaching guests {Guests:l} from {Bridge:l}", string.Join(", ", guests), spec.Name);
+            runner.Run(detach);
+        }
+        var records = _uplinks.Read();
+        Apply("stop", ordered, dryRun, (state, spec) => BridgePlanner.Stop(state, spec, records.Find(r => r.Bridge == spec.Name && r.Uplink == spec.Uplink)), "down",
+            (_, spec) => _uplinks.Remove(spec.Name));
+    }
+
+    private List<string> GuestsOf(BridgeSpec spec) => BridgePlanner.Guests(sysfs, spec);
+
+    private void Apply(string action, IReadOnlyList<BridgeSpec> specs, bool dryRun, Func<NetState, BridgeSpec, DesiredState> desire, string done,
+        Action<NetState, BridgeSpec> succeeded)
+    {
+        var record = new JournalRecord(action, Environment.ProcessId, DateTimeOffset.UtcNow, []);
+        var journaled = false;
+        foreach (var spec in specs)
+        {
+            var state = Observe();
+            var plan = Converger.Plan(state, desire(state, spec));
+            if (plan.Count == 0)
+            {
+                log.Information("{Action:l}: {Bridge:l} is already {Done:l}", action, spec.ToString(), done);
+                if (dryRun) output.WriteLine($"# {action} {spec}: nothing to do");
+                continue;
+            }
+            if (dryRun)
+            {
+                Print($"# {action} {spec}", plan);
+                continue;
+            }
+            record = record with { Entries = [.. record.Entries, new JournalEntry(spec.Name, BridgePlanner.Affected(state, spec))] };
+            journal.Write(record);
+            journaled = true;
+            try
+            {
+                log.Debug("{Action:l} {Bridge:l}: {Plan:l}", action, spec.ToString(), string.Join("; ", plan));
+                runner.Run(plan);
+                var after = Observe();
+                var rest = Converger.Plan(after, desire(after, spec));
+                if (rest.Count > 0)
+                    throw new BridgeException($"the change did not take effect ('{rest[0]}' still needed)");
+                succeeded(state, spec);
+                log.Information("{Action:l}: {Bridge:l} is {Done:l}", action, spec.ToString(), done);
+            }
+            catch (Exception e) when (e is NetOpException or BridgeException or IOException)
+            {
+                var why = e is NetOpException { Failed: { } failed } ib ? $"'{failed}' failed: {ib.Error}" : e.Message;
+                log.Error("{Action:l} {Bridge:l} failed: {Error:l}; rolling back", action, spec.ToString(), why);
+                Rollback(record);
+                throw new BridgeException($"{action} {spec.Name} failed: {why} (the network was restored as it was)", e);
+            }
+        }
+        if (journaled) journal.Clear();
+    }
+
+    /// <summary>Puts every journaled link back, last bridge first, then removes the journal.</summary>
+    private void Rollback(JournalRecord record)
+    {
+        foreach (var entry in record.Entries.Reverse())
+        {
+            List<NetOp> plan = [];
+            for (var attempt = 0; attempt < RestoreAttempts; attempt++)
+            {
+                var state = Observe();
+                plan = Converger.Plan(state, BridgePlanner.Restore(entry.Before, entry.Bridge));
+                if (plan.Count == 0) break;
+                log.Debug("restoring {Bridge:l}: {Plan:l}", entry.Bridge, string.Join("; ", plan));
+                foreach (var error in runner.Run(plan, keepGoing: true))
+                    log.Warning("restoring {Bridge:l}: {Error:l}", entry.Bridge, error);
+            }
+            var final = Converger.Plan(Observe(), BridgePlanner.Restore(entry.Before, entry.Bridge));
+            if (final.Count > 0)
+                throw new BridgeException($"could not restore {entry.Bridge} ('{final[0]}' still needed); the journal {journal.FilePath} is kept for the next run");
+        }
+        journal.Clear();
+    }
+
+    private void Print(string heading, IEnumerable<NetOp> plan)
+    {
+        output.WriteLine(heading);
+        foreach (var op in plan) output.WriteLine(op);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Network;
+
+namespace XenHotplug.Host.Ip;
+
+/// <summary>
+/// <see cref="INetworkRunner"/> through iproute2's `ip`, started by CliWrap with argument arrays (never a
+/// shell): a whole plan is one `ip -batch -` process fed on standard input.
+/// </summary>
+public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
+{
+    private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(" \t\r\n\"'\\#");
+
+    public IReadOnlyList<string> Run(IReadOnlyList<NetOp> operations, bool keepGoing = false)
+    {
+        if (operations.Count == 0) return [];
+        var batch = new StringBuilder();
+        foreach (var op in operations)
+        {
+            foreach (var arg in op.IpArgs)
+            {
+                if (arg.AsSpan().IndexOfAny(Unsafe) >= 0)
+                    throw new ArgumentException($"refusing to pass '{arg}' to ip -batch");
+            }
+            batch.AppendJoin(' ', op.IpArgs.Select(a => a.Length == 0 ? "\"\"" : a)).Append('\n');
+        }
+        string[] args = keepGoing ? ["-force", "-batch", "-"] : ["-batch", "-"];
+        var result = Execute(Cli.Wrap(ipCommand).WithArguments(args).WithStandardInputPipe(PipeSource.FromString(batch.ToString())));
+        if (result.ExitCode == 0) return [];
+        var errors = ErrorLines(result.StandardError);
+        if (keepGoing) return errors.Count > 0 ? errors : [$"ip exited with status {result.ExitCode}"];
+        var index = FailedLine(result.StandardError) - 1;
+        var failed = index >= 0 && index < operations.Count ? operations[index] : null;
+        throw new NetOpException(failed is null ? -1 : index, failed, errors.Count > 0 ? errors[0] : $"exit status {result.ExitCode}");
+    }
+
+    public string Query(IReadOnlyList<string> arguments)
+    {
+        var result = Execute(Cli.Wrap(ipCommand).WithArguments(arguments));
+        if (result.ExitCode != 0)
+        {
+            var errors = ErrorLines(result.StandardError);
+            throw new NetOpException(-1, null, $"ip {string.Join(' ', arguments)}: {(errors.Count > 0 ? errors[0] : $"exit status {result.ExitCode}")}");
+        }
+        return result.StandardOutput;
+    }
+
+    /// <summary>The 1-based line of "Command failed -:N", or 0.</summary>
+    public static int FailedLine(string stderr)
+    {
+        const string marker = "Command failed -:";
+        var at = stderr.LastIndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return 0;
+        var digits = stderr.AsSpan(at + marker.Length).TrimStart();
+        var end = 0;
+        while (end < digits.Length && char.IsAsciiDigit(digits[end])) end++;
+        return int.TryParse(digits[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+    }
+
+    private static List<string> ErrorLines(string stderr) =>
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("Command failed", StringComparison.Ordinal))
+            .Select(l => l.StartsWith("Error: ", StringComparison.Ordinal) ? l[7..] : l)
+            .ToList();
+
+    private BufferedCommandResult Execute(Command command)
+    {
+        try
+        {
+            return command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync().GetAwaiter().GetResult();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new NetOpException(-1, null, $"cannot run '{ipCommand}': {e.Message} (is iproute2 installed?)");
+        }
+    }
+}

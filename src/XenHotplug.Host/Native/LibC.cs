@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+
+namespace XenHotplug.Host.Native;
+
+/// <summary>The few libc calls .NET does not expose: flock, statx (file owner), geteuid.</summary>
+internal static partial class LibC
+{
+    public const int LOCK_SH = 1;
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+    public const int LOCK_UN = 8;
+    public const int AT_FDCWD = -100;
+    public const uint STATX_UID = 0x8;
+    public const uint STATX_MODE = 0x2;
+    public const uint STATX_TYPE = 0x1;
+    public const int AT_SYMLINK_NOFOLLOW = 0x100;
+    public const int EINTR = 4;
+    public const int EWOULDBLOCK = 11;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int flock(int fd, int operation);
+
+    [LibraryImport("libc")]
+    public static partial uint geteuid();
+
+    public const int O_RDWR = 2;
+    public const int O_CREAT = 0x40;
+    public const int O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    public const int AF_NETLINK = 16;
+    public const int SOCK_RAW = 3;
+    public const int SOCK_CLOEXEC = 0x80000;
+    public const int NETLINK_ROUTE = 0;
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static unsafe partial nint Send(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static unsafe partial nint Receive(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int dirfd, string path, int flags, uint mask, out StatX buffer);
+
+    /// <summary>struct statx: the same layout on every Linux architecture.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    public struct StatX
+    {
+        [FieldOffset(0)] public uint Mask;
+        [FieldOffset(20)] public uint Uid;
+        [FieldOffset(24)] public uint Gid;
+        [FieldOffset(28)] public ushort Mode;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Failures;
+
+namespace XenHotplug.Host.RunState;
+
+/// <summary>
+/// The network journal in the run directory (network.journal): written, and flushed to disk, before every
+/// change, removed when the run ends well. A journal found at start means the previous run died mid-way:
+/// its entries are rolled back before anything else is done.
+/// </summary>
+public sealed class Journal(string runDirectory)
+{
+    public string FilePath { get; } = Path.Combine(runDirectory, "network.journal");
+
+    public JournalRecord? Read()
+    {
+        if (!File.Exists(FilePath)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(FilePath), JournalJsonContext.Default.JournalRecord);
+        }
+        catch (JsonException e)
+        {
+            throw new BridgeException($"the journal {FilePath} is damaged ({e.Message}); restore the network by hand and remove it", e);
+        }
+    }
+
+    public void Write(JournalRecord record)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        var temp = FilePath + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, record, JournalJsonContext.Default.JournalRecord);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, FilePath, overwrite: true);
+    }
+
+    public void Clear()
+    {
+        File.Delete(FilePath);
+    }
+
+    public static string Serialize(JournalRecord record) => JsonSerializer.Serialize(record, JournalJsonContext.Default.JournalRecord);
+
+    public static JournalRecord? Deserialize(string json) => JsonSerializer.Deserialize(json, JournalJsonContext.Default.JournalRecord);
+}

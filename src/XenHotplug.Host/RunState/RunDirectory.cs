@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using XenHotplug.Host.Native;
+
+namespace XenHotplug.Host.RunState;
+
+/// <summary>
+/// The run directory (/run/xen-multibridge): the lock under which a bridge is chosen and the vif
+/// attached, and the round-robin cursors. flock locks die with their process, so a killed hotplug
+/// never leaves a stale lock.
+/// </summary>
+public sealed class RunDirectory(string path)
+{
+    public string Path { get; } = path;
+
+    /// <summary>
+    /// Takes the exclusive lock, waiting at most <paramref name="timeout"/>. A busy lock is waited for in
+    /// the kernel (a blocking flock on a helper thread), so waiters are woken the moment it is released.
+    /// </summary>
+    public IDisposable Lock(string name, TimeSpan timeout)
+    {
+        Directory.CreateDirectory(Path);
+        var file = System.IO.Path.Combine(Path, name + ".lock");
+        // A plain open(2): .NET's FileStream takes flock locks of its own, which would fight ours.
+        var fd = LibC.Open(file, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0x180);
+        if (fd < 0) throw new IOException($"cannot open {file}: {Marshal.GetLastPInvokeErrorMessage()}");
+        var held = new HeldLock(fd);
+        if (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) == 0) return held;
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno != LibC.EWOULDBLOCK && errno != LibC.EINTR)
+        {
+            held.Dispose();
+            throw new IOException($"cannot lock {file}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+        if (held.WaitInKernel(timeout)) return held;
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#} s waiting for the lock {file}");
+    }
+
+    /// <summary>An open descriptor holding a flock; closing it releases the lock.</summary>
+    private sealed class HeldLock(int descriptor) : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private readonly int _descriptor = descriptor;
+        private int _fd = descriptor;
+        private bool _abandoned;
+
+        /// <summary>Blocks in flock on a helper thread; false (and the lock given up) after the timeout.</summary>
+        public bool WaitInKernel(TimeSpan timeout)
+        {
+            using var acquired = new ManualResetEventSlim();
+            var error = 0;
+            var thread = new Thread(() =>
+            {
+                int r;
+                while ((r = LibC.flock(_descriptor, LibC.LOCK_EX)) != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+                {
+                }
+                if (r != 0) error = Marshal.GetLastPInvokeError();
+                lock (_gate)
+                {
+                    if (_abandoned) Close();
+                    else acquired.Set();
+                }
+            }) { IsBackground = true, Name = "flock" };
+            thread.Start();
+            if (acquired.Wait(timeout) && error == 0) return true;
+            lock (_gate)
+            {
+                if (acquired.IsSet && error == 0) return true;
+                _abandoned = true; // the waiting thread closes the descriptor if it ever gets the lock
+            }
+            return false;
+        }
+
+        public void Dispose() => Close();
+
+        private void Close()
+        {
+            var fd = Interlocked.Exchange(ref _fd, -1);
+            if (fd >= 0) LibC.Close(fd);
+        }
+    }
+
+    /// <summary>The stored round-robin cursor of a pool (0 when none).</summary>
+    public long ReadCursor(string pool)
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(CursorFile(pool)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Stores a pool's cursor (write to a temporary file, then rename: never a torn value).</summary>
+    public void WriteCursor(string pool, long cursor)
+    {
+        Directory.CreateDirectory(Path);
+        var file = CursorFile(pool);
+        var temp = file + ".tmp";
+        File.WriteAllText(temp, cursor.ToString(CultureInfo.InvariantCulture) + "\n");
+        File.Move(temp, file, overwrite: true);
+    }
+
+    private string CursorFile(string pool) => System.IO.Path.Combine(Path, "rr-" + Uri.EscapeDataString(pool));
+}
