@@ -4,6 +4,7 @@ using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Status;
 using XenHotplug.Host.Bridges;
+using XenHotplug.Host.CommandLine;
 using XenHotplug.Host.Configuration;
 using XenHotplug.Host.Ip;
 using XenHotplug.Host.Logging;
@@ -92,16 +93,17 @@ internal static class Program
         {
             return UsageError(e.Message);
         }
-        catch (Exception e) when (e is ConfigException or BridgeException or NetOpException or IOException or TimeoutException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            log.Error("{Message:l}", OneLine(e.Message));
+            // Clean failures and, as a last resort, anything unexpected: one line, non-zero exit.
+            log.Error("{Message:l}", FailureText.Describe(e));
             return 1;
         }
     }
 
     private static int Run(NetworkArguments command, Serilog.ILogger log)
     {
-        var config = ConfigLoader.Load();
+        var config = ConfigLoader.Load(ProcessEnvironment.Read());
         var specs = command.Bridges(config);
         var runner = new IpRunner();
         var sysfs = new SysfsNet();
@@ -140,7 +142,5 @@ internal static class Program
         Console.Error.WriteLine($"Try '{Name} --help' for more information.");
         return 2;
     }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
 }

@@ -1,4 +1,5 @@
 using XenHotplug.Core.CommandLine;
+using XenHotplug.Host.CommandLine;
 
 namespace XenHotplug.VifMultibridge;
 
@@ -45,7 +46,7 @@ internal static class Program
         {
             return UsageError("no command given");
         }
-        return new VifCommand(Name, verbose).Run(rest, ProgramInfo.Environment(), dryRun);
+        return new VifCommand(Name, verbose).Run(rest, ProcessEnvironment.Read(), dryRun);
     }
 
     private static int UsageError(string message)

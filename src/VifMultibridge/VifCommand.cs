@@ -38,9 +38,10 @@ internal sealed class VifCommand(string program, bool verbose)
             new VifHotplugService(config, xenstore, new SysfsNet(), runner, log).Run(request, dryRun, Console.Out);
             return 0;
         }
-        catch (Exception e) when (e is HotplugException or ConfigException or XenstoreException or NetOpException or IOException or TimeoutException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            var message = OneLine(e is XenstoreException ? "xenstore: " + e.Message : e.Message);
+            // Clean failures and, as a last resort, anything unexpected: libxl must never wait for a line that never comes.
+            var message = e is XenstoreException ? FailureText.OneLine("xenstore: " + e.Message) : FailureText.Describe(e);
             log.Error("{Command} {Device}: {Message}", request?.CommandName ?? "hotplug", request?.Device ?? Variable(environment, args, "vif") ?? "?", message);
             if (!dryRun) ReportToXenstore(xenstore, request?.XenbusPath ?? SanePath(Variable(environment, args, "XENBUS_PATH")), message, log);
             return 1;
@@ -87,6 +88,4 @@ internal sealed class VifCommand(string program, bool verbose)
 
     private static string? SanePath(string? path) =>
         path is not null && path.Length < 1024 && !path.Any(char.IsWhiteSpace) && !path.Contains('\0', StringComparison.Ordinal) ? path : null;
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

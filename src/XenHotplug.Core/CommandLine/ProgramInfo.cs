@@ -1,9 +1,8 @@
-using System.Collections;
 using System.Reflection;
 
 namespace XenHotplug.Core.CommandLine;
 
-/// <summary>What both executables print for --version, and the process environment as a dictionary.</summary>
+/// <summary>What both executables print for --version.</summary>
 public static class ProgramInfo
 {
     /// <summary>"0.1.0" from the assembly version.</summary>
@@ -22,15 +21,4 @@ public static class ProgramInfo
         There is NO WARRANTY, to the extent permitted by law.
 
         """;
-
-    /// <summary>The process environment.</summary>
-    public static Dictionary<string, string> Environment()
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
-        {
-            if (e.Key is string k && e.Value is string v) result[k] = v;
-        }
-        return result;
-    }
 }

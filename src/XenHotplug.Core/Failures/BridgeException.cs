@@ -1,7 +1,7 @@
 namespace XenHotplug.Core.Failures;
 
 /// <summary>A bridge cannot be started, stopped or repaired; the message is one line for stderr and syslog.</summary>
-public sealed class BridgeException : Exception
+public sealed class BridgeException : XenHotplugException
 {
     public BridgeException() { }
     public BridgeException(string message) : base(message) { }

@@ -1,7 +1,7 @@
 namespace XenHotplug.Core.Failures;
 
 /// <summary>The configuration file or environment is wrong; the message names the file, line, section and key.</summary>
-public sealed class ConfigException : Exception
+public sealed class ConfigException : XenHotplugException
 {
     public ConfigException() { }
     public ConfigException(string message) : base(message) { }

@@ -1,7 +1,7 @@
 namespace XenHotplug.Core.Failures;
 
 /// <summary>A hotplug failed; the message is the one clear sentence written to hotplug-error.</summary>
-public sealed class HotplugException : Exception
+public sealed class HotplugException : XenHotplugException
 {
     public HotplugException() { }
     public HotplugException(string message) : base(message) { }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace XenHotplug.Core.Failures;
 
 /// <summary>Bad command line: usage on stderr, exit status 2.</summary>
-public sealed class UsageException : Exception
+public sealed class UsageException : XenHotplugException
 {
     public UsageException() { }
     public UsageException(string message) : base(message) { }

@@ -9,7 +9,7 @@ namespace XenHotplug.Host.Configuration;
 /// Reads /etc/xen/multibridge.ini (or $XEN_MULTIBRIDGE_CONFIG): one parser (<see cref="IniDocument"/>, which
 /// keeps line numbers) feeds Microsoft.Extensions.Configuration, the XEN_MULTIBRIDGE_&lt;Section&gt;__&lt;Key&gt;
 /// environment overrides are layered on top, and <see cref="ConfigValidator"/> checks the result. Both
-/// executables come through here with the process environment.
+/// executables come through here with the process environment read once as a dictionary (so tests pass theirs).
 /// </summary>
 public static class ConfigLoader
 {
@@ -19,14 +19,14 @@ public static class ConfigLoader
     public const string RunDirVariable = "XEN_MULTIBRIDGE_RUNDIR";
 
     /// <summary>The configuration file this environment names (the default when none).</summary>
-    public static string PathFrom(IReadOnlyDictionary<string, string>? environment) =>
+    public static string PathFrom(IReadOnlyDictionary<string, string> environment) =>
         Lookup(environment, PathVariable) is { Length: > 0 } path ? path : DefaultPath;
 
     /// <summary>
-    /// Loads the configuration. <paramref name="environment"/> is the process environment (null: read it);
-    /// a missing file means the defaults.
+    /// Loads the configuration. <paramref name="environment"/> is the process environment
+    /// (<see cref="CommandLine.ProcessEnvironment"/>); a missing file means the defaults.
     /// </summary>
-    public static MultibridgeConfig Load(IReadOnlyDictionary<string, string>? environment = null)
+    public static MultibridgeConfig Load(IReadOnlyDictionary<string, string> environment)
     {
         var path = PathFrom(environment);
         IniDocument? document = null;
@@ -54,22 +54,18 @@ public static class ConfigLoader
     }
 
     /// <summary>Builds and validates the configuration from an already parsed document (null: no file).</summary>
-    public static MultibridgeConfig Build(IniDocument? document, IReadOnlyDictionary<string, string>? environment)
+    public static MultibridgeConfig Build(IniDocument? document, IReadOnlyDictionary<string, string> environment)
     {
         var builder = new ConfigurationBuilder();
         if (document is not null) builder.AddInMemoryCollection(document.Values);
-        if (environment is null)
-            builder.AddEnvironmentVariables(EnvironmentPrefix);
-        else
-            builder.AddInMemoryCollection(EnvironmentOverrides(environment));
+        builder.AddInMemoryCollection(EnvironmentOverrides(environment));
         return ConfigValidator.Validate(builder.Build(), document, Lookup(environment, RunDirVariable));
     }
 
-    private static string? Lookup(IReadOnlyDictionary<string, string>? environment, string name) =>
-        environment is null ? Environment.GetEnvironmentVariable(name)
-            : environment.TryGetValue(name, out var v) ? v : null;
+    private static string? Lookup(IReadOnlyDictionary<string, string> environment, string name) =>
+        environment.TryGetValue(name, out var v) ? v : null;
 
-    /// <summary>What AddEnvironmentVariables(prefix) makes of the process environment, for a given dictionary.</summary>
+    /// <summary>XEN_MULTIBRIDGE_Section__Key=value becomes Section:Key (the EnvironmentVariables provider's rule, on a given environment).</summary>
     private static IEnumerable<KeyValuePair<string, string?>> EnvironmentOverrides(IReadOnlyDictionary<string, string> environment)
     {
         foreach (var (name, value) in environment)

@@ -9,6 +9,7 @@ using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
 using XenHotplug.Host.Hooks;
 using XenHotplug.Host.RunState;
+using XenHotplug.Host.Sysfs;
 using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.Host.Hotplug;
@@ -19,7 +20,7 @@ namespace XenHotplug.Host.Hotplug;
 /// the hooks. On any failure the device is put back as it was and the error is raised for the caller to
 /// report.
 /// </summary>
-public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xenstore, ISysfsNet sysfs, INetworkRunner runner, ILogger log)
+public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xenstore, ISysfsNet live, INetworkRunner runner, ILogger log)
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HookTimeout = TimeSpan.FromSeconds(30);
@@ -34,15 +35,17 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
     private void Attach(HotplugRequest request, bool dryRun, TextWriter output)
     {
         var settings = VifSettingsReader.Read(xenstore, request);
-        if (!dryRun && !DeviceWaiter.WaitFor(() => DeviceWaiter.DevicePresent(request, settings, sysfs), TimeSpan.FromSeconds(config.Hotplug.DeviceWait)))
+        if (!dryRun && !DeviceWaiter.WaitFor(() => DeviceWaiter.DevicePresent(request, settings, live), TimeSpan.FromSeconds(config.Hotplug.DeviceWait)))
             throw new HotplugException($"device {request.Device} did not appear within {config.Hotplug.DeviceWait.ToString(CultureInfo.InvariantCulture)} s (is netback loaded?)");
 
         var runDir = new RunDirectory(config.Hotplug.RunDir);
         using var held = config.HasPolicy && !dryRun ? runDir.Lock("attach", LockTimeout) : null;
+        // From here on the host is read once (under the lock, so other hotplugs' attaches are seen).
+        var sysfs = new SysfsSnapshot(live);
         var (current, target) = VifPlanner.Names(request, settings, sysfs);
         var currentMaster = sysfs.Master(current);
         var decision = BridgePolicy.Decide(config, request, settings, sysfs, runDir.ReadCursor, currentMaster);
-        var (prepare, undoPrepare) = PrepareBridge(decision.Bridge);
+        var (prepare, undoPrepare) = PrepareBridge(decision.Bridge, sysfs);
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
         var plan = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, currentMaster)
@@ -99,6 +102,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
     {
         // The kernel knows where the vif really is: detach from that bridge, whatever the policy would choose now.
         // A device that still has libxl's name was never renamed: xenstore is only asked for vifname otherwise.
+        var sysfs = new SysfsSnapshot(live);
         var vifname = sysfs.Exists(request.Device) ? null : ReadVifname(request);
         var settings = new VifSettings(null, null, null, vifname, null, null, null, null);
         var (device, _) = VifPlanner.Names(request, settings, sysfs);
@@ -134,7 +138,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
     }
 
     /// <summary>Operations that create a declared bridge that does not exist yet, and their undo.</summary>
-    private (IReadOnlyList<NetOp>, IReadOnlyList<NetOp>) PrepareBridge(string bridge)
+    private (IReadOnlyList<NetOp>, IReadOnlyList<NetOp>) PrepareBridge(string bridge, SysfsSnapshot sysfs)
     {
         if (sysfs.Exists(bridge)) return ([], []);
         var declared = config.FindBridgeByInterface(bridge) ?? throw new HotplugException($"bridge {bridge} does not exist");

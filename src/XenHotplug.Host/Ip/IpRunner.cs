@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
-using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 
 namespace XenHotplug.Host.Ip;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 
 namespace XenHotplug.Host.Netlink;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
 

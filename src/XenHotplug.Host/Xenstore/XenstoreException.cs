@@ -1,7 +1,9 @@
+using XenHotplug.Core.Failures;
+
 namespace XenHotplug.Host.Xenstore;
 
 /// <summary>xenstored answered ERROR; <see cref="ErrorName"/> is the errno name it sent (ENOENT, EACCES, EAGAIN...).</summary>
-public class XenstoreException : Exception
+public class XenstoreException : XenHotplugException
 {
     public XenstoreException(string errorName, string message) : base(message) => ErrorName = errorName;
     public XenstoreException() : this("EIO", "xenstore error") { }

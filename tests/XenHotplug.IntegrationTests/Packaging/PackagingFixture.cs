@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
-using XenHotplug.Core.Bridges;
-using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
 

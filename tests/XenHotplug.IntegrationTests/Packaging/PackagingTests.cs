@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using Xunit;
-using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
 

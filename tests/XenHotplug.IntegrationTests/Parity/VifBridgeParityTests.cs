@@ -1,4 +1,3 @@
-using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Parity;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Xunit;
 using XenHotplug.Host.Xenstore;
-using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Xenstore;
 

@@ -1,6 +1,5 @@
 using Xunit;
 using XenHotplug.Host.Xenstore;
-using XenHotplug.TestSupport;
 using XenHotplug.XenstoreServer;
 
 namespace XenHotplug.IntegrationTests.Xenstore;

@@ -1,4 +1,3 @@
-using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 
 namespace XenHotplug.Tests.Support;

@@ -1,9 +1,9 @@
-using XenHotplug.Core.Network;
+using XenHotplug.Core.Failures;
 
-namespace XenHotplug.Core.Failures;
+namespace XenHotplug.Core.Network;
 
 /// <summary>`ip -batch` stopped at an operation: the ones before it were applied, it and the rest were not.</summary>
-public sealed class NetOpException : Exception
+public sealed class NetOpException : XenHotplugException
 {
     public NetOpException() { }
     public NetOpException(string message) : base(message) { }
