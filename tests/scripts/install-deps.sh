@@ -8,6 +8,8 @@ have ip              || need+=(iproute2)
 have bridge          || need+=(iproute2)
 have xenstore-read   || need+=(xenstore-utils)
 [ -x /etc/xen/scripts/vif-bridge ] || need+=(xen-utils-common)
+# The parity tests pin what the stock script sees: bridge-utils as on a Debian Xen host (and a PATH without it).
+[ -x /usr/sbin/brctl ] || need+=(bridge-utils)
 have iptables        || need+=(iptables)
 have ping            || need+=(iputils-ping)
 have flock           || need+=(util-linux)

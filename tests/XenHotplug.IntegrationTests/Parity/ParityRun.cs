@@ -48,8 +48,35 @@ public sealed class ParityRun : IDisposable
         setup(Ours);
     }
 
+    /// <summary>
+    /// What the stock script sees is pinned: with <see cref="WithoutBridgeUtils"/> it runs with a PATH where `brctl`
+    /// does not exist (its `bridge link` branch), otherwise brctl must be installed (install-deps installs
+    /// bridge-utils, as a Debian Xen host has it) — never whatever this machine happens to have.
+    /// </summary>
+    public bool WithoutBridgeUtils { get; set; }
+
     public (ProcResult Stock, ProcResult Ours) Hotplug(string command, int domid, int devid, string type = "vif") =>
-        (Stock.Hotplug(command, domid, devid, type, binary: StockScript), Ours.Hotplug(command, domid, devid, type));
+        (Stock.Hotplug(command, domid, devid, type, StockEnvironment(), binary: StockScript), Ours.Hotplug(command, domid, devid, type));
+
+    private Dictionary<string, string> StockEnvironment()
+    {
+        if (!WithoutBridgeUtils)
+        {
+            Assert.True(File.Exists("/usr/sbin/brctl"), "bridge-utils is not installed: run tests/scripts/install-deps.sh (the parity tests pin what the stock script sees)");
+            return new() { ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+        }
+        // A bin directory with every sbin tool but brctl, and no sbin directory on PATH.
+        var shim = Path.Combine(Stock.WorkDir, "no-brctl");
+        if (!Directory.Exists(shim))
+        {
+            Directory.CreateDirectory(shim);
+            foreach (var tool in Directory.EnumerateFiles("/usr/sbin"))
+            {
+                if (Path.GetFileName(tool) != "brctl") File.CreateSymbolicLink(Path.Combine(shim, Path.GetFileName(tool)), tool);
+            }
+        }
+        return new() { ["PATH"] = shim + ":/usr/local/bin:/usr/bin" };
+    }
 
     public (LinkState Stock, LinkState Ours) Probe(string dev) => Probe(dev, dev);
 

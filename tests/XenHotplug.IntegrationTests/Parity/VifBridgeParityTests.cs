@@ -113,6 +113,40 @@ public sealed class VifBridgeParityTests : IDisposable
     }
 
     [Fact]
+    public void Without_bridge_utils_the_first_bridge_with_a_port_is_used()
+    {
+        // Stock's other branch: `bridge link | cut -d" " -f7`, the master of the host's only bridge port.
+        _run.WithoutBridgeUtils = true;
+        Guest(5, 0, bridge: null);
+        _run.Both(d => d.AddUplink("eth0", "xenbr0"));
+
+        var (stock, ours) = _run.Run("online", 5, 0, "vif5.0");
+
+        AssertSame(stock, ours);
+        AssertAttached(ours, "xenbr0", 1500);
+    }
+
+    [Fact]
+    public void Without_bridge_utils_and_several_ports_the_first_bridge_is_used()
+    {
+        // With several bridge ports `bridge link | cut` yields several lines; measured with Debian 12's Xen 4.17 scripts and
+        // iproute2, the stock script still ends on the first one, as vif-multibridge does.
+        _run.WithoutBridgeUtils = true;
+        Guest(5, 0, bridge: null);
+        _run.Both(d =>
+        {
+            d.AddBridge("xenbr1");
+            d.AddUplink("eth0", "xenbr0");
+            d.AddUplink("eth1", "xenbr1");
+        });
+
+        var (stock, ours) = _run.Run("online", 5, 0, "vif5.0");
+
+        AssertSame(stock, ours);
+        AssertAttached(ours, "xenbr0", 1500);
+    }
+
+    [Fact]
     public void Online_then_offline()
     {
         Guest(5, 0, "xenbr0");
