@@ -1,4 +1,3 @@
-using System.Reflection;
 using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;

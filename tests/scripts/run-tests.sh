@@ -9,6 +9,13 @@ export XEN_MULTIBRIDGE_BIN=${OUT:-$PWD/out}
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
+# Namespaces a killed earlier run left behind (tests name theirs xhp*): kill what runs in them, then delete them.
+if [ "$(id -u)" -eq 0 ] && [ "$what" != unit ]; then
+  for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^xhp/ {print $1}'); do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns delete "$ns" 2>/dev/null && echo "run-tests: removed stale namespace $ns" >&2
+  done
+fi
 run() {
   local project=$1 name=$2
   dotnet test "$project" -c "$CONFIG" --logger "trx;LogFileName=$name.trx" --results-directory "$results" \

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using XenHotplug.Core.Network;
 
 namespace XenHotplug.Core.Bridges;

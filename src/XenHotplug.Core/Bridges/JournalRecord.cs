@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace XenHotplug.Core.Bridges;
 
 /// <summary>What a run of start or stop is doing; present on disk only while it runs.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace XenHotplug.Core.Bridges;
 
 /// <summary>An uplink NIC's link attributes before start changed them (stop gives them back).</summary>

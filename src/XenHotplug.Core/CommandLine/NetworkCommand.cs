@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace XenHotplug.Core.CommandLine;
 
 public enum NetworkCommand

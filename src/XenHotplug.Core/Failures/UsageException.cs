@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace XenHotplug.Core.Failures;
 
 /// <summary>Bad command line: usage on stderr, exit status 2.</summary>

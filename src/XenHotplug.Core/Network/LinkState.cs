@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace XenHotplug.Core.Network;
 
 /// <summary>One interface: its identity, link attributes, addresses and main-table routes.</summary>

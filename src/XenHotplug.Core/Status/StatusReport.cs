@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Network;

@@ -49,7 +49,8 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
         var plan = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, currentMaster)
-            with { Preparation = prepare, UndoPreparation = undoPrepare };
+            with
+        { Preparation = prepare, UndoPreparation = undoPrepare };
 
         if (dryRun)
         {

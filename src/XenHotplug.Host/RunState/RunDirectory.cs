@@ -61,7 +61,8 @@ public sealed class RunDirectory(string path)
                     if (_abandoned) Close();
                     else acquired.Set();
                 }
-            }) { IsBackground = true, Name = "flock" };
+            })
+            { IsBackground = true, Name = "flock" };
             thread.Start();
             if (acquired.Wait(timeout) && error == 0) return true;
             lock (_gate)

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Xunit;
 using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Network;

@@ -1,6 +1,5 @@
-using Xunit;
-using Xunit.Abstractions;
 using XenHotplug.TestSupport;
+using Xunit.Abstractions;
 
 namespace XenHotplug.IntegrationTests.Network;
 

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace XenHotplug.IntegrationTests.Packaging;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
 

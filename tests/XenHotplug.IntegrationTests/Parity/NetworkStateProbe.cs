@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using XenHotplug.Core.Network;
 using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Parity;

@@ -1,4 +1,3 @@
-using XenHotplug.Core.Network;
 using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Parity;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Xunit;
 using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.IntegrationTests.Xenstore;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Xunit;
 using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Xenstore;

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using Serilog.Events;
 using Serilog.Parsing;
 using XenHotplug.Host.Logging;

@@ -1,4 +1,3 @@
-using Xunit;
 using XenHotplug.Core.Network;
 
 namespace XenHotplug.Tests.Network;

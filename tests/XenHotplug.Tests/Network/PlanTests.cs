@@ -1,4 +1,3 @@
-using Xunit;
 using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Xunit;
 using XenHotplug.Core.Status;
 
 namespace XenHotplug.Tests.Network;

@@ -1,4 +1,3 @@
-using Xunit;
 using XenHotplug.Host.Xenstore;
 using XenHotplug.XenstoreServer;
 

@@ -1,4 +1,3 @@
-using Xunit;
 using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.Tests.Xenstore;
