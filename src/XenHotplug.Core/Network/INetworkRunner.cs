@@ -4,9 +4,9 @@ namespace XenHotplug.Core.Network;
 public interface INetworkRunner
 {
     /// <summary>
-    /// Runs the operations in order as one `ip -batch`. Stops at the first failure and throws
-    /// <see cref="NetOpException"/> saying which one; with <paramref name="keepGoing"/> every
-    /// operation is tried (`ip -force -batch`) and failures are returned instead.
+    /// Runs the operations in order (rtnetlink requests, or one `ip -batch`, depending on the implementation).
+    /// Stops at the first failure and throws <see cref="NetOpException"/> saying which one; with
+    /// <paramref name="keepGoing"/> every operation is tried and failures are returned instead.
     /// </summary>
     IReadOnlyList<string> Run(IReadOnlyList<NetOp> operations, bool keepGoing = false);
 

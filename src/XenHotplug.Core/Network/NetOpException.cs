@@ -2,7 +2,7 @@ using XenHotplug.Core.Failures;
 
 namespace XenHotplug.Core.Network;
 
-/// <summary>`ip -batch` stopped at an operation: the ones before it were applied, it and the rest were not.</summary>
+/// <summary>A network operation failed (rtnetlink or `ip -batch`): the ones before it were applied, it and the rest were not.</summary>
 public sealed class NetOpException : XenHotplugException
 {
     public NetOpException() { }

@@ -24,7 +24,7 @@ public static class VifPlanner
     public static (string Current, string Target) Names(HotplugRequest request, VifSettings settings, ISysfsNet sysfs)
     {
         if (settings.VifName is not { } vifname) return (request.Device, request.Device);
-        var target = request.Type == InterfaceType.Tap ? vifname + "-emu" : vifname;
+        var target = request.DeviceNameFor(vifname);
         if (InterfaceName.Problem(target) is { } problem)
             throw new HotplugException($"invalid vifname in {request.XenbusPath}/vifname: {problem}");
         if (target == request.Device) return (target, target);

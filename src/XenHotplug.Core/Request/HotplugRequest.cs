@@ -1,3 +1,4 @@
+using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
 
 namespace XenHotplug.Core.Request;
@@ -26,6 +27,9 @@ public sealed record HotplugRequest(
 
     /// <summary>The guest's domain node.</summary>
     public string DomainPath => $"/local/domain/{DomainId}";
+
+    /// <summary>The name the device takes for a backend vifname (with "-emu" for a tap).</summary>
+    public string DeviceNameFor(string vifname) => Type == InterfaceType.Tap ? vifname + VifNames.TapSuffix : vifname;
 
     /// <summary>The alias that marks a renamed device as this NIC's (so a second online finds it again).</summary>
     public string OwnerAlias => $"{GuestPorts.AliasPrefix}{DomainId}.{DeviceId}";

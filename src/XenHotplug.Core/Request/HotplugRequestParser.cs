@@ -100,7 +100,7 @@ public static class HotplugRequestParser
         domid = devid = -1;
         if (!name.StartsWith("vif", StringComparison.Ordinal)) return false;
         var core = name[3..];
-        if (core.EndsWith("-emu", StringComparison.Ordinal)) core = core[..^4];
+        if (core.EndsWith(VifNames.TapSuffix, StringComparison.Ordinal)) core = core[..^VifNames.TapSuffix.Length];
         var dot = core.IndexOf('.', StringComparison.Ordinal);
         return dot > 0
             && int.TryParse(core.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out domid)

@@ -28,7 +28,7 @@ public static class DeviceWaiter
     {
         if (sysfs.Exists(request.Device)) return true;
         if (settings.VifName is not { } vifname) return false;
-        var target = request.Type == InterfaceType.Tap ? vifname + "-emu" : vifname;
+        var target = request.DeviceNameFor(vifname);
         return sysfs.Exists(target) && sysfs.InterfaceAlias(target) == request.OwnerAlias;
     }
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace XenHotplug.Host.Native;
 
-/// <summary>The few libc calls .NET does not expose: flock, statx (file owner), geteuid.</summary>
+/// <summary>Every libc call the project makes, in one place: flock, open/close, statx, geteuid, sockets (netlink, Unix), poll.</summary>
 internal static partial class LibC
 {
     public const int LOCK_SH = 1;
@@ -59,4 +59,20 @@ internal static partial class LibC
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
     }
+
+    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
+    public static unsafe partial int Connect(int fd, byte* address, int length);
+
+    public const short POLLIN = 0x0001;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
 }

@@ -28,14 +28,7 @@ public sealed class Journal(string runDirectory)
 
     public void Write(JournalRecord record)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        var temp = FilePath + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, record, JournalJsonContext.Default.JournalRecord);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, FilePath, overwrite: true);
+        AtomicFile.Write(FilePath, stream => JsonSerializer.Serialize(stream, record, JournalJsonContext.Default.JournalRecord));
     }
 
     public void Clear()

@@ -98,11 +98,7 @@ public sealed class RunDirectory(string path)
     /// <summary>Stores a pool's cursor (write to a temporary file, then rename: never a torn value).</summary>
     public void WriteCursor(string pool, long cursor)
     {
-        Directory.CreateDirectory(Path);
-        var file = CursorFile(pool);
-        var temp = file + ".tmp";
-        File.WriteAllText(temp, cursor.ToString(CultureInfo.InvariantCulture) + "\n");
-        File.Move(temp, file, overwrite: true);
+        AtomicFile.WriteText(CursorFile(pool), cursor.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 
     private string CursorFile(string pool) => System.IO.Path.Combine(Path, "rr-" + Uri.EscapeDataString(pool));

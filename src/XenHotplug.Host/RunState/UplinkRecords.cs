@@ -32,18 +32,11 @@ public sealed class UplinkRecords(string runDirectory)
 
     private void Write(List<UplinkRecord> records)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         if (records.Count == 0)
         {
             File.Delete(FilePath);
             return;
         }
-        var temp = FilePath + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, records, UplinkJsonContext.Default.ListUplinkRecord);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, FilePath, overwrite: true);
+        AtomicFile.Write(FilePath, stream => JsonSerializer.Serialize(stream, records, UplinkJsonContext.Default.ListUplinkRecord));
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using XenHotplug.Host.Native;
 
 namespace XenHotplug.Host.Xenstore;
 
@@ -10,7 +11,6 @@ internal static unsafe partial class UnixStreamSocket
     private const int AF_UNIX = 1;
     private const int SOCK_STREAM = 1;
     private const int SOCK_CLOEXEC = 0x80000;
-    private const int EINTR = 4;
     private const int SunPathLength = 108;
 
     /// <summary>The connected descriptor, or null and the reason (strerror) when it cannot be made.</summary>
@@ -23,7 +23,7 @@ internal static unsafe partial class UnixStreamSocket
             error = "path too long for a Unix socket";
             return null;
         }
-        var fd = Socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        var fd = LibC.Socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
             error = Marshal.GetLastPInvokeErrorMessage();
@@ -34,24 +34,16 @@ internal static unsafe partial class UnixStreamSocket
         address[0] = AF_UNIX; // sa_family_t, little-endian
         bytes.CopyTo(new Span<byte>(address + 2, SunPathLength));
         int result;
-        while ((result = ConnectFd(fd, address, 2 + bytes.Length + 1)) != 0 && Marshal.GetLastPInvokeError() == EINTR)
+        while ((result = LibC.Connect(fd, address, 2 + bytes.Length + 1)) != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
         {
         }
         if (result != 0)
         {
             error = Marshal.GetLastPInvokeErrorMessage();
-            _ = Close(fd);
+            _ = LibC.Close(fd);
             return null;
         }
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static partial int Socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
-    private static partial int ConnectFd(int fd, byte* address, int length);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }
