@@ -4,5 +4,4 @@ namespace XenHotplug.Core.Naming;
 public static class VifNames
 {
     public const string TapSuffix = "-emu";
-
 }
