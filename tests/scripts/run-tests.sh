@@ -10,7 +10,8 @@ results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
 # Namespaces a killed earlier run left behind (tests name theirs xhp*): kill what runs in them, then delete them.
-if [ "$(id -u)" -eq 0 ] && [ "$what" != unit ]; then
+# Only in CI (or with XHP_SWEEP=1): on a developer's machine another test run may own them right now.
+if [ "$(id -u)" -eq 0 ] && [ "$what" != unit ] && { [ -n "${CI:-}" ] || [ -n "${XHP_SWEEP:-}" ]; }; then
   for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^xhp/ {print $1}'); do
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns delete "$ns" 2>/dev/null && echo "run-tests: removed stale namespace $ns" >&2
