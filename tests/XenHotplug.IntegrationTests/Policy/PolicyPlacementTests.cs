@@ -247,11 +247,13 @@ public sealed class PolicyPlacementTests : IDisposable
         host.AddLightGuest(1, 0, "pool:p");
         Directory.CreateDirectory(host.RunDir);
         // Another process takes the attach lock and is killed with SIGKILL while holding it.
-        using var holder = Proc.Start("flock", [Path.Combine(host.RunDir, "attach.lock"), "sleep", "60"]);
-        Thread.Sleep(200);
+        var lockFile = Path.Combine(host.RunDir, "attach.lock");
+        using var holder = Proc.Start("flock", [lockFile, "sleep", "60"]);
+        Assert.True(FileLocks.WaitFor(lockFile, holders: 1, waiters: 0), "the holder never took the lock");
         using var waiting = host.Dom0.Start(Binaries.Vif, ["online", "type_if=vif"], host.LibxlEnvironment(1, 0));
-        Thread.Sleep(300);
-        Assert.False(waiting.HasExited); // it waits for the lock...
+        // It waits for the lock in the kernel (a blocked flock on the same file)...
+        Assert.True(FileLocks.WaitFor(lockFile, holders: 1, waiters: 1), "vif-multibridge never queued for the lock");
+        Assert.False(waiting.HasExited);
         holder.Kill(entireProcessTree: true);
         var r = Proc.Wait(waiting, TimeSpan.FromSeconds(30)); // ...and gets it the moment its holder dies
         Assert.True(r.Ok, r.ToString());
