@@ -99,11 +99,12 @@ public sealed class NetworkMultibridgeTests
         Assert.True(lab.Reachable(lab.Lan, "10.77.0.2"));
         foreach (var action in new[] { "start", "stop" })
         {
-            // The lan pings dom0 every 2 ms while the bridge is made or undone.
-            var pinger = lab.StartProcess(NetLab.Ip, "netns", "exec", lab.Lan, "ping", "-n", "-q", "-i", "0.002", "-w", "2", "10.77.0.2");
-            Thread.Sleep(500);
+            // The lan pings dom0 every 2 ms while the bridge is made or undone: a fixed count (no deadline that would
+            // count replies still in flight as lost), and the action must end while the pings still go.
+            var pinger = lab.StartProcess(NetLab.Ip, "netns", "exec", lab.Lan, "ping", "-n", "-q", "-i", "0.002", "-c", "2500", "-W", "2", "10.77.0.2");
             var run = lab.Tool(action);
             Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.False(pinger.HasExited, "the pings ended before the action did: the window did not cover it");
             pinger.WaitForExit();
             var summary = pinger.StandardOutput.ReadToEnd();
             var m = System.Text.RegularExpressions.Regex.Match(summary, @"(\d+) packets transmitted, (\d+) received");
