@@ -59,7 +59,7 @@ public static class HotplugRequestParser
         {
             device = Required(variables, "INTERFACE", "the tap interface name, e.g. vif3.0-emu");
             if (!TryIdsFromName(device, out var tapDomid, out var tapDevid))
-                throw new HotplugException($"tap interface '{IdentityGuard.Quote(device)}' is not named vifDOMID.DEVID-emu");
+                throw new IdentityException($"tap interface '{IdentityGuard.Quote(device)}' is not named vifDOMID.DEVID-emu");
             xenbusPath = variables.TryGetValue("XENBUS_PATH", out var p) && p.Length > 0
                 ? p : $"/local/domain/0/backend/vif/{tapDomid}/{tapDevid}";
         }

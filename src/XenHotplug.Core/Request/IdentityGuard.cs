@@ -10,7 +10,8 @@ namespace XenHotplug.Core.Request;
 /// NIC consistently (XENBUS_PATH is backend/vif/D/V, or /local/domain/B/backend/vif/D/V, and the device is
 /// libxl's name for D.V: vifD.V, or vifD.V-emu for a tap), and a device is only renamed, downed, re-MACed
 /// or detached when it is demonstrably this guest's (libxl's name for D.V, or carrying the mark set at
-/// online) and is not a bridge, the loopback, a declared bridge or uplink, or a link holding addresses.
+/// online) and is not a bridge, the loopback, or a declared bridge or uplink; a renamed device holding
+/// addresses is refused too (libxl's own name is netback's device, whose addresses are flushed as vif-bridge does).
 /// Everything else is refused with one line, before anything changes.
 /// </summary>
 public static class IdentityGuard
@@ -60,18 +61,20 @@ public static class IdentityGuard
     {
         var refuse = $"refusing to {(request.IsAttach ? "configure" : "detach")} {name}";
         if (facts.IsLoopback || name == "lo") return $"{refuse}: it is the loopback";
-        if (facts.IsBridge) return $"{refuse}: it is a bridge, not NIC {request.DomainId}.{request.DeviceId}'s device";
         foreach (var b in config.Bridges)
         {
             if (config.BridgeInterface(b.Name) == name) return $"{refuse}: it is the declared bridge {b.Name}";
             if (b.Uplink == name || config.UplinkPort(b.Name) == name) return $"{refuse}: it is the uplink of bridge {b.Name}";
         }
+        if (facts.IsBridge) return $"{refuse}: it is a bridge, not NIC {request.DomainId}.{request.DeviceId}'s device";
         if (!IsTheGuests(request, name, facts))
         {
             return $"{refuse}: it is not NIC {request.DomainId}.{request.DeviceId}'s device (neither {request.Device} nor marked {request.OwnerAlias}"
                 + (facts.Alias is { } a ? $"; its alias is '{Quote(a)}'" : "") + ")";
         }
-        if (facts.HoldsAddresses) return $"{refuse}: it holds IP addresses, which a guest's port never does";
+        // libxl's own name for the NIC is netback's device: like vif-bridge, its addresses are flushed. Any
+        // other name (reached through vifname or our mark) holding addresses is a host interface.
+        if (facts.HoldsAddresses && name != request.Device) return $"{refuse}: it holds IP addresses, which a guest's port never does";
         return null;
     }
 

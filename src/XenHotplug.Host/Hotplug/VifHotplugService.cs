@@ -174,6 +174,20 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
     }
 
+    /// <summary>The backend ip for the hooks of an offline (read only when there are hooks to run).</summary>
+    private string? HookIp(HotplugRequest request)
+    {
+        if (request.IsAttach || !Directory.Exists(config.Hotplug.HooksDir)) return null;
+        try
+        {
+            return xenstore.Read(request.XenbusPath + "/ip") is { Length: > 0 } v ? v.Trim() : null;
+        }
+        catch (XenstoreException)
+        {
+            return null;
+        }
+    }
+
     private string? ReadVifname(HotplugRequest request)
     {
         try
@@ -229,7 +243,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             ["bridge"] = bridge,
             ["command"] = request.CommandName,
             ["XENBUS_PATH"] = request.XenbusPath,
-            ["ip"] = settings.Ip ?? (request.Variables.TryGetValue("ip", out var ip) ? ip : ""),
+            ["ip"] = settings.Ip ?? HookIp(request) ?? (request.Variables.TryGetValue("ip", out var ip) ? ip : ""),
         };
         if (settings.VifName is { } vifname) env["vifname"] = vifname;
         if (settings.Mac is { } mac) env["mac"] = mac;

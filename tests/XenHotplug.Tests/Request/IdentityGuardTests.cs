@@ -95,7 +95,8 @@ public class IdentityGuardTests
         Assert.Equal("refusing to detach xenbr1: it is the declared bridge xenbr1", IdentityGuard.WhyNot(offline, "xenbr1", Facts(alias: "xen-vif-3.0"), Config));
         Assert.Equal("refusing to detach br9: it is a bridge, not NIC 3.0's device", IdentityGuard.WhyNot(offline, "br9", Facts(bridge: true), Config));
         Assert.Equal("refusing to detach lo: it is the loopback", IdentityGuard.WhyNot(offline, "lo", Facts(alias: "xen-vif-3.0"), Config));
-        Assert.Equal("refusing to configure vif3.0: it holds IP addresses, which a guest's port never does", IdentityGuard.WhyNot(Request(), "vif3.0", Facts(addresses: true), Config));
+        Assert.Equal("refusing to detach web3: it holds IP addresses, which a guest's port never does", IdentityGuard.WhyNot(offline, "web3", Facts(alias: "xen-vif-3.0", addresses: true), Config));
+        Assert.Null(IdentityGuard.WhyNot(Request(), "vif3.0", Facts(addresses: true), Config)); // netback's own device: flushed, as vif-bridge does
         Assert.Throws<HotplugException>(() => IdentityGuard.Check(Request(), "vif3.0", Facts(bridge: true), Config));
     }
 
