@@ -34,10 +34,15 @@ internal static class Usage
         xenstore: reads bridge, ip, mtu, vifname, mac, type under XENBUS_PATH; writes hotplug-status
         (connected) or hotplug-error and hotplug-status=error, and the frontend's mtu.
         Hooks: executable *.hook files in [hotplug] hooks_dir are run (not sourced) after each action
-        with dev, bridge and command set; they must be owned by root and not group/other-writable.
+        with dev, bridge, ip and command set; they (and a link's target) must be owned by root and not
+        group/other-writable.
+        Safety: vif (INTERFACE for a tap) must be XENBUS_PATH's device (backend/vif/D/V -> vifD.V);
+        only that device, or one carrying its mark from a rename, is ever changed, never a bridge,
+        an uplink or a link with addresses. Every run ends within [hotplug] deadline (25 s).
         Logs go to syslog (facility daemon, ident vif-multibridge) and stderr.
 
-        Exit status: 0 success, 1 failure (hotplug-error written), 2 usage error.
+        Exit status: 0 success or nothing to do, 1 failure or refusal (hotplug-error written under
+        XENBUS_PATH when it is this NIC's backend), 2 usage error in the options.
         See vif-multibridge(8) and multibridge.ini(5).
 
         """;

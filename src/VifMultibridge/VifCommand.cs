@@ -1,4 +1,5 @@
 using Serilog.Core;
+using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Request;
@@ -18,6 +19,25 @@ namespace XenHotplug.VifMultibridge;
 /// </summary>
 internal sealed class VifCommand(string program, bool verbose)
 {
+    /// <summary>What reporting a failure to xenstore may take beyond the deadline (a fresh connection, one write).</summary>
+    private const int ReportGraceMilliseconds = 2000;
+
+    private readonly long _started = Environment.TickCount64;
+    private Deadline? _deadline;
+    private long _reportEnd;
+
+    /// <summary>How long a xenstore reply may take now: the deadline's rest, or the report's grace once reporting.</summary>
+    private int ReplyBudget() =>
+        _reportEnd != 0 ? (int)Math.Max(0, _reportEnd - Environment.TickCount64)
+        : _deadline?.RemainingMilliseconds ?? (int)Math.Max(0, _started + (long)(new HotplugOptions().Deadline * 1000) - Environment.TickCount64);
+
+    private XenstoreClient ConnectXenstore()
+    {
+        var client = XenstoreClient.Connect();
+        client.ReplyTimeoutMilliseconds = ReplyBudget;
+        return client;
+    }
+
     public int Run(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, bool dryRun)
     {
         using Logger log = LogSetup.Create(program, verbose);
@@ -33,9 +53,10 @@ internal sealed class VifCommand(string program, bool verbose)
             }
             request = parsed.Request;
             var config = ConfigLoader.Load(environment);
-            xenstore = new LazyXenstore(XenstoreClient.Connect);
+            _deadline = Deadline.Since(_started, TimeSpan.FromSeconds(config.Hotplug.Deadline));
+            xenstore = new LazyXenstore(ConnectXenstore);
             INetworkRunner runner = config.Hotplug.NetworkBackend == "ip" ? new IpRunner() : new NetlinkRunner(new IpRunner());
-            new VifHotplugService(config, xenstore, new SysfsNet(), runner, log).Run(request, dryRun, Console.Out);
+            new VifHotplugService(config, xenstore, new SysfsNet(), runner, log) { Deadline = _deadline }.Run(request, dryRun, Console.Out);
             return 0;
         }
         catch (Exception e)
@@ -43,7 +64,14 @@ internal sealed class VifCommand(string program, bool verbose)
             // Clean failures and, as a last resort, anything unexpected: libxl must never wait for a line that never comes.
             var message = e is XenstoreException ? FailureText.OneLine("xenstore: " + e.Message) : FailureText.Describe(e);
             log.Error("{Command} {Device}: {Message}", request?.CommandName ?? "hotplug", request?.Device ?? Variable(environment, args, "vif") ?? "?", message);
-            if (!dryRun) ReportToXenstore(xenstore, request?.XenbusPath ?? SanePath(Variable(environment, args, "XENBUS_PATH")), message, log);
+            // hotplug-error goes under a vif backend path only, and never when the request itself names two
+            // different NICs (the backend may be another guest's).
+            var reportPath = request?.XenbusPath ?? (e is IdentityException ? null : SanePath(Variable(environment, args, "XENBUS_PATH")));
+            if (!dryRun && reportPath is not null)
+            {
+                _reportEnd = Environment.TickCount64 + ReportGraceMilliseconds;
+                ReportToXenstore(xenstore, reportPath, request is { IsAttach: false }, message, log);
+            }
             return 1;
         }
         finally
@@ -52,22 +80,30 @@ internal sealed class VifCommand(string program, bool verbose)
         }
     }
 
-    /// <summary>hotplug-error and hotplug-status=error, as the stock fatal() writes them; a fresh connection if the old one broke.</summary>
-    private static void ReportToXenstore(LazyXenstore? xenstore, string? xenbusPath, string message, Serilog.ILogger log)
+    /// <summary>
+    /// hotplug-error and hotplug-status=error, as the stock fatal() writes them; a fresh connection if the old one
+    /// broke; bounded by the report's grace. After offline/remove, only into a backend that still exists (never
+    /// recreating a node libxl removed).
+    /// </summary>
+    private void ReportToXenstore(LazyXenstore? xenstore, string xenbusPath, bool onlyIfPresent, string message, Serilog.ILogger log)
     {
-        if (xenbusPath is null) return;
         KeyValuePair<string, string>[] writes = [new(xenbusPath + "/hotplug-error", message), new(xenbusPath + "/hotplug-status", "error")];
+        void Write(IXenstore store)
+        {
+            if (onlyIfPresent && store.Read(xenbusPath) is null) return;
+            store.WriteMany(writes);
+        }
         try
         {
             if (xenstore is null) throw new XenstoreConnectionException("not connected yet");
-            xenstore.WriteMany(writes);
+            Write(xenstore);
         }
         catch (XenstoreException)
         {
             try
             {
-                using var fresh = XenstoreClient.Connect();
-                fresh.WriteMany(writes);
+                using var fresh = ConnectXenstore();
+                Write(fresh);
             }
             catch (XenstoreException e)
             {
@@ -86,6 +122,5 @@ internal sealed class VifCommand(string program, bool verbose)
         return string.IsNullOrEmpty(value) ? null : value;
     }
 
-    private static string? SanePath(string? path) =>
-        path is not null && path.Length < 1024 && !path.Any(char.IsWhiteSpace) && !path.Contains('\0', StringComparison.Ordinal) ? path : null;
+    private static string? SanePath(string? path) => path is not null && IdentityGuard.IsBackendPath(path) ? path : null;
 }

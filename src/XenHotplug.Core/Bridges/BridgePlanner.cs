@@ -1,4 +1,5 @@
 using XenHotplug.Core.Failures;
+using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
 
 namespace XenHotplug.Core.Bridges;
@@ -23,9 +24,24 @@ public static class BridgePlanner
     public static LinkState? FindBridge(NetState state, BridgeSpec spec) =>
         state.ByName(spec.Name) is { IsBridge: true } b ? b : null;
 
+    /// <summary>Refuses a bridge or uplink name that is dom0's loopback or a guest's vif (by libxl's name or our mark), for start and stop alike.</summary>
+    public static void CheckNames(NetState state, BridgeSpec spec)
+    {
+        // Never dom0's loopback or a guest's NIC, whatever the INI says.
+        foreach (var (what, name) in new[] { ("bridge", spec.Name), ("uplink", spec.Uplink), ("uplink", spec.Port) })
+        {
+            if (name is null) continue;
+            if (name == "lo")
+                throw new BridgeException($"bridge {spec.Declared}: {what} {name} is dom0's loopback; refusing to touch it");
+            if (VifNames.IsGuestDevice(name) || (state.ByName(name) is { } link && IsMarkedGuest(state, link)))
+                throw new BridgeException($"bridge {spec.Declared}: {what} {name} is a guest's vif; refusing to touch it");
+        }
+    }
+
     /// <summary>Refuses what start cannot do: missing uplink, uplink that is a bridge or another bridge's port, name collisions.</summary>
     public static void CheckStart(NetState state, BridgeSpec spec)
     {
+        CheckNames(state, spec);
         var existing = state.ByName(spec.Name);
         if (spec.Uplink is null)
         {
@@ -67,6 +83,9 @@ public static class BridgePlanner
         return new DesiredState([nicTarget, bridgeTarget], []);
     }
 
+    /// <summary>A link carrying vif-multibridge's mark (a renamed guest vif); the network state has no aliases, so this is the name check's companion.</summary>
+    private static bool IsMarkedGuest(NetState state, LinkState link) => state.GuestMarks.Contains(link.Name);
+
     /// <summary>The guest vifs on the bridge (vif*, tap*, or marked by vif-multibridge).</summary>
     public static List<string> Guests(NetState state, BridgeSpec spec) =>
         state.PortsOf(spec.Name).Select(p => p.Name)
@@ -79,6 +98,7 @@ public static class BridgePlanner
     /// <summary>The stopped state: addresses and routes back on the NIC under its own name, the bridge gone.</summary>
     public static DesiredState Stop(NetState state, BridgeSpec spec, UplinkRecord? original = null)
     {
+        CheckNames(state, spec);
         var bridge = FindBridge(state, spec);
         if (spec.Uplink is null)
             return bridge is null ? DesiredState.Nothing : new DesiredState([], [spec.Name]);

@@ -14,7 +14,13 @@ public static class ConfigValidator
 {
     public const string DefaultPath = "/etc/xen/multibridge.ini";
 
-    private static readonly string[] HotplugKeys = ["device_wait", "hooks_dir", "run_dir", "network_backend"];
+    /// <summary>
+    /// The largest [hotplug] deadline: libxl kills a hotplug script after 40 s, and a failure still needs
+    /// up to <c>ReportGrace</c> (2 s) to reach hotplug-error.
+    /// </summary>
+    public const double MaxDeadline = 35;
+
+    private static readonly string[] HotplugKeys = ["device_wait", "deadline", "hooks_dir", "run_dir", "network_backend"];
     private static readonly string[] PolicyKeys = ["auto_bridge", "default_pool", "when_unhealthy"];
     private static readonly string[] NetworkKeys = ["naming"];
     private static readonly string[] BridgeKeys = ["uplink", "mtu", "weight"];
@@ -56,6 +62,7 @@ public static class ConfigValidator
             var hotplug = new HotplugOptions
             {
                 DeviceWait = Seconds("hotplug", "device_wait", defaults.DeviceWait, 0, 600),
+                Deadline = Seconds("hotplug", "deadline", defaults.Deadline, 1, MaxDeadline),
                 HooksDir = Text("hotplug", "hooks_dir") ?? defaults.HooksDir,
                 RunDir = !string.IsNullOrEmpty(runDirOverride) ? runDirOverride : Text("hotplug", "run_dir") ?? defaults.RunDir,
                 NetworkBackend = (Text("hotplug", "network_backend") ?? defaults.NetworkBackend).ToLowerInvariant(),

@@ -2,7 +2,11 @@ using System.Text;
 
 namespace XenHotplug.Core.Naming;
 
-/// <summary>Linux network interface names: at most 15 bytes, no '/', ':' or white space, not '.' or '..', and never an option ('-...').</summary>
+/// <summary>
+/// Linux network interface names as the kernel takes them literally: at most 15 bytes, no '/', ':', white space
+/// or '%' (the kernel would expand "x%d" as a template into another name), not '.' or '..', and never an
+/// option ('-...').
+/// </summary>
 public static class InterfaceName
 {
     /// <summary>IFNAMSIZ - 1.</summary>
@@ -17,7 +21,7 @@ public static class InterfaceName
         if (Encoding.UTF8.GetByteCount(name) > MaxBytes) return $"'{name}' is longer than {MaxBytes} bytes";
         foreach (var c in name)
         {
-            if (c == '/' || c == ':' || char.IsWhiteSpace(c) || char.IsControl(c))
+            if (c == '/' || c == ':' || c == '%' || char.IsWhiteSpace(c) || char.IsControl(c))
                 return $"'{Printable(name)}' contains '{Printable(c.ToString())}', which an interface name may not";
         }
         return null;

@@ -5,6 +5,9 @@ namespace XenHotplug.Core.Network;
 /// <summary>The network as `ip` reports it: every link with its addresses and routes.</summary>
 public sealed record NetState(IReadOnlyList<LinkState> Links)
 {
+    /// <summary>Links that carry vif-multibridge's mark (alias xen-vif-D.V): guest vifs it renamed.</summary>
+    public IReadOnlySet<string> GuestMarks { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public LinkState? ByName(string name) => Links.FirstOrDefault(l => l.Name == name);
 
     public LinkState? ByIndex(int index) => Links.FirstOrDefault(l => l.Index == index);
@@ -27,11 +30,13 @@ public sealed record NetState(IReadOnlyList<LinkState> Links)
         ParseRoutes(routes4Json, "inet", routes);
         ParseRoutes(routes6Json, "inet6", routes);
         var links = new List<LinkState>();
+        var marks = new HashSet<string>(StringComparer.Ordinal);
         using var doc = JsonDocument.Parse(Clean(addressJson));
         foreach (var link in doc.RootElement.EnumerateArray())
         {
             var name = Str(link, "ifname");
             if (name is null) continue;
+            if (Str(link, "ifalias") is { } alias && alias.StartsWith(GuestPorts.AliasPrefix, StringComparison.Ordinal)) marks.Add(name);
             var flags = link.TryGetProperty("flags", out var f) && f.ValueKind == JsonValueKind.Array
                 ? f.EnumerateArray().Select(x => x.GetString()).ToList() : [];
             string? kind = null;
@@ -56,7 +61,7 @@ public sealed record NetState(IReadOnlyList<LinkState> Links)
                 Int(link, "mtu") ?? 0, flags.Contains("UP"), addresses,
                 routes.Where(r => r.Dev == name).Select(r => r.Route).ToList()));
         }
-        return new NetState(links);
+        return new NetState(links) { GuestMarks = marks };
     }
 
     private static void ParseRoutes(string json, string family, List<(string, IpRoute)> into)

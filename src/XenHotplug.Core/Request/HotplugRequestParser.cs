@@ -50,26 +50,24 @@ public static class HotplugRequestParser
             return new Result(null, $"{command} is handled for type_if=tap only");
 
         string device, xenbusPath;
-        int domid, devid;
         if (type == InterfaceType.Vif)
         {
             device = Required(variables, "vif", "the vif interface name");
             xenbusPath = Required(variables, "XENBUS_PATH", "the backend path, e.g. backend/vif/3/0");
-            CheckPath(xenbusPath);
-            if (!TryIds(xenbusPath, out domid, out devid) && !TryIdsFromName(device, out domid, out devid))
-                throw new HotplugException($"cannot tell the domain and device from XENBUS_PATH={xenbusPath} (expected .../vif/DOMID/DEVID)");
         }
         else
         {
             device = Required(variables, "INTERFACE", "the tap interface name, e.g. vif3.0-emu");
-            if (!TryIdsFromName(device, out domid, out devid))
-                throw new HotplugException($"tap interface '{device}' is not named vifDOMID.DEVID-emu");
+            if (!TryIdsFromName(device, out var tapDomid, out var tapDevid))
+                throw new IdentityException($"tap interface '{IdentityGuard.Quote(device)}' is not named vifDOMID.DEVID-emu");
             xenbusPath = variables.TryGetValue("XENBUS_PATH", out var p) && p.Length > 0
-                ? p : $"/local/domain/0/backend/vif/{domid}/{devid}";
-            CheckPath(xenbusPath);
+                ? p : $"/local/domain/0/backend/vif/{tapDomid}/{tapDevid}";
         }
+        CheckPath(xenbusPath);
         if (InterfaceName.Problem(device) is { } problem)
             throw new HotplugException($"invalid interface name: {problem}");
+        // The device and the backend must be the same NIC's: nothing is ever done for a mismatched pair.
+        var (domid, devid) = IdentityGuard.CheckRequest(type, device, xenbusPath);
         return new Result(new HotplugRequest(cmd, type, device, xenbusPath, domid, devid, variables), null);
     }
 
@@ -81,17 +79,7 @@ public static class HotplugRequestParser
     {
         if (path.Length > 3072 || path.Contains('\0', StringComparison.Ordinal) || path.Contains("//", StringComparison.Ordinal)
             || path.EndsWith('/') || path.Any(char.IsWhiteSpace))
-            throw new HotplugException($"invalid XENBUS_PATH '{path}'");
-    }
-
-    /// <summary>".../vif/3/0" → 3, 0.</summary>
-    internal static bool TryIds(string xenbusPath, out int domid, out int devid)
-    {
-        domid = devid = -1;
-        var parts = xenbusPath.Split('/');
-        return parts.Length >= 3 && parts[^3] == "vif"
-            && int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out domid)
-            && int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out devid);
+            throw new HotplugException($"invalid XENBUS_PATH '{IdentityGuard.Quote(path)}'");
     }
 
     /// <summary>"vif3.0" or "vif3.0-emu" → 3, 0.</summary>

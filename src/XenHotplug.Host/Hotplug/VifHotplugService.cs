@@ -22,8 +22,11 @@ namespace XenHotplug.Host.Hotplug;
 /// </summary>
 public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xenstore, ISysfsNet live, INetworkRunner runner, ILogger log)
 {
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan HookTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>The run's one deadline: every wait draws from it (set by the caller at process start).</summary>
+    public Deadline Deadline { get; init; } = Deadline.Start(TimeSpan.FromSeconds(config.Hotplug.Deadline));
+
+    /// <summary>Whether a link holds addresses (null: ask the kernel); the identity guard refuses such a link.</summary>
+    public Func<string, bool>? HoldsAddresses { get; init; }
 
     /// <summary>Carries out the request, or with <paramref name="dryRun"/> prints what it would do and changes nothing.</summary>
     public void Run(HotplugRequest request, bool dryRun, TextWriter output)
@@ -35,16 +38,23 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
     private void Attach(HotplugRequest request, bool dryRun, TextWriter output)
     {
         var settings = VifSettingsReader.Read(xenstore, request);
-        if (!dryRun && !DeviceWaiter.WaitFor(() => DeviceWaiter.DevicePresent(request, settings, live), TimeSpan.FromSeconds(config.Hotplug.DeviceWait)))
+        var deviceWait = TimeSpan.FromSeconds(config.Hotplug.DeviceWait);
+        if (!dryRun && !DeviceWaiter.WaitFor(() => DeviceWaiter.DevicePresent(request, settings, live), Deadline.Cap(deviceWait)))
+        {
+            if (Deadline.Cap(deviceWait) < deviceWait) throw Deadline.Exceeded($"waiting for device {request.Device} to appear");
             throw new HotplugException($"device {request.Device} did not appear within {config.Hotplug.DeviceWait.ToString(CultureInfo.InvariantCulture)} s (is netback loaded?)");
+        }
 
         var runDir = new RunDirectory(config.Hotplug.RunDir);
-        using var held = config.HasPolicy && !dryRun ? runDir.Lock("attach", LockTimeout) : null;
+        using var held = config.HasPolicy && !dryRun ? LockAttach(runDir) : null;
         // From here on the host is read once (under the lock, so other hotplugs' attaches are seen).
         var sysfs = new SysfsSnapshot(live);
         var (current, target) = VifPlanner.Names(request, settings, sysfs);
+        // The identity guard: only this guest's own device is ever configured.
+        if (sysfs.Exists(current)) DeviceIdentity.Check(request, current, sysfs, config, HoldsAddresses);
         var currentMaster = sysfs.Master(current);
-        var decision = BridgePolicy.Decide(config, request, settings, sysfs, runDir.ReadCursor, currentMaster);
+        long? previousCursor = null; // what a failure after the cursor write puts back
+        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool)).Value, currentMaster);
         var (prepare, undoPrepare) = PrepareBridge(decision.Bridge, sysfs);
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
@@ -82,21 +92,32 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             RollBack(snapshot, renamed ? target : current, undoPrepare);
             throw new HotplugException($"attaching {request.Device} to {decision.Bridge} failed: {e.Message}; {current} was put back as it was", e);
         }
+        // Everything after the attach either completes or puts the host back as it was: the cursor, then xenstore.
+        var cursorWritten = false;
         try
         {
+            Deadline.ThrowIfExpired($"attaching {target} to {decision.Bridge}");
+            if (decision.NextCursor is { } cursor && decision.Pool is { } pool)
+            {
+                runDir.WriteCursor(pool, cursor);
+                cursorWritten = true;
+            }
             xenstore.WriteMany(plan.XenstoreWrites);
         }
-        catch (XenstoreException)
+        catch (Exception e) when (e is XenstoreException or IOException or UnauthorizedAccessException or HotplugException)
         {
             RollBack(snapshot, target, undoPrepare);
-            throw;
+            if (cursorWritten && decision.Pool is { } pool && previousCursor is { } previous) RestoreCursor(runDir, pool, previous);
+            var what = e is XenstoreException ? "xenstore: " + e.Message
+                : e is HotplugException ? e.Message
+                : $"cannot store the round-robin cursor in {config.Hotplug.RunDir}: {e.Message}";
+            throw new HotplugException($"{what}; {current} was put back as it was", e);
         }
-        if (decision.NextCursor is { } cursor && decision.Pool is { } pool) runDir.WriteCursor(pool, cursor);
         held?.Dispose();
 
         log.Information("{Command} {Device} on {Bridge}{Mtu}: {Why}{Pool}", request.CommandName, target, decision.Bridge,
             plan.Mtu is { } m ? $" mtu {m}" : "", decision.Reason, decision.Pool is null ? "" : $" (pool {decision.Pool}, {decision.Strategy})");
-        RunHooks(request, target, decision.Bridge);
+        RunHooks(request, target, decision.Bridge, settings);
     }
 
     private void Detach(HotplugRequest request, bool dryRun, TextWriter output)
@@ -113,6 +134,9 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             log.Debug("{Command} {Device}: no such device, nothing to do", request.CommandName, device);
             return;
         }
+        // The identity guard: after netback destroyed the vif, vifname may name a dom0 interface; only a
+        // device that is libxl's name for this NIC or carries our mark is ever downed or detached.
+        DeviceIdentity.Check(request, device, sysfs, config, HoldsAddresses);
         var master = sysfs.Master(device);
         var plan = VifPlanner.Detach(device, master);
         if (dryRun)
@@ -123,7 +147,45 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         foreach (var problem in runner.Run(plan.Operations, keepGoing: true))
             log.Debug("{Command} {Device}: {Problem}", request.CommandName, device, problem);
         log.Information("{Command} {Device}{From}", request.CommandName, device, master is null ? "" : " from " + master);
-        RunHooks(request, device, master ?? "");
+        RunHooks(request, device, master ?? "", settings);
+    }
+
+    private IDisposable LockAttach(RunDirectory runDir)
+    {
+        try
+        {
+            return runDir.Lock("attach", Deadline.Remaining);
+        }
+        catch (TimeoutException)
+        {
+            throw Deadline.Exceeded($"waiting for the lock in {config.Hotplug.RunDir} (another hotplug holds it)");
+        }
+    }
+
+    private void RestoreCursor(RunDirectory runDir, string pool, long previous)
+    {
+        try
+        {
+            runDir.WriteCursor(pool, previous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warning("rollback of the round-robin cursor of pool {Pool}: {Error}", pool, e.Message);
+        }
+    }
+
+    /// <summary>The backend ip for the hooks of an offline (read only when there are hooks to run).</summary>
+    private string? HookIp(HotplugRequest request)
+    {
+        if (request.IsAttach || !Directory.Exists(config.Hotplug.HooksDir)) return null;
+        try
+        {
+            return xenstore.Read(request.XenbusPath + "/ip") is { Length: > 0 } v ? v.Trim() : null;
+        }
+        catch (XenstoreException)
+        {
+            return null;
+        }
     }
 
     private string? ReadVifname(HotplugRequest request)
@@ -172,16 +234,20 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             log.Warning("rollback of {Device}: {Problem}", snapshot.Name, problem);
     }
 
-    private void RunHooks(HotplugRequest request, string device, string bridge)
+    private void RunHooks(HotplugRequest request, string device, string bridge, VifSettings settings)
     {
+        // What vif-common.sh leaves set for the code after it: dev, bridge, ip (and vifname, mac when known).
         var env = new Dictionary<string, string>(request.Variables, StringComparer.Ordinal)
         {
             ["dev"] = device,
             ["bridge"] = bridge,
             ["command"] = request.CommandName,
             ["XENBUS_PATH"] = request.XenbusPath,
+            ["ip"] = settings.Ip ?? HookIp(request) ?? (request.Variables.TryGetValue("ip", out var ip) ? ip : ""),
         };
-        HookRunner.Run(config.Hotplug.HooksDir, env, log, HookTimeout);
+        if (settings.VifName is { } vifname) env["vifname"] = vifname;
+        if (settings.Mac is { } mac) env["mac"] = mac;
+        HookRunner.Run(config.Hotplug.HooksDir, env, log, Deadline.Remaining);
     }
 
     /// <summary>What explain and --dry-run print.</summary>

@@ -8,7 +8,8 @@ namespace XenHotplug.Host.Logging;
 
 /// <summary>
 /// A Serilog sink that sends RFC 5424 datagrams to the local syslog socket (/dev/log).
-/// It never fails a hotplug: when syslog is absent or full, messages are dropped silently.
+/// It never fails or delays a hotplug: the socket is non-blocking, so when syslog is absent, full or not
+/// reading, the message is dropped at once (EAGAIN, ENOBUFS, ECONNREFUSED) instead of waited for.
 /// </summary>
 public sealed class SyslogSink : ILogEventSink, IDisposable
 {
@@ -39,6 +40,10 @@ public sealed class SyslogSink : ILogEventSink, IDisposable
             var datagram = Format(logEvent, _facility, _hostName, _ident, _pid);
             _socket ??= Connect();
             _socket?.Send(datagram);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.NoBufferSpaceAvailable)
+        {
+            // The reader is behind or stuck: this message is dropped, the next one may get through.
         }
         catch (SocketException)
         {
@@ -83,6 +88,7 @@ public sealed class SyslogSink : ILogEventSink, IDisposable
         try
         {
             socket.Connect(new UnixDomainSocketEndPoint(_socketPath));
+            socket.Blocking = false; // never wait for a reader: a full queue drops the message
             return socket;
         }
         catch (SocketException)

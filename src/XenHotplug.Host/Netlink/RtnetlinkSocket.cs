@@ -92,6 +92,22 @@ internal sealed class RtnetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>True when the link holds an IPv4 address, or an IPv6 address beyond link-local scope.</summary>
+    public bool HoldsAddresses(int index)
+    {
+        const byte AF_INET6 = 10, RT_SCOPE_LINK = 253;
+        var holds = false;
+        var dump = new NetlinkMessage(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
+        dump.Raw(stackalloc byte[8]);
+        Exchange(dump, (type, payload) =>
+        {
+            if (type == RTM_NEWADDR && payload.Length >= 8 && BinaryPrimitives.ReadInt32LittleEndian(payload[4..]) == index
+                && !(payload[0] == AF_INET6 && payload[3] == RT_SCOPE_LINK))
+                holds = true;
+        }, expectAck: false, missing: null);
+        return holds;
+    }
+
     public static byte[] NulTerminated(string text)
     {
         var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];

@@ -19,7 +19,7 @@ public sealed class RunDirectory(string path)
     /// </summary>
     public IDisposable Lock(string name, TimeSpan timeout)
     {
-        Directory.CreateDirectory(Path);
+        Ensure();
         var file = System.IO.Path.Combine(Path, name + ".lock");
         // A plain open(2): .NET's FileStream takes flock locks of its own, which would fight ours.
         var fd = LibC.Open(file, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0x180);
@@ -34,6 +34,30 @@ public sealed class RunDirectory(string path)
         }
         if (held.WaitInKernel(timeout)) return held;
         throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#} s waiting for the lock {file}");
+    }
+
+    /// <summary>Creates the run directory if it is missing; says in plain words what is in the way otherwise.</summary>
+    public void Ensure()
+    {
+        switch (FileOwner.Kind(Path))
+        {
+            case FileKind.Directory:
+                return;
+            case FileKind.Missing when FileOwner.Kind(Path, followLinks: false) == FileKind.Symlink:
+                throw new IOException($"run directory {Path} is a symbolic link to nothing (a dangling link); remove it or point it at a directory");
+            case FileKind.Missing:
+                try
+                {
+                    Directory.CreateDirectory(Path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new IOException($"cannot create run directory {Path}: {e.Message}", e);
+                }
+                return;
+            default:
+                throw new IOException($"run directory {Path} is not a directory (a file is in the way); remove it");
+        }
     }
 
     /// <summary>An open descriptor holding a flock; closing it releases the lock.</summary>
@@ -98,6 +122,7 @@ public sealed class RunDirectory(string path)
     /// <summary>Stores a pool's cursor (write to a temporary file, then rename: never a torn value).</summary>
     public void WriteCursor(string pool, long cursor)
     {
+        Ensure();
         AtomicFile.WriteText(CursorFile(pool), cursor.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 

@@ -39,6 +39,13 @@ public sealed class XenstoreClient : IXenstore
     /// <summary>The path (or description) of the endpoint, for messages.</summary>
     public string Endpoint { get; }
 
+    /// <summary>
+    /// How long a reply may still take, in milliseconds, asked before every wait (null: no limit). A xenstored
+    /// that accepts but never answers, or stops in the middle of a frame, then fails the call instead of
+    /// hanging the hotplug until libxl kills it.
+    /// </summary>
+    public Func<int>? ReplyTimeoutMilliseconds { get; set; }
+
     /// <summary>Connects like libxenstore: $XENSTORED_PATH, else /var/run/xenstored/socket, else /dev/xen/xenbus.</summary>
     public static XenstoreClient Connect() => Connect(XenstoreEndpointSelector.ChooseFromEnvironment());
 
@@ -468,6 +475,12 @@ public sealed class XenstoreClient : IXenstore
             Buffer.BlockCopy(_receive, _receiveStart, _receive, 0, _receiveEnd - _receiveStart);
             _receiveEnd -= _receiveStart;
             _receiveStart = 0;
+        }
+
+        if (ReplyTimeoutMilliseconds is { } timeout && !WaitReadable(Math.Max(0, timeout())))
+        {
+            string partial = _receiveEnd > _receiveStart ? $" (in the middle of a frame, {_receiveEnd - _receiveStart} bytes received)" : string.Empty;
+            throw new XenstoreConnectionException($"xenstore at {Endpoint} did not answer {waitingFor} in time{partial}");
         }
 
         int read;

@@ -170,10 +170,11 @@ public sealed class VifBadInputTests : IDisposable
     [Fact]
     public void KernelRefusingHalfWayThroughNetlinkIsRolledBack()
     {
-        // A "vif" the kernel will not enslave (a bridge cannot be a bridge port): rename, alias, down, MAC,
-        // flush and MTU succeed through rtnetlink, then master fails; everything must be put back.
+        // A vif the kernel will not enslave (a macvlan on it holds its receive handler: EBUSY): rename, alias,
+        // down, MAC, flush and MTU succeed through rtnetlink, then master fails; everything must be put back.
         _host.AddGuest(4, 0, "xenbr0", createDevice: false, backend: new Dictionary<string, string> { ["vifname"] = "web4", ["mtu"] = "1400" });
-        _host.Dom0.Ip("link", "add", "vif4.0", "type", "bridge");
+        _host.Dom0.Ip("link", "add", "vif4.0", "type", "veth", "peer", "name", "p4.0");
+        _host.Dom0.Ip("link", "add", "mv4", "link", "vif4.0", "type", "macvlan");
         _host.Dom0.Ip("link", "set", "vif4.0", "address", "02:00:00:00:00:44", "up");
         string State() => _host.Dom0.Ip("-o", "link", "show", "vif4.0").Split(':', 3)[2] + _host.Dom0.ReadSys("vif4.0", "mtu");
         var before = State();

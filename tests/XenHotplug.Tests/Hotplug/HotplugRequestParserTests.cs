@@ -57,7 +57,7 @@ public class HotplugRequestParserTests
     [Fact]
     public void ArgumentsOverrideTheEnvironment()
     {
-        Assert.Equal("vif9.9", Parse(["online", "vif=vif9.9"]).Device);
+        Assert.Equal("vif9.9", Parse(["online", "vif=vif9.9", "XENBUS_PATH=backend/vif/9/9"]).Device);
     }
 
     [Theory]
@@ -107,6 +107,6 @@ public class HotplugRequestParserTests
     [InlineData("backend/vif/1/0/")]
     public void RejectsBadBackendPaths(string path)
     {
-        Assert.Throws<HotplugException>(() => HotplugRequestParser.Parse(["online", "XENBUS_PATH=" + path, "vif=eth9"], new Dictionary<string, string>()));
+        Assert.ThrowsAny<XenHotplugException>(() => HotplugRequestParser.Parse(["online", "XENBUS_PATH=" + path, "vif=eth9"], new Dictionary<string, string>()));
     }
 }
