@@ -3,10 +3,12 @@ using System.Text;
 using Serilog;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
+using XenHotplug.Core.Firewall;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
+using XenHotplug.Host.Firewall;
 using XenHotplug.Host.Hooks;
 using XenHotplug.Host.RunState;
 using XenHotplug.Host.Sysfs;
@@ -24,6 +26,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HookTimeout = TimeSpan.FromSeconds(30);
+    private readonly VifFirewall _firewall = new(config, log);
 
     /// <summary>Carries out the request, or with <paramref name="dryRun"/> prints what it would do and changes nothing.</summary>
     public void Run(HotplugRequest request, bool dryRun, TextWriter output)
@@ -54,9 +57,10 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
 
         if (dryRun)
         {
-            output.Write(Explain(request, settings, decision, plan));
+            output.Write(Explain(request, settings, decision, plan) + _firewall.Explain(request, settings, decision.Pool, target));
             return;
         }
+        var guard = _firewall.Plan(request, settings, decision.Pool, target);
         if (decision.Warning is { } warning) log.Warning("{Device}: {Warning}", request.Device, warning);
 
         var snapshot = LinkSnapshot.Take(sysfs, current);
@@ -72,6 +76,18 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
                 throw new HotplugException($"cannot create bridge {decision.Bridge}: {e.Error}", e);
             }
         }
+        if (guard is not null)
+        {
+            try
+            {
+                _firewall.Install(request, guard); // before the port is up: keyed by the final name, which need not exist yet
+            }
+            catch (HotplugException)
+            {
+                runner.Run(undoPrepare, keepGoing: true);
+                throw;
+            }
+        }
         try
         {
             runner.Run(plan.Operations);
@@ -80,6 +96,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         {
             var renamed = current != target && e.FailedIndex > 0;
             RollBack(snapshot, renamed ? target : current, undoPrepare);
+            _firewall.Uninstall(request, guard);
             throw new HotplugException($"attaching {request.Device} to {decision.Bridge} failed: {e.Message}; {current} was put back as it was", e);
         }
         try
@@ -89,6 +106,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         catch (XenstoreException)
         {
             RollBack(snapshot, target, undoPrepare);
+            _firewall.Uninstall(request, guard);
             throw;
         }
         if (decision.NextCursor is { } cursor && decision.Pool is { } pool) runDir.WriteCursor(pool, cursor);
@@ -111,6 +129,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         {
             if (dryRun) output.WriteLine($"{device} does not exist: nothing to do");
             log.Debug("{Command} {Device}: no such device, nothing to do", request.CommandName, device);
+            if (!dryRun) _firewall.Release(request, device);
             return;
         }
         var master = sysfs.Master(device);
@@ -122,6 +141,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
         foreach (var problem in runner.Run(plan.Operations, keepGoing: true))
             log.Debug("{Command} {Device}: {Problem}", request.CommandName, device, problem);
+        _firewall.Release(request, device); // after the port left the bridge: no unguarded moment
         log.Information("{Command} {Device}{From}", request.CommandName, device, master is null ? "" : " from " + master);
         RunHooks(request, device, master ?? "");
     }
