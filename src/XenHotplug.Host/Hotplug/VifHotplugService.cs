@@ -3,7 +3,6 @@ using System.Text;
 using Serilog;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
-using XenHotplug.Core.Firewall;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
