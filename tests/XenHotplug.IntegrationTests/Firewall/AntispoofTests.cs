@@ -80,6 +80,12 @@ public sealed partial class AntispoofTests : IDisposable
         var guest = host.AddGuest(1, 0, "xenbr0", "192.0.2.50/24", backend: Backend(("ip", "192.0.2.50")));
         guest.Ip("link", "set", "eth0", "address", "00:16:3e:00:01:00"); // netfront uses the backend's mac=
 
+        var explain = host.Dom0.Exec(Binaries.Vif, ["explain", "1", "0"], host.LibxlEnvironment(1, 0));
+        Assert.True(explain.Ok, explain.ToString());
+        Assert.Contains("antispoof: ip", explain.StdOut, StringComparison.Ordinal);
+        Assert.Contains("ip saddr != { 192.0.2.50 } counter drop", explain.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("vif1.0", Ruleset(host.Dom0), StringComparison.Ordinal); // explain changes nothing
+
         var online = host.Hotplug("online", 1, 0);
         Assert.True(online.Ok, online.ToString());
         Assert.Equal("connected", host.Backend(1, 0, "hotplug-status"));
@@ -112,11 +118,17 @@ public sealed partial class AntispoofTests : IDisposable
         guest.Ip("link", "set", "eth0", "address", "00:16:3e:00:01:00");
         Assert.True(guest.Ping("192.0.2.1"));
 
+        var status = host.Dom0.Exec(Binaries.Network, ["status", "--firewall"], host.LibxlEnvironment(1, 0));
+        Assert.True(status.Ok, status.ToString());
+        var row = status.StdOut.Split('\n').Single(l => l.StartsWith("vif1.0 ", StringComparison.Ordinal));
+        Assert.Matches(@"^vif1\.0\s+xenbr0\s+ip\s+\d+\s+[1-9]\d*$", row);
+
         var offline = host.Hotplug("offline", 1, 0);
         Assert.True(offline.Ok, offline.ToString());
         var after = Ruleset(host.Dom0);
         Assert.DoesNotContain("vif1.0", after, StringComparison.Ordinal);
         Assert.DoesNotContain("vif_vif1_2e0", after, StringComparison.Ordinal);
+        Assert.Contains("no vif is guarded", host.Dom0.Exec(Binaries.Network, ["status", "--firewall"], host.LibxlEnvironment(1, 0)).StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
