@@ -58,7 +58,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, NftRunner
             _records.Delete(request.Device);
             throw new HotplugException($"antispoof: cannot install the rules for {guard.Interface}: {e.Message}", e);
         }
-        log.Debug("{Device}: antispoof {Mode} guards {Interface}", request.Device, VifGuard.Name(guard.Mode), guard.Interface);
+        log.Information("{Device}: antispoof {Mode} guards {Interface}", request.Device, VifGuard.Name(guard.Mode), guard.Interface);
     }
 
     /// <summary>Removes the guard a failed online installed (best effort, logged).</summary>

@@ -95,7 +95,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         {
             var renamed = current != target && e.FailedIndex > 0;
             RollBack(snapshot, renamed ? target : current, undoPrepare);
-            _firewall.Uninstall(request, guard);
+            _firewall.Uninstall(request, currentMaster is null ? guard : null); // a port that was attached before stays guarded
             throw new HotplugException($"attaching {request.Device} to {decision.Bridge} failed: {e.Message}; {current} was put back as it was", e);
         }
         try
@@ -105,7 +105,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         catch (XenstoreException)
         {
             RollBack(snapshot, target, undoPrepare);
-            _firewall.Uninstall(request, guard);
+            _firewall.Uninstall(request, currentMaster is null ? guard : null);
             throw;
         }
         if (decision.NextCursor is { } cursor && decision.Pool is { } pool) runDir.WriteCursor(pool, cursor);

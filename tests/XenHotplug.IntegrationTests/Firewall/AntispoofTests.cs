@@ -187,9 +187,32 @@ public sealed partial class AntispoofTests : IDisposable
         var add = host.Hotplug("add", 9, 0, type: "tap");
         Assert.True(add.Ok, add.ToString());
         Assert.Contains("\"vif9.0-emu\" : jump vif_vif9_2e0_2demu", Ruleset(host.Dom0), StringComparison.Ordinal);
+        var again = host.Hotplug("add", 9, 0, type: "tap"); // a repeated add replaces the guard, never doubles it
+        Assert.True(again.Ok, again.ToString());
+        var rules = Ruleset(host.Dom0);
+        Assert.Single(Regex.Matches(rules, "jump vif_vif9_2e0_2demu"));
+        Assert.Equal(2, RulesIn(rules, "vif_vif9_2e0_2demu"));
         var remove = host.Hotplug("remove", 9, 0, type: "tap");
         Assert.True(remove.Ok, remove.ToString());
         Assert.DoesNotContain("vif9.0-emu", Ruleset(host.Dom0), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GuardFollowsTheVifWhenItMovesToAnotherBridge()
+    {
+        var host = Host("[policy]\nantispoof = mac\n");
+        host.AddBridge("xenbr0");
+        host.AddBridge("xenbr1");
+        var guest = host.AddGuest(10, 0, "xenbr0", "198.51.100.10/24"); // eth0 keeps a random MAC: every frame is forged
+        var online = host.Hotplug("online", 10, 0);
+        Assert.True(online.Ok, online.ToString());
+
+        host.Dom0.Ip("link", "set", "vif10.0", "master", "xenbr1"); // what a balancer's move does
+        guest.Ip("neigh", "replace", "198.51.100.1", "lladdr", "02:00:00:00:00:01", "dev", "eth0", "nud", "permanent");
+        Assert.False(guest.Exec("ping", ["-c", "3", "-i", "0.2", "-W", "1", "198.51.100.1"]).Ok);
+        Assert.True(GuardCount(host.Dom0, "vif_vif10_2e0", "source MAC") >= 3);
+        var status = host.Dom0.Exec(Binaries.Network, ["status", "--firewall", "--json"], host.LibxlEnvironment(10, 0));
+        Assert.Contains("\"bridge\": \"xenbr1\"", status.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
