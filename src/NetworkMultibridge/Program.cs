@@ -1,10 +1,12 @@
 using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Failures;
+using XenHotplug.Core.Firewall;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Status;
 using XenHotplug.Host.Bridges;
 using XenHotplug.Host.CommandLine;
 using XenHotplug.Host.Configuration;
+using XenHotplug.Host.Firewall;
 using XenHotplug.Host.Ip;
 using XenHotplug.Host.Logging;
 using XenHotplug.Host.Native;
@@ -36,6 +38,8 @@ internal static class Program
 
         Options:
           --json         status: print JSON for tools
+          --firewall     status: list the guest vifs antispoof guards (bridge, mode, rules, packets
+                         dropped) from the kernel's table bridge xen_multibridge
           -f, --force    stop: detach guest vifs first instead of refusing
           -n, --dry-run  print the plan (ip commands) and change nothing
           -v, --verbose  log more (informational messages also on stderr)
@@ -49,7 +53,7 @@ internal static class Program
         Configuration file:
           /etc/xen/multibridge.ini, sections [bridge:NAME] uplink=ethN mtu=N, [pool:NAME] bridges=...,
           [network] naming=xenbr|legacy (legacy: the NIC ethN becomes pethN and the bridge is named ethN),
-          [hotplug] run_dir=/run/xen-multibridge.
+          [hotplug] run_dir=/run/xen-multibridge, [policy] antispoof=off|mac|ip (see vif-multibridge).
 
         Environment:
           XEN_MULTIBRIDGE_CONFIG           configuration file to read instead of /etc/xen/multibridge.ini
@@ -106,6 +110,13 @@ internal static class Program
         var specs = command.Bridges(config);
         var runner = new IpRunner();
         var sysfs = new SysfsNet();
+        if (command.Command == NetworkCommand.Status && command.Firewall)
+        {
+            var guards = FirewallStatus.Read(new NftRunner());
+            string? BridgeOf(string vif) => sysfs.Exists(vif) ? sysfs.Master(vif) ?? "(none)" : null;
+            Console.Out.Write(command.Json ? GuardListing.RenderJson(guards, BridgeOf) : GuardListing.RenderTable(guards, BridgeOf));
+            return 0;
+        }
         if (command.Command == NetworkCommand.Status)
         {
             var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs);

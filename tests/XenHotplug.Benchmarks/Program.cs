@@ -120,6 +120,18 @@ namespace XenHotplug.Benchmarks
                 phases.Add(new("parts ip-backend online", "sequential", 1,
                     All(ours, "online", ourVifs).Select(j => j with { Env = new Dictionary<string, string>(j.Env) { ["XEN_MULTIBRIDGE_hotplug__network_backend"] = "ip" } }).ToList(), "xenbr0"));
                 phases.Add(new("parts reset", "sequential", 1, All(ours, "offline", ourVifs), ""));
+                // What antispoof = ip adds: one `nft -f -` transaction through CliWrap per online and per offline.
+                foreach (var (dom, dev) in ourVifs)
+                    dom0.Xenstore.Write($"/local/domain/0/backend/vif/{dom}/{dev}/ip", $"10.{dom % 256}.{dev}.1");
+                List<BenchJob> Guarded(string command) =>
+                    All(ours, command, ourVifs).Select(j => j with { Env = new Dictionary<string, string>(j.Env) { ["XEN_MULTIBRIDGE_policy__antispoof"] = "ip" } }).ToList();
+                for (var round = 1; round <= options.Rounds; round++)
+                {
+                    phases.Add(new($"antispoof online {round}", "sequential", 1, Guarded("online"), "xenbr0"));
+                    phases.Add(new($"antispoof offline {round}", "sequential", 1, Guarded("offline"), ""));
+                    phases.Add(new($"plain online {round}", "sequential", 1, All(ours, "online", ourVifs), "xenbr0"));
+                    phases.Add(new($"plain offline {round}", "sequential", 1, All(ours, "offline", ourVifs), ""));
+                }
 
                 // Peak RSS under GNU time: a process spawned from this (large) driver inherits the driver's RSS high-water
                 // mark in ru_maxrss, so wait4's figure is not the hotplug's own.

@@ -10,6 +10,7 @@ internal static class Report
     private const double AllAtOnceTargetMs = 150;
     private const double RssTargetMb = 15;
     private const double BinaryTargetMb = 8;
+    private const double AntispoofTargetMs = 2;
 
     public static string Render(BenchOptions options, BenchResults results, string oursPath, long xenstoreRequests, IReadOnlyList<long> rssKb)
     {
@@ -57,6 +58,16 @@ internal static class Report
         t.Append(inv, $"\nwhere an online goes (sequential medians): process start + .NET runtime init (`vif-multibridge --help`) {start:0.00} ms,\n");
         t.Append(inv, $"  the work (config, logging, one xenstore read and one write, sysfs, rtnetlink) {onlineMedian - start:0.00} ms;\n");
         t.Append(inv, $"  with [hotplug] network_backend = ip (one `ip -batch` child through CliWrap) an online takes {ipBackend:0.00} ms\n");
+
+        t.Append(inv, $"\nantispoof = ip (one `nft -f -` transaction through CliWrap; stock has none): sequential medians, same vifs, rounds alternating\n");
+        foreach (var cmd in new[] { "online", "offline" })
+        {
+            var guarded = Stats(Samples($"antispoof {cmd}")).Median;
+            var plain = Stats(Samples($"plain {cmd}")).Median;
+            var cost = guarded - plain;
+            t.Append(inv, $"  {cmd,-8} {guarded:0.00} ms vs {plain:0.00} ms without: +{cost:0.00} ms");
+            t.Append(cmd == "online" ? string.Create(inv, $"   target < {AntispoofTargetMs:0} ms: {Pass(cost < AntispoofTargetMs)}\n") : "\n");
+        }
 
         var poolTitle = $"\npool: {options.PoolVifs} vifs online with bridge=pool:p (least-loaded over host-only xbr0 xbr1), {options.PoolParallel} at a time\n";
         t.Append(poolTitle);

@@ -11,6 +11,9 @@ have xenstore-read   || need+=(xenstore-utils)
 # The parity tests pin what the stock script sees: bridge-utils as on a Debian Xen host (and a PATH without it).
 [ -x /usr/sbin/brctl ] || need+=(bridge-utils)
 have iptables        || need+=(iptables)
+# antispoof: the bridge family of nftables; its DHCP test runs busybox udhcpd/udhcpc.
+have nft             || need+=(nftables)
+have busybox         || need+=(busybox)
 have ping            || need+=(iputils-ping)
 have flock           || need+=(util-linux)
 have hyperfine       || need+=(hyperfine)

@@ -13,12 +13,15 @@ namespace XenHotplug.Core.CommandLine;
 public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Force, bool DryRun, bool Verbose,
     string? NetDev, string? Bridge, int? VifNum)
 {
+    /// <summary>status --firewall: list the vifs antispoof guards instead of the bridges.</summary>
+    public bool Firewall { get; init; }
+
     public bool Classic => NetDev is not null || Bridge is not null || VifNum is not null;
 
     public static NetworkArguments Parse(IReadOnlyList<string> args)
     {
         NetworkCommand? command = null;
-        bool json = false, force = false, dryRun = false, verbose = false;
+        bool json = false, force = false, dryRun = false, verbose = false, firewall = false;
         string? netdev = null, bridge = null;
         int? vifnum = null;
         foreach (var arg in args)
@@ -28,6 +31,7 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
                 case "--help" or "-h": return new NetworkArguments(NetworkCommand.Help, false, false, false, false, null, null, null);
                 case "--version": return new NetworkArguments(NetworkCommand.Version, false, false, false, false, null, null, null);
                 case "--json": json = true; continue;
+                case "--firewall": firewall = true; continue;
                 case "--force" or "-f": force = true; continue;
                 case "--dry-run" or "-n": dryRun = true; continue;
                 case "--verbose" or "-v": verbose = true; continue;
@@ -65,7 +69,8 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
         if (command is null) throw new UsageException("no command given");
         if (json && command != NetworkCommand.Status) throw new UsageException("--json applies to status only");
         if (force && command is not (NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to stop and restart only");
-        return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum);
+        if (firewall && command != NetworkCommand.Status) throw new UsageException("--firewall applies to status only");
+        return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum) { Firewall = firewall };
     }
 
     private static string Name(string key, string value) =>

@@ -21,11 +21,11 @@ public static class ConfigValidator
     public const double MaxDeadline = 35;
 
     private static readonly string[] HotplugKeys = ["device_wait", "deadline", "hooks_dir", "run_dir", "network_backend"];
-    private static readonly string[] PolicyKeys = ["auto_bridge", "default_pool", "when_unhealthy"];
+    private static readonly string[] PolicyKeys = ["auto_bridge", "default_pool", "when_unhealthy", "antispoof"];
     private static readonly string[] NetworkKeys = ["naming"];
     private static readonly string[] BridgeKeys = ["uplink", "mtu", "weight"];
-    private static readonly string[] PoolKeys = ["bridges", "strategy"];
-    private static readonly string[] RuleKeys = ["pool", "bridge"];
+    private static readonly string[] PoolKeys = ["bridges", "strategy", "antispoof"];
+    private static readonly string[] RuleKeys = ["pool", "bridge", "antispoof"];
 
     /// <summary>Validates <paramref name="configuration"/>; <paramref name="document"/> (null: no file) gives line numbers and section order.</summary>
     public static MultibridgeConfig Validate(IConfiguration configuration, IniDocument? document, string? runDirOverride) =>
@@ -76,6 +76,7 @@ public static class ConfigValidator
                 AutoBridge = Text("policy", "auto_bridge") ?? "",
                 DefaultPool = Text("policy", "default_pool") ?? "",
                 WhenUnhealthy = Text("policy", "when_unhealthy") ?? "fallback",
+                Antispoof = Text("policy", "antispoof") ?? "off",
             };
             var network = new NetworkOptions { Naming = Text("network", "naming") ?? "xenbr" };
 
@@ -111,6 +112,7 @@ public static class ConfigValidator
                 DefaultPool = defaultPool,
                 WhenUnhealthy = unhealthy,
                 Naming = naming,
+                Antispoof = Antispoof("policy", policy.Antispoof) ?? AntispoofMode.Off,
                 Bridges = bridges,
                 Pools = pools,
                 DomainRules = rules,
@@ -224,7 +226,7 @@ public static class ConfigValidator
                     "sticky" => PoolStrategy.Sticky,
                     _ => throw Error(section, "strategy", $"unknown strategy '{strategyText}' (least-loaded, round-robin or sticky)"),
                 };
-                pools[node.Key] = new PoolDeclaration(node.Key, members, strategy);
+                pools[node.Key] = new PoolDeclaration(node.Key, members, strategy) { Antispoof = Antispoof(section, Trimmed(node["antispoof"])) };
             }
             return pools;
         }
@@ -244,17 +246,27 @@ public static class ConfigValidator
                 var bridge = Trimmed(node["bridge"]);
                 if (pool is not null && bridge is not null)
                     throw Error(section, "bridge", "a rule names either a pool or a bridge, not both");
-                if (pool is null && bridge is null)
-                    throw Error(section, null, "the rule names neither 'pool' nor 'bridge'");
+                var antispoof = Antispoof(section, Trimmed(node["antispoof"]));
+                if (pool is null && bridge is null && antispoof is null)
+                    throw Error(section, null, "the rule names neither 'pool' nor 'bridge' (nor 'antispoof')");
                 if (pool is not null && !pools.ContainsKey(pool))
                     throw Error(section, "pool", $"unknown pool '{pool}' (no [pool:{pool}] section)");
                 if (bridge is not null && InterfaceName.Problem(bridge) is { } problem)
                     throw Error(section, "bridge", problem);
                 _ = bridges;
-                rules.Add(new DomainRule(node.Key, pool, bridge));
+                rules.Add(new DomainRule(node.Key, pool, bridge) { Antispoof = antispoof });
             }
             return rules;
         }
+
+        private AntispoofMode? Antispoof(string section, string? text) => text?.ToLowerInvariant() switch
+        {
+            null => null,
+            "off" => AntispoofMode.Off,
+            "mac" => AntispoofMode.Mac,
+            "ip" => AntispoofMode.Ip,
+            _ => throw Error(section, "antispoof", $"unknown value '{text}' (off, mac or ip)"),
+        };
 
         private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }

@@ -20,6 +20,13 @@ public sealed record MultibridgeConfig
 
     public BridgeNaming Naming { get; init; } = BridgeNaming.Xenbr;
 
+    /// <summary>[policy] antispoof: what guest NICs may claim as source, unless a pool or rule says otherwise.</summary>
+    public AntispoofMode Antispoof { get; init; } = AntispoofMode.Off;
+
+    /// <summary>True when any section asks for antispoof (an offline then removes a guard even without a record of it).</summary>
+    public bool UsesAntispoof =>
+        Antispoof != AntispoofMode.Off || Pools.Values.Any(p => p.Antispoof is { } m && m != AntispoofMode.Off) || DomainRules.Any(r => r.Antispoof is { } m && m != AntispoofMode.Off);
+
     /// <summary>[bridge:NAME] sections in file order.</summary>
     public IReadOnlyList<BridgeDeclaration> Bridges { get; init; } = [];
 

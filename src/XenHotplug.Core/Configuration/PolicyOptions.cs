@@ -11,4 +11,7 @@ public sealed class PolicyOptions
 
     /// <summary>fallback (attach to the best remaining bridge and warn) or fail.</summary>
     public string WhenUnhealthy { get; set; } = "fallback";
+
+    /// <summary>off, mac or ip: what guest NICs may claim as their source.</summary>
+    public string Antispoof { get; set; } = "off";
 }

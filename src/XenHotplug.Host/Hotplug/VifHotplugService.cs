@@ -7,6 +7,7 @@ using XenHotplug.Core.Network;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
+using XenHotplug.Host.Firewall;
 using XenHotplug.Host.Hooks;
 using XenHotplug.Host.RunState;
 using XenHotplug.Host.Sysfs;
@@ -27,6 +28,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
 
     /// <summary>Whether a link holds addresses (null: ask the kernel); the identity guard refuses such a link.</summary>
     public Func<string, bool>? HoldsAddresses { get; init; }
+    private readonly VifFirewall _firewall = new(config, log);
 
     /// <summary>Carries out the request, or with <paramref name="dryRun"/> prints what it would do and changes nothing.</summary>
     public void Run(HotplugRequest request, bool dryRun, TextWriter output)
@@ -64,9 +66,10 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
 
         if (dryRun)
         {
-            output.Write(Explain(request, settings, decision, plan));
+            output.Write(Explain(request, settings, decision, plan) + _firewall.Explain(request, settings, decision.Pool, target));
             return;
         }
+        var guard = _firewall.Plan(request, settings, decision.Pool, target);
         if (decision.Warning is { } warning) log.Warning("{Device}: {Warning}", request.Device, warning);
 
         var snapshot = LinkSnapshot.Take(sysfs, current);
@@ -82,6 +85,18 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
                 throw new HotplugException($"cannot create bridge {decision.Bridge}: {e.Error}", e);
             }
         }
+        if (guard is not null)
+        {
+            try
+            {
+                _firewall.Install(request, guard); // before the port is up: keyed by the final name, which need not exist yet
+            }
+            catch (HotplugException)
+            {
+                runner.Run(undoPrepare, keepGoing: true);
+                throw;
+            }
+        }
         try
         {
             runner.Run(plan.Operations);
@@ -90,6 +105,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         {
             var renamed = current != target && e.FailedIndex > 0;
             RollBack(snapshot, renamed ? target : current, undoPrepare);
+            _firewall.Uninstall(request, currentMaster is null ? guard : null); // a port that was attached before stays guarded
             throw new HotplugException($"attaching {request.Device} to {decision.Bridge} failed: {e.Message}; {current} was put back as it was", e);
         }
         // Everything after the attach either completes or puts the host back as it was: the cursor, then xenstore.
@@ -107,6 +123,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         catch (Exception e) when (e is XenstoreException or IOException or UnauthorizedAccessException or HotplugException)
         {
             RollBack(snapshot, target, undoPrepare);
+            _firewall.Uninstall(request, currentMaster is null ? guard : null);
             if (cursorWritten && decision.Pool is { } pool && previousCursor is { } previous) RestoreCursor(runDir, pool, previous);
             var what = e is XenstoreException ? "xenstore: " + e.Message
                 : e is HotplugException ? e.Message
@@ -132,6 +149,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         {
             if (dryRun) output.WriteLine($"{device} does not exist: nothing to do");
             log.Debug("{Command} {Device}: no such device, nothing to do", request.CommandName, device);
+            if (!dryRun) _firewall.Release(request, device);
             return;
         }
         // The identity guard: after netback destroyed the vif, vifname may name a dom0 interface; only a
@@ -146,6 +164,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
         foreach (var problem in runner.Run(plan.Operations, keepGoing: true))
             log.Debug("{Command} {Device}: {Problem}", request.CommandName, device, problem);
+        _firewall.Release(request, device); // after the port left the bridge: no unguarded moment
         log.Information("{Command} {Device}{From}", request.CommandName, device, master is null ? "" : " from " + master);
         RunHooks(request, device, master ?? "", settings);
     }

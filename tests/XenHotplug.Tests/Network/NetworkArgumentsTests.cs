@@ -21,6 +21,7 @@ public sealed class CommandLineTests
         Assert.Equal(NetworkCommand.Stop, c.Command);
         Assert.True(c.Force && c.DryRun && c.Verbose && !c.Json && !c.Classic);
         Assert.True(NetworkArguments.Parse(["status", "--json"]).Json);
+        Assert.True(NetworkArguments.Parse(["status", "--firewall", "--json"]) is { Firewall: true, Json: true });
         Assert.Equal(NetworkCommand.Help, NetworkArguments.Parse(["start", "--help"]).Command);
         Assert.Equal(NetworkCommand.Version, NetworkArguments.Parse(["--version"]).Command);
         Assert.Equal(NetworkCommand.Restart, NetworkArguments.Parse(["restart"]).Command);
@@ -33,6 +34,7 @@ public sealed class CommandLineTests
     [InlineData("start --bogus")]
     [InlineData("start --json")]
     [InlineData("start --force")]
+    [InlineData("start --firewall")]
     [InlineData("start colour=red")]
     [InlineData("start vifnum=x")]
     [InlineData("start netdev=bad/name")]

@@ -1,0 +1,12 @@
+namespace XenHotplug.Core.Configuration;
+
+/// <summary>
+/// What a guest NIC may claim as its source ([policy], [pool:NAME] or [domain:GLOB] antispoof): anything
+/// (off, vif-bridge behaviour), only its own MAC, or its own MAC and the addresses of the backend's ip=.
+/// </summary>
+public enum AntispoofMode
+{
+    Off,
+    Mac,
+    Ip,
+}

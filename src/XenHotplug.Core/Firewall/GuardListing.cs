@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace XenHotplug.Core.Firewall;
+
+/// <summary>
+/// The guarded vifs read from `nft -j list table bridge xen_multibridge` (the map's elements, each one's chain,
+/// its rules and their counters), and how `network-multibridge status --firewall` prints them.
+/// </summary>
+public static class GuardListing
+{
+    public static IReadOnlyList<GuardedVif> Parse(string nftJson)
+    {
+        using var document = JsonDocument.Parse(nftJson);
+        var elements = new List<(string Interface, string Chain)>();
+        var rules = new Dictionary<string, (int Count, long Dropped, bool Ip)>(StringComparer.Ordinal);
+        foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (item.TryGetProperty("map", out var map) && Text(map, "name") == AntispoofRules.Map && map.TryGetProperty("elem", out var elem))
+            {
+                foreach (var pair in elem.EnumerateArray())
+                {
+                    if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2) continue;
+                    var key = pair[0].ValueKind == JsonValueKind.String ? pair[0].GetString() : null;
+                    var target = pair[1].TryGetProperty("jump", out var jump) ? Text(jump, "target") : null;
+                    if (key is not null && target is not null) elements.Add((key, target));
+                }
+            }
+            else if (item.TryGetProperty("rule", out var rule) && Text(rule, "chain") is { } chain && chain.StartsWith(AntispoofRules.ChainPrefix, StringComparison.Ordinal))
+            {
+                var (count, dropped, ip) = rules.GetValueOrDefault(chain);
+                var comment = Text(rule, "comment") ?? "";
+                long packets = 0;
+                var drops = false;
+                if (rule.TryGetProperty("expr", out var expr))
+                {
+                    foreach (var e in expr.EnumerateArray())
+                    {
+                        if (e.TryGetProperty("counter", out var counter) && counter.ValueKind == JsonValueKind.Object && counter.TryGetProperty("packets", out var p)) packets = p.GetInt64();
+                        if (e.TryGetProperty("drop", out _)) drops = true;
+                    }
+                }
+                rules[chain] = (count + 1, dropped + (drops ? packets : 0), ip || comment.Contains("IPv4", StringComparison.Ordinal));
+            }
+        }
+        return elements
+            .Select(e => rules.TryGetValue(e.Chain, out var r) ? new GuardedVif(e.Interface, e.Chain, r.Ip ? "ip" : "mac", r.Count, r.Dropped) : new GuardedVif(e.Interface, e.Chain, "?", 0, 0))
+            .OrderBy(g => g.Interface, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>A table: interface, the bridge it is on now (or "(no device)"), mode, rules, packets dropped.</summary>
+    public static string RenderTable(IReadOnlyList<GuardedVif> guards, Func<string, string?> bridgeOf)
+    {
+        if (guards.Count == 0) return $"antispoof: no vif is guarded (table {AntispoofRules.Family} {AntispoofRules.Table})\n";
+        var text = new StringBuilder($"antispoof: {guards.Count.ToString(CultureInfo.InvariantCulture)} guarded vif(s), table {AntispoofRules.Family} {AntispoofRules.Table}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"VIF",-16}{"BRIDGE",-16}{"MODE",-6}{"RULES",6}{"DROPPED",10}\n");
+        foreach (var g in guards)
+            text.Append(CultureInfo.InvariantCulture, $"{g.Interface,-16}{bridgeOf(g.Interface) ?? "(no device)",-16}{g.Mode,-6}{g.Rules,6}{g.Dropped,10}\n");
+        return text.ToString();
+    }
+
+    /// <summary>The same as JSON: {"guarded":[{"vif":..,"bridge":..,"mode":..,"rules":..,"dropped":..}]}.</summary>
+    public static string RenderJson(IReadOnlyList<GuardedVif> guards, Func<string, string?> bridgeOf)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("guarded");
+            foreach (var g in guards)
+            {
+                json.WriteStartObject();
+                json.WriteString("vif", g.Interface);
+                json.WriteString("bridge", bridgeOf(g.Interface));
+                json.WriteString("mode", g.Mode);
+                json.WriteString("chain", g.Chain);
+                json.WriteNumber("rules", g.Rules);
+                json.WriteNumber("dropped", g.Dropped);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,74 @@
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Failures;
+using XenHotplug.Core.Firewall;
+using XenHotplug.Host.Configuration;
+
+namespace XenHotplug.Tests.Firewall;
+
+public class AntispoofPolicyTests
+{
+    private static MultibridgeConfig Load(string ini) =>
+        ConfigLoader.Build(IniDocument.Parse("/etc/xen/multibridge.ini", ini), new Dictionary<string, string>());
+
+    private const string Ini = """
+        [policy]
+        antispoof = mac
+        [bridge:xenbr0]
+        [bridge:xenbr1]
+        [pool:dmz]
+        bridges = xenbr1
+        antispoof = ip
+        [pool:lab]
+        bridges = xenbr0
+        [domain:web-*]
+        antispoof = ip
+        [domain:trusted-*]
+        pool = lab
+        antispoof = off
+        [domain:db-*]
+        pool = dmz
+        """;
+
+    [Fact]
+    public void DefaultIsOffSoNothingChangesWithoutTheKey()
+    {
+        var c = Load("[bridge:xenbr0]\n");
+        Assert.Equal(AntispoofMode.Off, c.Antispoof);
+        Assert.False(c.UsesAntispoof);
+        Assert.Equal(AntispoofMode.Off, AntispoofPolicy.Decide(c, "any", null).Mode);
+    }
+
+    [Fact]
+    public void DomainRuleThenPoolThenPolicy()
+    {
+        var c = Load(Ini);
+        Assert.True(c.UsesAntispoof);
+        Assert.Equal((AntispoofMode.Ip, "[domain:web-*] antispoof"), AntispoofPolicy.Decide(c, "web-1", "lab"));
+        Assert.Equal((AntispoofMode.Off, "[domain:trusted-*] antispoof"), AntispoofPolicy.Decide(c, "trusted-1", "dmz"));
+        Assert.Equal((AntispoofMode.Ip, "[pool:dmz] antispoof"), AntispoofPolicy.Decide(c, "db-1", "dmz"));
+        Assert.Equal((AntispoofMode.Mac, "[policy] antispoof"), AntispoofPolicy.Decide(c, "other", "lab"));
+        Assert.Equal((AntispoofMode.Mac, "[policy] antispoof"), AntispoofPolicy.Decide(c, null, null));
+    }
+
+    [Fact]
+    public void AnAntispoofOnlyRuleIsValidAndPlacesNothing()
+    {
+        var c = Load(Ini);
+        var rule = c.DomainRules[0];
+        Assert.Equal(("web-*", null, null, AntispoofMode.Ip), (rule.Glob, rule.Pool, rule.Bridge, rule.Antispoof));
+    }
+
+    [Theory]
+    [InlineData("[policy]\nantispoof = yes\n", "[policy] antispoof: unknown value 'yes' (off, mac or ip)")]
+    [InlineData("[bridge:b]\n[pool:p]\nbridges = b\nantispoof = IPv4\n", "[pool:p] antispoof: unknown value 'IPv4'")]
+    [InlineData("[domain:x]\nantispoof = strict\n", "[domain:x] antispoof: unknown value 'strict'")]
+    [InlineData("[domain:x]\n", "neither 'pool' nor 'bridge' (nor 'antispoof')")]
+    public void WrongValuesAreNamedWithTheirSection(string ini, string message)
+    {
+        var e = Assert.Throws<ConfigException>(() => Load(ini));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModesAreCaseInsensitive() => Assert.Equal(AntispoofMode.Ip, Load("[policy]\nantispoof = IP\n").Antispoof);
+}

@@ -1,0 +1,45 @@
+using XenHotplug.Core.Firewall;
+
+namespace XenHotplug.Tests.Firewall;
+
+public class GuardListingTests
+{
+    // Trimmed from `nft -j list table bridge xen_multibridge` (nft 1.0.6) with two guarded vifs.
+    private const string Json = """
+        {"nftables": [{"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
+        {"table": {"family": "bridge", "name": "xen_multibridge", "handle": 1}},
+        {"map": {"family": "bridge", "name": "guarded", "table": "xen_multibridge", "type": "ifname", "handle": 2, "map": "verdict",
+          "elem": [["vif2.0", {"jump": {"target": "vif_vif2_2e0"}}], ["vif1.0", {"jump": {"target": "vif_vif1_2e0"}}]]}},
+        {"chain": {"family": "bridge", "table": "xen_multibridge", "name": "prerouting", "handle": 1, "type": "filter", "hook": "prerouting", "prio": -200, "policy": "accept"}},
+        {"rule": {"family": "bridge", "table": "xen_multibridge", "chain": "prerouting", "handle": 3, "expr": [{"vmap": {"key": {"meta": {"key": "iifname"}}, "data": "@guarded"}}]}},
+        {"rule": {"family": "bridge", "table": "xen_multibridge", "chain": "vif_vif1_2e0", "handle": 5, "comment": "source MAC",
+          "expr": [{"match": {"op": "!=", "left": {"payload": {"protocol": "ether", "field": "saddr"}}, "right": "00:16:3e:00:01:00"}}, {"counter": {"packets": 3, "bytes": 294}}, {"drop": null}]}},
+        {"rule": {"family": "bridge", "table": "xen_multibridge", "chain": "vif_vif1_2e0", "handle": 6, "comment": "IPv4 source",
+          "expr": [{"counter": {"packets": 4, "bytes": 392}}, {"drop": null}]}},
+        {"rule": {"family": "bridge", "table": "xen_multibridge", "chain": "vif_vif1_2e0", "handle": 7, "expr": [{"accept": null}]}},
+        {"rule": {"family": "bridge", "table": "xen_multibridge", "chain": "vif_vif2_2e0", "handle": 8, "comment": "source MAC",
+          "expr": [{"counter": {"packets": 0, "bytes": 0}}, {"drop": null}]}}]}
+        """;
+
+    [Fact]
+    public void ReadsEachGuardedVifWithItsModeRulesAndDrops()
+    {
+        var guards = GuardListing.Parse(Json);
+        Assert.Equal(
+        [
+            new GuardedVif("vif1.0", "vif_vif1_2e0", "ip", 3, 7),
+            new GuardedVif("vif2.0", "vif_vif2_2e0", "mac", 1, 0),
+        ], guards);
+    }
+
+    [Fact]
+    public void TableShowsTheBridgeOrThatTheDeviceIsGone()
+    {
+        var text = GuardListing.RenderTable(GuardListing.Parse(Json), vif => vif == "vif1.0" ? "xenbr0" : null);
+        Assert.Contains("2 guarded vif(s)", text, StringComparison.Ordinal);
+        Assert.Matches(@"vif1\.0\s+xenbr0\s+ip\s+3\s+7\n", text);
+        Assert.Matches(@"vif2\.0\s+\(no device\)\s+mac\s+1\s+0\n", text);
+        Assert.Contains("no vif is guarded", GuardListing.RenderTable([], _ => null), StringComparison.Ordinal);
+        Assert.Contains("\"dropped\": 7", GuardListing.RenderJson(GuardListing.Parse(Json), _ => "xenbr0"), StringComparison.Ordinal);
+    }
+}
