@@ -1,4 +1,11 @@
 namespace XenHotplug.Core.Configuration;
 
 /// <summary>A [pool:NAME] section: bridges guests are spread over, and the strategy that spreads them.</summary>
-public sealed record PoolDeclaration(string Name, IReadOnlyList<string> Bridges, PoolStrategy Strategy);
+public sealed record PoolDeclaration(string Name, IReadOnlyList<string> Bridges, PoolStrategy Strategy)
+{
+    /// <summary>shared_segment = yes: every bridge of the pool reaches the same layer-2 network, so the balancer may move guests live between them.</summary>
+    public bool SharedSegment { get; init; }
+
+    /// <summary>failback = yes: a guest moved away from a dead uplink goes back to its bridge when the carrier returns.</summary>
+    public bool Failback { get; init; }
+}
