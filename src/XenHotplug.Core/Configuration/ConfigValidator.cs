@@ -249,7 +249,8 @@ public static class ConfigValidator
                     "least-loaded" => PoolStrategy.LeastLoaded,
                     "round-robin" => PoolStrategy.RoundRobin,
                     "sticky" => PoolStrategy.Sticky,
-                    _ => throw Error(section, "strategy", $"unknown strategy '{strategyText}' (least-loaded, round-robin or sticky)"),
+                    "least-traffic" => PoolStrategy.LeastTraffic,
+                    _ => throw Error(section, "strategy", $"unknown strategy '{strategyText}' (least-loaded, round-robin, sticky or least-traffic)"),
                 };
                 pools[node.Key] = new PoolDeclaration(node.Key, members, strategy)
                 {

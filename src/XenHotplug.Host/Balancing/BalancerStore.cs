@@ -1,5 +1,6 @@
 using System.Text.Json;
 using XenHotplug.Core.Balancing;
+using XenHotplug.Core.Configuration;
 using XenHotplug.Host.RunState;
 
 namespace XenHotplug.Host.Balancing;
@@ -22,6 +23,20 @@ public sealed class BalancerStore(string runDir)
         {
             return new BalancerRecord();
         }
+    }
+
+    /// <summary>
+    /// The bridge traffic `watch` measured last, when it is fresh (at most three intervals, and never more than a
+    /// minute, old): what least-traffic placement weighs. Null otherwise.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double>? FreshRates(MultibridgeConfig config)
+    {
+        var store = new BalancerStore(config.Hotplug.RunDir);
+        if (!File.Exists(store.Path)) return null;
+        var record = store.Read();
+        var age = DateTimeOffset.UtcNow - record.MeasuredAt;
+        var limit = TimeSpan.FromSeconds(Math.Min(60, Math.Max(3 * config.Balancer.Interval, 5)));
+        return age is { } a && a >= TimeSpan.Zero && a <= limit ? record.BridgeRates : null;
     }
 
     public void Write(BalancerRecord record) =>

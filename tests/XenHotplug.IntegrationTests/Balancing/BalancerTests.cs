@@ -289,4 +289,31 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         Balance(host);
         Assert.Equal(0, GuestsOn(host, "xbr0"));
     }
+
+    [Fact]
+    public void Least_traffic_placement_weighs_the_traffic_watch_measured()
+    {
+        var (host, _) = Host(Config(shared: true).Replace("failback = no", "strategy = least-traffic", StringComparison.Ordinal));
+        for (var d = 1; d <= 3; d++)
+        {
+            host.AddLightGuest(d, 0, "pool:p");
+            Online(host, d);
+        }
+        Assert.Equal(["xbr0", "xbr1", "xbr2"], Enumerable.Range(1, 3).Select(d => host.Dom0.MasterOf($"vif{d}.0"))); // nothing measured: by count
+        // What `watch` writes after a measurement: xbr0 and xbr2 busy, xbr1 nearly idle.
+        void Measured(double xbr0, double xbr1, double xbr2) => File.WriteAllText(Path.Combine(host.RunDir, "balancer.json"), $$"""
+            {"moves": [], "homes": {}, "bridge_rates": {"xbr0": {{xbr0}}, "xbr1": {{xbr1}}, "xbr2": {{xbr2}}}, "measured_at": "{{DateTimeOffset.UtcNow:O}}"}
+            """);
+        Measured(9e6, 1e5, 6e6);
+        host.AddLightGuest(4, 0, "pool:p");
+        var explain = host.Dom0.Exec(Binaries.Vif, ["explain", "4", "0"], host.LibxlEnvironment(4, 0));
+        Assert.Contains("strategy least-traffic", explain.StdOut, StringComparison.Ordinal);
+        Assert.Contains("traffic 72.0 Mbit/s", explain.StdOut, StringComparison.Ordinal);
+        Online(host, 4);
+        Assert.Equal("xbr1", host.Dom0.MasterOf("vif4.0"));
+        Measured(1e5, 9e6, 6e6);
+        host.AddLightGuest(5, 0, "pool:p");
+        Online(host, 5);
+        Assert.Equal("xbr0", host.Dom0.MasterOf("vif5.0"));
+    }
 }
