@@ -2,6 +2,7 @@ using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Status;
+using XenHotplug.Host.Balancing;
 using XenHotplug.Host.Bridges;
 using XenHotplug.Host.CommandLine;
 using XenHotplug.Host.Configuration;
@@ -116,7 +117,7 @@ internal static class Program
         var sysfs = new SysfsNet();
         if (command.Command == NetworkCommand.Status)
         {
-            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs);
+            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs, BalancerStore.FreshRates(config));
             Console.Out.Write(command.Json ? report.RenderJson() + "\n" : report.RenderTable());
             return report.Healthy ? 0 : 1;
         }

@@ -130,6 +130,9 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
                 "no failback: " + host.Dom0.MasterOf("vif1.0") + " " + host.Dom0.MasterOf("vif4.0"));
             Assert.Equal(["xbr0", "xbr1", "xbr2", "xbr0"], Enumerable.Range(1, 4).Select(d => host.Dom0.MasterOf($"vif{d}.0")));
             for (var d = 1; d <= 4; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d} after failback");
+            // status shows the traffic watch measures (every second here).
+            Assert.True(WaitFor(() => host.Dom0.Exec(Binaries.Network, ["status"], Env(host)).StdOut.Contains("TRAFFIC", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+                host.Dom0.Exec(Binaries.Network, ["status"], Env(host)).ToString());
         }
         finally
         {
