@@ -130,15 +130,24 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
         {
             var guest = state.Guests.First(g => g.Vif == move.Vif);
             var uplink = state.Pools.SelectMany(p => p.Bridges).FirstOrDefault(b => b.Name == move.To)?.Uplink;
-            if (!_mover.Move(move, guest.Mac, uplink, config.Balancer.Announce)) continue;
+            var failback = guest.Pool is { } p && config.Pools.TryGetValue(p, out var pool) && pool.Failback;
+            var newHome = move.Kind == MoveKind.Failover && failback && !record.Homes.ContainsKey(move.Vif);
+            if (newHome)
+            {
+                // Written before the move: a balancer killed right after it still knows where this guest belongs.
+                record.Homes[move.Vif] = move.From;
+                _store.Write(record);
+            }
+            if (!_mover.Move(move, guest.Mac, uplink, config.Balancer.Announce))
+            {
+                if (newHome) record.Homes.Remove(move.Vif);
+                continue;
+            }
             made++;
             output.WriteLine($"moved {move}");
             record.Moves.Add(new MoveRecord(move.Vif, move.From, move.To, move.Kind, now));
-            var failback = guest.Pool is { } p && config.Pools.TryGetValue(p, out var pool) && pool.Failback;
-            if (move.Kind == MoveKind.Failover && failback && !record.Homes.ContainsKey(move.Vif)) record.Homes[move.Vif] = move.From;
             if (move.Kind == MoveKind.Failback) record.Homes.Remove(move.Vif);
-            // Written after every move: a balancer killed now still knows where this guest belongs.
-            if (!dryRun) _store.Write(record);
+            _store.Write(record);
         }
         var present = state.Guests.Select(g => g.Vif).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in record.Homes.Keys.Where(v => !present.Contains(v)).ToList()) record.Homes.Remove(gone);
