@@ -43,13 +43,15 @@ internal static partial class BalanceBench
             new("2 heavy (1st, 2nd) + 6 light", 4, 8, [1, 2]),
         ];
         var report = new StringBuilder();
-        report.Append(CultureInfo.InvariantCulture, $"throughput: uplinks shaped to {RateMbit} Mbit/s, light guests {LightMbit} Mbit/s, heavy unlimited; " +
-            $"aggregate over the last {Window(seconds)} s of {seconds} s of traffic (balancer: watch, interval 2 s)\n");
+        // What one shaped uplink really carries for one TCP sender (bytes on the wire): the capacity "best" is computed with.
+        var capacity = Measure(new Scenario("calibration: 1 sender, 1 uplink", 1, 1, [1]), "stock", seconds);
+        report.Append(CultureInfo.InvariantCulture, $"throughput: uplinks shaped to {RateMbit} Mbit/s (one TCP sender alone gets {capacity:0.0}), light guests {LightMbit} Mbit/s, heavy unlimited; " +
+            $"aggregate over the last {Window(seconds)} s of {seconds} s of traffic (balancer: watch, interval 2 s); best = the best placement at {capacity:0.0} an uplink\n");
         report.Append(CultureInfo.InvariantCulture, $"{"scenario",-32} {"best",6} {"stock",14} {"placement",14} {"balancer",14}  target >= 95 %\n");
         Console.Error.Write(report.ToString());
         foreach (var s in scenarios)
         {
-            var best = Best(s);
+            var best = Best(s, capacity);
             var stock = Measure(s, "stock", seconds);
             var placed = Measure(s, "placement", seconds);
             var balanced = Measure(s, "balancer", seconds);
@@ -71,9 +73,9 @@ internal static partial class BalanceBench
     private static int Window(int seconds) => Math.Max(4, seconds / 3);
 
     /// <summary>The best aggregate for the demand: every assignment of guests to uplinks, each uplink capped at its rate.</summary>
-    private static double Best(Scenario s)
+    private static double Best(Scenario s, double capacity)
     {
-        var demand = Enumerable.Range(1, s.Guests).Select(d => s.Heavy.Contains(d) ? RateMbit : LightMbit).ToArray();
+        var demand = Enumerable.Range(1, s.Guests).Select(d => s.Heavy.Contains(d) ? capacity : LightMbit).ToArray();
         double best = 0;
         var total = (int)Math.Pow(s.Uplinks, s.Guests);
         var load = new double[s.Uplinks];
@@ -86,7 +88,7 @@ internal static partial class BalanceBench
                 load[c % s.Uplinks] += demand[g];
                 c /= s.Uplinks;
             }
-            best = Math.Max(best, load.Sum(l => Math.Min(l, RateMbit)));
+            best = Math.Max(best, load.Sum(l => Math.Min(l, capacity)));
         }
         return best;
     }
