@@ -192,7 +192,11 @@ internal static partial class BalanceBench
             Host.AddGuest(domid, 0, bridge, $"10.98.0.{10 + domid}/24");
             var r = Host.Hotplug("online", domid, 0);
             if (!r.Ok) throw new InvalidOperationException(r.ToString());
-            Lan.Start("iperf3", ["-s", "-1", "-p", (5200 + domid).ToString(CultureInfo.InvariantCulture)]);
+            var port = (5200 + domid).ToString(CultureInfo.InvariantCulture);
+            Lan.Start("iperf3", ["-s", "-1", "-p", port]);
+            // A sender started before its sink listens fails at once and would count as no traffic.
+            for (var i = 0; i < 100 && !Lan.Exec("ss", ["-Htln", "sport", "=", ":" + port]).StdOut.Contains(':' + port, StringComparison.Ordinal); i++)
+                Thread.Sleep(50);
         }
 
         public Process Watch()
