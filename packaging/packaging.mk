@@ -69,6 +69,7 @@ install:
 	  install -m 0644 '$(PKG_HOTPLUG)/multibridge.ini' '$(DESTDIR)$(SYSCONFDIR)/xen/multibridge.ini'; \
 	fi
 	install -m 0644 '$(PKG_HOTPLUG)/xen-multibridge.service' '$(DESTDIR)$(UNITDIR)/xen-multibridge.service'
+	install -m 0644 '$(PKG_HOTPLUG)/xen-multibridge-balancer.service' '$(DESTDIR)$(UNITDIR)/xen-multibridge-balancer.service'
 	for m in $(PKG_MAN8) $(PKG_MAN5); do \
 	  sed 's/@VERSION@/$(VERSION)/g' '$(PKG_SRC)/man'/$$m | gzip -9n > '$(DESTDIR)$(MANDIR)'/man$${m##*.}/$$m.gz && \
 	  chmod 0644 '$(DESTDIR)$(MANDIR)'/man$${m##*.}/$$m.gz || exit 1; \
@@ -80,7 +81,7 @@ install:
 
 uninstall:
 	rm -f $(foreach p,$(PKG_PROGRAMS),'$(DESTDIR)$(PKGLIBDIR)/$(p)' '$(DESTDIR)$(XEN_SCRIPTDIR)/$(p)') \
-	  '$(DESTDIR)$(UNITDIR)/xen-multibridge.service' \
+	  '$(DESTDIR)$(UNITDIR)/xen-multibridge.service' '$(DESTDIR)$(UNITDIR)/xen-multibridge-balancer.service' \
 	  $(foreach m,$(PKG_MAN8),'$(DESTDIR)$(MANDIR)/man8/$(m).gz') $(foreach m,$(PKG_MAN5),'$(DESTDIR)$(MANDIR)/man5/$(m).gz')
 	rm -rf '$(DESTDIR)$(DOCDIR)'
 	-rmdir '$(DESTDIR)$(PKGLIBDIR)'

@@ -3,6 +3,7 @@ using XenHotplug.Core.Failures;
 using XenHotplug.Core.Firewall;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Status;
+using XenHotplug.Host.Balancing;
 using XenHotplug.Host.Bridges;
 using XenHotplug.Host.CommandLine;
 using XenHotplug.Host.Configuration;
@@ -19,7 +20,7 @@ internal static class Program
 {
     private const string Name = "network-multibridge";
 
-    private const string Usage = "Usage: network-multibridge [OPTION]... start|stop|restart|status [netdev=ethN] [bridge=xenbrN] [vifnum=N]";
+    private const string Usage = "Usage: network-multibridge [OPTION]... start|stop|restart|status|balance|watch [netdev=ethN] [bridge=xenbrN] [vifnum=N]";
 
     private const string Help = Usage + """
 
@@ -35,6 +36,12 @@ internal static class Program
                      refuses while guest vifs are attached (see --force)
           restart    stop, then start
           status     table of bridges: uplink, carrier, speed, addresses, guests, pool, health
+          balance    one balancing pass over the pools with shared_segment = yes: measure each guest
+                     vif's traffic for [balancer] interval seconds, then move guests off bridges whose
+                     uplink lost its carrier, back home (failback = yes), and from bridges above
+                     [balancer] threshold times their fair share of the traffic (--dry-run: print only)
+          watch      the balancing service: fails over the moment an uplink loses its carrier (link
+                     events), rebalances every [balancer] interval seconds; runs until SIGTERM
 
         Options:
           --json         status: print JSON for tools
@@ -48,7 +55,7 @@ internal static class Program
 
         Every change is journaled in the run directory before it is made; a failure rolls the network
         back to its exact previous state, and a run killed mid-way is repaired by the next start or stop.
-        start and stop need root (not with --dry-run); status does not.
+        start, stop, balance and watch need root (not with --dry-run); status does not.
 
         Configuration file:
           /etc/xen/multibridge.ini, sections [bridge:NAME] uplink=ethN mtu=N, [pool:NAME] bridges=...,
@@ -107,6 +114,8 @@ internal static class Program
     private static int Run(NetworkArguments command, Serilog.ILogger log)
     {
         var config = ConfigLoader.Load(ProcessEnvironment.Read());
+        if (command.Command is NetworkCommand.Balance or NetworkCommand.Watch)
+            return BalanceCommand.Run(config, command, log);
         var specs = command.Bridges(config);
         var runner = new IpRunner();
         var sysfs = new SysfsNet();
@@ -119,7 +128,7 @@ internal static class Program
         }
         if (command.Command == NetworkCommand.Status)
         {
-            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs);
+            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs, BalancerStore.FreshRates(config));
             Console.Out.Write(command.Json ? report.RenderJson() + "\n" : report.RenderTable());
             return report.Healthy ? 0 : 1;
         }

@@ -3,8 +3,11 @@
 BENCH_PROJECT := tests/XenHotplug.Benchmarks/XenHotplug.Benchmarks.csproj
 BENCH_DLL     := tests/XenHotplug.Benchmarks/bin/$(or $(CONFIG),Release)/net10.0/XenHotplug.Benchmarks.dll
 BENCH_ARGS    ?=
+# The balancer's throughput and failover benchmark (iperf3 over tc-shaped uplinks); --seconds N of traffic per run (30).
+BALANCE_BENCH_ARGS ?=
 
 .PHONY: bench
 bench: build
 	$(or $(DOTNET),dotnet) build $(BENCH_PROJECT) -c $(or $(CONFIG),Release) --no-restore -v quiet -nologo
 	XEN_MULTIBRIDGE_BIN=$(or $(OUT),$(CURDIR)/out) $(or $(DOTNET),dotnet) $(BENCH_DLL) --out $(or $(OUT),$(CURDIR)/out)/bench-results.txt $(BENCH_ARGS)
+	XEN_MULTIBRIDGE_BIN=$(or $(OUT),$(CURDIR)/out) $(or $(DOTNET),dotnet) $(BENCH_DLL) --balance --out $(or $(OUT),$(CURDIR)/out)/bench-balance.txt $(BALANCE_BENCH_ARGS)

@@ -25,6 +25,8 @@ have cpio            || need+=(cpio)
 have groff           || need+=(groff-base)
 have man             || need+=(man-db)
 [ -x /usr/bin/time ] || need+=(time)
+# make bench: TCP senders and sinks of the balancer's throughput benchmark.
+have iperf3          || need+=(iperf3)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: need root to install: ${need[*]}" >&2; exit 1

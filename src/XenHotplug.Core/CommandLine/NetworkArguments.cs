@@ -63,11 +63,14 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
                 "stop" => NetworkCommand.Stop,
                 "restart" => NetworkCommand.Restart,
                 "status" => NetworkCommand.Status,
+                "balance" => NetworkCommand.Balance,
+                "watch" => NetworkCommand.Watch,
                 _ => throw new UsageException($"unknown command '{arg}'"),
             };
         }
         if (command is null) throw new UsageException("no command given");
         if (json && command != NetworkCommand.Status) throw new UsageException("--json applies to status only");
+        if (dryRun && command == NetworkCommand.Watch) throw new UsageException("--dry-run does not apply to watch (try 'balance --dry-run')");
         if (force && command is not (NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to stop and restart only");
         if (firewall && command != NetworkCommand.Status) throw new UsageException("--firewall applies to status only");
         return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum) { Firewall = firewall };

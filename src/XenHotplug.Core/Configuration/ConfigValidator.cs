@@ -24,7 +24,8 @@ public static class ConfigValidator
     private static readonly string[] PolicyKeys = ["auto_bridge", "default_pool", "when_unhealthy", "antispoof"];
     private static readonly string[] NetworkKeys = ["naming"];
     private static readonly string[] BridgeKeys = ["uplink", "mtu", "weight"];
-    private static readonly string[] PoolKeys = ["bridges", "strategy", "antispoof"];
+    private static readonly string[] PoolKeys = ["bridges", "strategy", "antispoof", "shared_segment", "failback"];
+    private static readonly string[] BalancerKeys = ["interval", "threshold", "max_moves_per_minute", "hold", "min_rate", "announce"];
     private static readonly string[] RuleKeys = ["pool", "bridge", "antispoof"];
 
     /// <summary>Validates <paramref name="configuration"/>; <paramref name="document"/> (null: no file) gives line numbers and section order.</summary>
@@ -52,9 +53,10 @@ public static class ConfigValidator
                     case "hotplug": CheckKeys("hotplug", child, HotplugKeys); break;
                     case "policy": CheckKeys("policy", child, PolicyKeys); break;
                     case "network": CheckKeys("network", child, NetworkKeys); break;
+                    case "balancer": CheckKeys("balancer", child, BalancerKeys); break;
                     case "bridge" or "pool" or "domain": break;
                     default:
-                        throw new ConfigException($"{Where(child.Key)}: unknown section [{child.Key}] (expected hotplug, policy, network, bridge:NAME, pool:NAME, domain:GLOB)");
+                        throw new ConfigException($"{Where(child.Key)}: unknown section [{child.Key}] (expected hotplug, policy, network, balancer, bridge:NAME, pool:NAME, domain:GLOB)");
                 }
             }
 
@@ -116,8 +118,40 @@ public static class ConfigValidator
                 Bridges = bridges,
                 Pools = pools,
                 DomainRules = rules,
+                Balancer = ReadBalancer(),
             };
         }
+
+        private BalancerOptions ReadBalancer()
+        {
+            var d = new BalancerOptions();
+            return new BalancerOptions
+            {
+                Interval = Seconds("balancer", "interval", d.Interval, 0.2, 3600),
+                Threshold = Number("balancer", "threshold", d.Threshold, 1.01, 100, "times the fair share"),
+                MaxMovesPerMinute = (int)Number("balancer", "max_moves_per_minute", d.MaxMovesPerMinute, 0, 10000, "moves"),
+                Hold = Seconds("balancer", "hold", d.Hold, 0, 86400),
+                MinRateMbps = Number("balancer", "min_rate", d.MinRateMbps, 0, 1e7, "Mbit/s"),
+                Announce = YesNo("balancer", "announce", d.Announce),
+            };
+        }
+
+        private double Number(string section, string key, double fallback, double min, double max, string unit)
+        {
+            if (Text(section, key) is not { } text) return fallback;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value) || value < min || value > max
+                || (unit == "moves" && value != Math.Floor(value)))
+                throw Error(section, key, $"'{text}' is not a valid value ({unit}, from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)})");
+            return value;
+        }
+
+        private bool YesNo(string section, string key, bool fallback) => Text(section, key)?.ToLowerInvariant() switch
+        {
+            null => fallback,
+            "yes" or "true" or "on" or "1" => true,
+            "no" or "false" or "off" or "0" => false,
+            var other => throw Error(section, key, $"'{other}' is not yes or no"),
+        };
 
         /// <summary>A key's value, trimmed; null when absent or blank.</summary>
         private string? Text(string section, string key) => Trimmed(configuration.GetSection(section)[key]);
@@ -224,9 +258,15 @@ public static class ConfigValidator
                     "least-loaded" => PoolStrategy.LeastLoaded,
                     "round-robin" => PoolStrategy.RoundRobin,
                     "sticky" => PoolStrategy.Sticky,
-                    _ => throw Error(section, "strategy", $"unknown strategy '{strategyText}' (least-loaded, round-robin or sticky)"),
+                    "least-traffic" => PoolStrategy.LeastTraffic,
+                    _ => throw Error(section, "strategy", $"unknown strategy '{strategyText}' (least-loaded, round-robin, sticky or least-traffic)"),
                 };
-                pools[node.Key] = new PoolDeclaration(node.Key, members, strategy) { Antispoof = Antispoof(section, Trimmed(node["antispoof"])) };
+                pools[node.Key] = new PoolDeclaration(node.Key, members, strategy)
+                {
+                    SharedSegment = YesNo(section, "shared_segment", false),
+                    Failback = YesNo(section, "failback", false),
+                    Antispoof = Antispoof(section, Trimmed(node["antispoof"])),
+                };
             }
             return pools;
         }

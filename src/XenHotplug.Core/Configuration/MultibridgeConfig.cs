@@ -36,6 +36,9 @@ public sealed record MultibridgeConfig
     /// <summary>[domain:GLOB] sections in file order: the first match wins.</summary>
     public IReadOnlyList<DomainRule> DomainRules { get; init; } = [];
 
+    /// <summary>[balancer]: live moves of guests in shared-segment pools.</summary>
+    public BalancerOptions Balancer { get; init; } = new();
+
     /// <summary>The defaults: no file.</summary>
     public static MultibridgeConfig Default { get; } = new();
 

@@ -5,4 +5,10 @@ public sealed record PoolDeclaration(string Name, IReadOnlyList<string> Bridges,
 {
     /// <summary>The antispoof mode for NICs placed through this pool, or null when the pool does not set one.</summary>
     public AntispoofMode? Antispoof { get; init; }
+
+    /// <summary>shared_segment = yes: every bridge of the pool reaches the same layer-2 network, so the balancer may move guests live between them.</summary>
+    public bool SharedSegment { get; init; }
+
+    /// <summary>failback = yes: a guest moved away from a dead uplink goes back to its bridge when the carrier returns.</summary>
+    public bool Failback { get; init; }
 }

@@ -6,4 +6,5 @@ public enum PoolStrategy
     LeastLoaded,
     RoundRobin,
     Sticky,
+    LeastTraffic,
 }

@@ -20,7 +20,9 @@ public static class BridgePolicy
     /// Chooses the bridge. <paramref name="currentMaster"/> is the bridge the vif is on now, if any: a pool keeps a
     /// vif where it is (an online repeated is idempotent), as long as that bridge is still one the pool would use.
     /// </summary>
-    public static BridgeDecision Decide(MultibridgeConfig config, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string? currentMaster = null)
+    /// <param name="traffic">the last measured traffic per bridge (bytes/s; null: none fresh), for least-traffic.</param>
+    public static BridgeDecision Decide(MultibridgeConfig config, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string? currentMaster = null,
+        Func<IReadOnlyDictionary<string, double>?>? traffic = null)
     {
         var source = request.XenbusPath + "/bridge";
         var requested = settings.Bridge;
@@ -40,7 +42,7 @@ public static class BridgePolicy
                     var why = $"rule [domain:{rule.Glob}] matches guest '{name}'";
                     return rule.Bridge is { } b
                         ? Explicit(config, b, sysfs, why, $"[domain:{rule.Glob}] bridge")
-                        : FromPool(config, config.Pools[rule.Pool!], request, settings, sysfs, readCursor, why, currentMaster);
+                        : FromPool(config, config.Pools[rule.Pool!], request, settings, sysfs, readCursor, why, currentMaster, traffic);
                 }
             }
         }
@@ -52,12 +54,12 @@ public static class BridgePolicy
                 var known = config.Pools.Count == 0 ? "none are declared" : "declared: " + string.Join(", ", config.Pools.Keys.Order(StringComparer.Ordinal));
                 throw new HotplugException($"unknown pool '{poolReference}' in {source} ({known} in {config.SourceFile ?? ConfigValidator.DefaultPath})");
             }
-            return FromPool(config, pool, request, settings, sysfs, readCursor, $"bridge=pool:{poolReference} in the VM config", currentMaster);
+            return FromPool(config, pool, request, settings, sysfs, readCursor, $"bridge=pool:{poolReference} in the VM config", currentMaster, traffic);
         }
 
         if (config.DefaultPool is { } defaultPool)
             return FromPool(config, config.Pools[defaultPool], request, settings, sysfs, readCursor,
-                requested is null ? "no bridge set: [policy] default_pool" : $"bridge={requested} is an auto_bridge: [policy] default_pool", currentMaster);
+                requested is null ? "no bridge set: [policy] default_pool" : $"bridge={requested} is an auto_bridge: [policy] default_pool", currentMaster, traffic);
 
         return Explicit(config, requested, sysfs, requested is null ? "no bridge set: the host's first bridge (vif-bridge behaviour)" : $"bridge={requested} (no policy applies)", source);
     }
@@ -75,7 +77,7 @@ public static class BridgePolicy
         return new BridgeDecision(BridgeResolver.Resolve(bridge, sysfs, source), why);
     }
 
-    private static BridgeDecision FromPool(MultibridgeConfig config, PoolDeclaration pool, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string why, string? currentMaster)
+    private static BridgeDecision FromPool(MultibridgeConfig config, PoolDeclaration pool, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string why, string? currentMaster, Func<IReadOnlyDictionary<string, double>?>? traffic)
     {
         var candidates = CandidateSurvey.Survey(config, pool, sysfs);
         var healthy = candidates.Where(c => c.Healthy).ToList();
@@ -94,6 +96,7 @@ public static class BridgePolicy
         {
             PoolStrategy.LeastLoaded => "least-loaded",
             PoolStrategy.RoundRobin => "round-robin",
+            PoolStrategy.LeastTraffic => "least-traffic",
             _ => "sticky",
         };
         if (currentMaster is not null && usable.Exists(c => c.Name == currentMaster))
@@ -112,6 +115,11 @@ public static class BridgePolicy
                 var set = usable.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
                 (choice, var n) = RoundRobinStrategy.Choose(candidates, readCursor(pool.Name), c => set.Contains(c.Name));
                 next = n;
+                break;
+            case PoolStrategy.LeastTraffic:
+                var rates = traffic?.Invoke();
+                candidates = candidates.Select(c => c with { Rate = rates is not null && rates.TryGetValue(c.Name, out var r) ? r : null, SpeedMbps = LeastTrafficStrategy.Speed(config, c.Name, sysfs) }).ToList();
+                choice = LeastTrafficStrategy.Choose(candidates.Where(c => usable.Exists(u => u.Name == c.Name)).ToList(), rates is not null);
                 break;
             default:
                 choice = StickyStrategy.Choose(usable, StickyStrategy.Identity(settings.DomainName, settings.DomainUuid, request.DomainId, request.DeviceId));

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace XenHotplug.Core.Status;
 
 /// <summary>One bridge in `network-multibridge status`.</summary>
@@ -13,4 +15,9 @@ public sealed record BridgeStatus(
     IReadOnlyList<string> Guests,
     IReadOnlyList<string> Pools,
     bool Healthy,
-    string Health);
+    string Health)
+{
+    /// <summary>The guests' traffic on this bridge (Mbit/s, received plus sent) as `watch` last measured it; null when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? TrafficMbps { get; init; }
+}

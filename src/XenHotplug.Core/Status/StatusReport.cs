@@ -12,7 +12,9 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
 {
     public bool Healthy => Bridges.All(b => b.Healthy);
 
-    public static StatusReport Build(MultibridgeConfig config, IReadOnlyList<BridgeSpec> specs, NetState state, ISysfsNet sysfs)
+    /// <param name="traffic">bytes/s per bridge as the balancer last measured it (null: not measured or stale).</param>
+    public static StatusReport Build(MultibridgeConfig config, IReadOnlyList<BridgeSpec> specs, NetState state, ISysfsNet sysfs,
+        IReadOnlyDictionary<string, double>? traffic = null)
     {
         var result = new List<BridgeStatus>();
         foreach (var spec in specs)
@@ -37,7 +39,10 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             else if (carrier != true) health = $"uplink {nic.Name} no carrier";
             else health = "ok";
             result.Add(new BridgeStatus(spec.Name, spec.Declared, nic?.Name ?? spec.Port, exists, attached, carrier, speed,
-                addresses, guests, pools, health.StartsWith("ok", StringComparison.Ordinal), health));
+                addresses, guests, pools, health.StartsWith("ok", StringComparison.Ordinal), health)
+            {
+                TrafficMbps = traffic is null ? null : Math.Round((traffic.TryGetValue(spec.Name, out var rate) ? rate : 0) * 8 / 1e6, 1),
+            });
         }
         return new StatusReport(result);
     }
@@ -45,11 +50,15 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
     /// <summary>The human table.</summary>
     public string RenderTable()
     {
-        string[] header = ["BRIDGE", "UPLINK", "CARRIER", "SPEED", "ADDRESSES", "GUESTS", "POOL", "HEALTH"];
+        // The TRAFFIC column only when `watch` has measured (a fresh record in the run directory).
+        var withTraffic = Bridges.Any(b => b.TrafficMbps is not null);
+        string[] header = withTraffic
+            ? ["BRIDGE", "UPLINK", "CARRIER", "SPEED", "TRAFFIC", "ADDRESSES", "GUESTS", "POOL", "HEALTH"]
+            : ["BRIDGE", "UPLINK", "CARRIER", "SPEED", "ADDRESSES", "GUESTS", "POOL", "HEALTH"];
         var rows = new List<string[]> { header };
         foreach (var b in Bridges)
         {
-            rows.Add([
+            string[] row = [
                 b.Name == b.Declared ? b.Name : $"{b.Name} ({b.Declared})",
                 b.Uplink ?? "-",
                 b.Carrier switch { true => "yes", false => "no", null => "-" },
@@ -58,7 +67,10 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
                 b.Guests.Count > 0 ? $"{b.Guests.Count.ToString(CultureInfo.InvariantCulture)} ({string.Join(',', b.Guests)})" : "0",
                 b.Pools.Count > 0 ? string.Join(',', b.Pools) : "-",
                 b.Health,
-            ]);
+            ];
+            if (withTraffic)
+                row = [.. row[..4], b.TrafficMbps is { } t ? t.ToString("0.0", CultureInfo.InvariantCulture) + "Mb/s" : "-", .. row[4..]];
+            rows.Add(row);
         }
         var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();

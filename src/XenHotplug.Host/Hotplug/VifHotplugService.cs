@@ -8,6 +8,7 @@ using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
 using XenHotplug.Host.Firewall;
+using XenHotplug.Host.Balancing;
 using XenHotplug.Host.Hooks;
 using XenHotplug.Host.RunState;
 using XenHotplug.Host.Sysfs;
@@ -56,7 +57,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         if (sysfs.Exists(current)) DeviceIdentity.Check(request, current, sysfs, config, HoldsAddresses);
         var currentMaster = sysfs.Master(current);
         long? previousCursor = null; // what a failure after the cursor write puts back
-        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool)).Value, currentMaster);
+        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool)).Value, currentMaster, () => BalancerStore.FreshRates(config));
         var (prepare, undoPrepare) = PrepareBridge(decision.Bridge, sysfs);
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
@@ -281,7 +282,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             text.Append(CultureInfo.InvariantCulture, $"  pool: {decision.Pool}, strategy {decision.Strategy}\n");
             foreach (var c in decision.Candidates)
             {
-                text.Append(CultureInfo.InvariantCulture, $"    {c.Name,-15} guests {c.Load,3}  weight {c.Weight,4:0.##}  {(c.Healthy ? "healthy" : "UNHEALTHY"),-9}  {c.Health}{(c.Name == decision.Bridge ? "  <- chosen" : "")}\n");
+                text.Append(CultureInfo.InvariantCulture, $"    {c.Name,-15} guests {c.Load,3}  weight {c.Weight,4:0.##}  {(c.Healthy ? "healthy" : "UNHEALTHY"),-9}  {c.Health}{(c.Rate is { } r ? "  traffic " + (r * 8 / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " Mbit/s" : "")}{(c.Name == decision.Bridge ? "  <- chosen" : "")}\n");
             }
         }
         if (decision.Warning is not null) text.Append(CultureInfo.InvariantCulture, $"  warning: {decision.Warning}\n");

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace XenHotplug.Host.Native;
 
-/// <summary>Every libc call the project makes, in one place: flock, open/close, statx, geteuid, sockets (netlink, Unix), poll.</summary>
+/// <summary>Every libc call the project makes, in one place: flock, open/close, statx, geteuid, sockets (netlink, Unix, packet), poll.</summary>
 internal static partial class LibC
 {
     public const int LOCK_SH = 1;
@@ -59,6 +59,17 @@ internal static partial class LibC
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
     }
+
+    public const int AF_PACKET = 17;
+    public const int SOCK_NONBLOCK = 0x800;
+    public const int MSG_DONTWAIT = 0x40;
+    public const uint RTMGRP_LINK = 1;
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    public static unsafe partial int Bind(int fd, byte* address, int length);
+
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static unsafe partial nint SendTo(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static unsafe partial int Connect(int fd, byte* address, int length);

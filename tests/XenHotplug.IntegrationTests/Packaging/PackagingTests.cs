@@ -19,6 +19,7 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
         "etc/xen/scripts/network-multibridge",
         "etc/xen/scripts/vif-multibridge",
         "lib/systemd/system/xen-multibridge.service",
+        "lib/systemd/system/xen-multibridge-balancer.service",
         "usr/lib/xen-multibridge/network-multibridge",
         "usr/lib/xen-multibridge/vif-multibridge",
         "usr/share/doc/xen-multibridge/changelog.gz",
@@ -178,6 +179,21 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
         Assert.True(groff.ExitCode == 0 && groff.StdErr.Length == 0, groff.Describe());
         Assert.Contains("NAME", groff.StdOut, StringComparison.Ordinal);
         Assert.Contains(_fx.Version, groff.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Balancer_unit_runs_watch_after_the_bridges_exist()
+    {
+        var unit = File.ReadAllLines(Path.Combine(_fx.DebTree, "lib/systemd/system/xen-multibridge-balancer.service"))
+            .Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
+        foreach (var line in new[]
+        {
+            "Type=simple", "ExecStart=/etc/xen/scripts/network-multibridge watch", "Restart=on-failure",
+            "After=xen-multibridge.service", "Requires=xen-multibridge.service", "WantedBy=multi-user.target",
+        })
+        {
+            Assert.Contains(line, unit);
+        }
     }
 
     [Fact]

@@ -1,0 +1,20 @@
+namespace XenHotplug.Core.Balancing;
+
+/// <summary>
+/// One guest vif on a bridge: its measured rate (bytes/s, received plus sent), the pool that placed it (null when
+/// it is not the balancer's to move, <see cref="Pinned"/> says why) and, after a failover, the bridge it came from.
+/// </summary>
+public sealed record BalanceGuest(string Vif, string Bridge, double Rate)
+{
+    /// <summary>The pool whose strategy placed this vif; null: never moved.</summary>
+    public string? Pool { get; init; }
+
+    /// <summary>Why the vif is not movable (explicit bridge=, a [domain:GLOB] rule with bridge =, unknown guest).</summary>
+    public string? Pinned { get; init; }
+
+    /// <summary>The bridge a failover took this vif away from (failback returns it there).</summary>
+    public string? Home { get; init; }
+
+    /// <summary>The guest's MAC address (the frontend's, from xenstore), announced after a move.</summary>
+    public string? Mac { get; init; }
+}

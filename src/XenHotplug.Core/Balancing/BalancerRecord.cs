@@ -1,0 +1,16 @@
+namespace XenHotplug.Core.Balancing;
+
+/// <summary>What the balancer keeps in the run directory: its recent moves, and the home bridge of each vif a failover moved.</summary>
+public sealed class BalancerRecord
+{
+    public List<MoveRecord> Moves { get; set; } = [];
+
+    /// <summary>vif name -> the bridge it was failed over from (only for pools with failback = yes).</summary>
+    public Dictionary<string, string> Homes { get; set; } = [];
+
+    /// <summary>The last measured traffic per bridge (bytes/s), for status and traffic-aware placement.</summary>
+    public Dictionary<string, double> BridgeRates { get; set; } = [];
+
+    /// <summary>When <see cref="BridgeRates"/> was measured.</summary>
+    public DateTimeOffset? MeasuredAt { get; set; }
+}

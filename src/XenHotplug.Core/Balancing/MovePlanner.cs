@@ -1,0 +1,168 @@
+using System.Globalization;
+
+namespace XenHotplug.Core.Balancing;
+
+/// <summary>
+/// Plans one balancing pass over the shared-segment pools, in three steps:
+/// (1) failover: every movable vif on a bridge whose uplink is unhealthy goes to the healthy bridge of its pool
+/// with the most room (heaviest guests first; never limited); (2) failback: a vif a failover moved goes home
+/// when its bridge is healthy again and the pool says failback = yes; (3) rebalance: while the busiest healthy
+/// bridge carries at least <see cref="BalanceSettings.Threshold"/> times its fair share of the pool's traffic
+/// (fair share: the pool's traffic split by capacity), the one move that lowers the busier of the two bridges
+/// the most is made, if it gains at least <see cref="BalanceSettings.MinGain"/>, within the moves-per-minute
+/// budget, never moving a vif moved less than <see cref="BalanceSettings.Hold"/> ago. A bridge that received a guest
+/// in this pass is neither a source nor a target again until the next measurement (its numbers are stale).
+/// A vif without a pool (pinned by an explicit bridge or a rule) is never moved, but its traffic counts.
+/// </summary>
+public static class MovePlanner
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    public static BalancePlan Plan(BalanceState state, BalanceSettings settings)
+    {
+        var moves = new List<Move>();
+        var notes = new List<string>();
+        // Working copy: where each vif is after the moves planned so far, and each bridge's load.
+        var where = state.Guests.ToDictionary(g => g.Vif, g => g.Bridge, StringComparer.Ordinal);
+        var load = new Dictionary<string, double>(StringComparer.Ordinal);
+        var count = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var g in state.Guests)
+        {
+            load[g.Bridge] = Load(load, g.Bridge) + g.Rate;
+            count[g.Bridge] = Count(count, g.Bridge) + 1;
+        }
+        void Apply(BalanceGuest g, string to, MoveKind kind, string reason)
+        {
+            var from = where[g.Vif];
+            moves.Add(new Move(g.Vif, from, to, kind, reason));
+            load[from] = Load(load, from) - g.Rate;
+            count[from] = Count(count, from) - 1;
+            load[to] = Load(load, to) + g.Rate;
+            count[to] = Count(count, to) + 1;
+            where[g.Vif] = to;
+        }
+
+        var ordered = state.Guests.OrderByDescending(g => g.Rate).ThenBy(g => g.Vif, StringComparer.Ordinal).ToList();
+        foreach (var pool in state.Pools)
+        {
+            var members = ordered.Where(g => g.Pool == pool.Name && g.Pinned is null).ToList();
+            var unhealthy = pool.Bridges.Where(b => !b.Healthy).ToList();
+            if (!pool.SharedSegment)
+            {
+                var stranded = members.Count(g => unhealthy.Exists(b => b.Name == g.Bridge));
+                if (stranded > 0)
+                    notes.Add($"pool {pool.Name}: {stranded} guest vif(s) on unhealthy bridges are not moved (shared_segment = no)");
+                continue;
+            }
+            var healthy = pool.Bridges.Where(b => b.Healthy).ToList();
+            // (1) failover
+            foreach (var bad in unhealthy)
+            {
+                var victims = members.Where(g => where[g.Vif] == bad.Name).ToList();
+                if (victims.Count == 0) continue;
+                if (healthy.Count == 0)
+                {
+                    notes.Add($"pool {pool.Name}: no healthy bridge to move {victims.Count} guest vif(s) of {bad.Name} to ({bad.Health})");
+                    continue;
+                }
+                foreach (var g in victims)
+                    Apply(g, Roomiest(healthy, load, count, g.Rate), MoveKind.Failover, bad.Health);
+            }
+            // (2) failback
+            if (pool.Failback)
+            {
+                foreach (var g in members)
+                {
+                    if (g.Home is not { } home || home == where[g.Vif]) continue;
+                    var target = healthy.Find(b => b.Name == home);
+                    if (target is null) continue;
+                    Apply(g, home, MoveKind.Failback, $"failback: {home} is healthy again" + (target.Uplink is null ? "" : $" (carrier on {target.Uplink})"));
+                }
+            }
+            // (3) rebalance
+            Rebalance(state, settings, pool, healthy, members, where, load, notes, Apply);
+        }
+        return new BalancePlan(moves, notes);
+    }
+
+    private static void Rebalance(BalanceState state, BalanceSettings settings, BalancePool pool, List<BalanceBridge> healthy,
+        List<BalanceGuest> members, Dictionary<string, string> where, Dictionary<string, double> load, List<string> notes,
+        Action<BalanceGuest, string, MoveKind, string> apply)
+    {
+        if (healthy.Count < 2) return;
+        var capacity = healthy.Sum(b => b.Capacity);
+        var total = healthy.Sum(b => Load(load, b.Name));
+        double Fair(BalanceBridge b) => total * b.Capacity / capacity;
+        notes.Add($"pool {pool.Name}: " + string.Join(", ", healthy.Select(b =>
+            $"{b.Name} {Mbits(Load(load, b.Name))} Mbit/s" + (total > 0 ? $" ({(Load(load, b.Name) / Fair(b)).ToString("0.00", CultureInfo.InvariantCulture)}x fair share)" : ""))));
+        var recent = state.History.Count(m => m.Kind == MoveKind.Rebalance && state.Now - m.At < Minute);
+        var budget = settings.MaxMovesPerMinute - recent;
+        var held = state.History.Where(m => state.Now - m.At < settings.Hold).Select(m => m.Vif).ToHashSet(StringComparer.Ordinal);
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        var received = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            if (total <= 0) return;
+            var fresh = healthy.Where(b => !received.Contains(b.Name)).ToList();
+            if (fresh.Count < 2) return;
+            var source = fresh.MaxBy(b => Load(load, b.Name) / Fair(b))!;
+            var sourceLoad = Load(load, source.Name);
+            var ratio = sourceLoad / Fair(source);
+            if (sourceLoad < settings.MinRate || ratio < settings.Threshold) return;
+            var peak = sourceLoad / source.Capacity;
+            (BalanceGuest Guest, BalanceBridge To, double Peak)? best = null;
+            foreach (var g in members)
+            {
+                if (where[g.Vif] != source.Name || moved.Contains(g.Vif) || held.Contains(g.Vif) || g.Rate <= 0) continue;
+                foreach (var t in fresh)
+                {
+                    if (t.Name == source.Name) continue;
+                    var after = Math.Max((sourceLoad - g.Rate) / source.Capacity, (Load(load, t.Name) + g.Rate) / t.Capacity);
+                    if (best is null || after < best.Value.Peak - 1e-9) best = (g, t, after);
+                }
+            }
+            if (best is not { } choice || choice.Peak > peak * (1 - settings.MinGain))
+            {
+                notes.Add($"pool {pool.Name}: {source.Name} at {Ratio(ratio)}x fair share, but no move gains {settings.MinGain * 100:0}% (or every guest on it was moved recently)");
+                return;
+            }
+            if (budget <= 0)
+            {
+                notes.Add($"pool {pool.Name}: {source.Name} at {Ratio(ratio)}x fair share; move limit reached ({settings.MaxMovesPerMinute} a minute)");
+                return;
+            }
+            apply(choice.Guest, choice.To.Name, MoveKind.Rebalance, $"rebalance: {source.Name} at {Ratio(ratio)}x fair share");
+            moved.Add(choice.Guest.Vif);
+            received.Add(choice.To.Name);
+            budget--;
+        }
+    }
+
+    /// <summary>The bridge with the lowest traffic per capacity after taking <paramref name="rate"/>, then fewest guests per capacity, then pool order.</summary>
+    private static string Roomiest(List<BalanceBridge> bridges, Dictionary<string, double> load, Dictionary<string, int> count, double rate)
+    {
+        BalanceBridge? best = null;
+        double bestLoad = 0, bestCount = 0;
+        foreach (var b in bridges)
+        {
+            var l = (Load(load, b.Name) + rate) / b.Capacity;
+            var c = (Count(count, b.Name) + 1) / b.Capacity;
+            if (best is null || l < bestLoad - 1e-9 || (Math.Abs(l - bestLoad) <= 1e-9 && c < bestCount))
+            {
+                best = b;
+                bestLoad = l;
+                bestCount = c;
+            }
+        }
+        return best!.Name;
+    }
+
+    private static double Load(Dictionary<string, double> load, string bridge) => load.TryGetValue(bridge, out var v) ? v : 0;
+
+    private static int Count(Dictionary<string, int> count, string bridge) => count.TryGetValue(bridge, out var v) ? v : 0;
+
+    private static string Ratio(double ratio) => ratio.ToString("0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>Bytes/s as Mbit/s, one decimal.</summary>
+    public static string Mbits(double bytesPerSecond) => (bytesPerSecond * 8 / 1e6).ToString("0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using XenHotplug.TestSupport;
+using Xunit.Abstractions;
+
+namespace XenHotplug.IntegrationTests.Balancing;
+
+/// <summary>
+/// The balancer on real bridges: a simulated dom0 whose uplinks are cabled to one lan switch (a bridge "sw" in a lan
+/// namespace, 10.99.0.1/24), guests hotplugged by vif-multibridge, carrier cut by taking the switch's port down.
+/// Every wait is on a condition with a generous bound; the numbers (failover gap, throughput) are in `make bench`.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly List<SimulatedDom0> _hosts = [];
+
+    public void Dispose()
+    {
+        foreach (var h in _hosts) h.Dispose();
+    }
+
+    private static string Config(bool shared, bool failback = false, string extra = "") => $"""
+        [policy]
+        default_pool = p
+        [balancer]
+        interval = 0.5
+        [bridge:xbr0]
+        uplink = u0
+        [bridge:xbr1]
+        uplink = u1
+        [bridge:xbr2]
+        uplink = u2
+        [pool:p]
+        bridges = xbr0 xbr1 xbr2
+        shared_segment = {(shared ? "yes" : "no")}
+        failback = {(failback ? "yes" : "no")}
+        {extra}
+        """;
+
+    /// <summary>dom0 with bridges xbr0..2, uplinks u0..2 whose peers l0..2 are ports of one switch in the lan namespace.</summary>
+    private (SimulatedDom0 Host, Netns Lan) Host(string config)
+    {
+        var host = new SimulatedDom0(config);
+        _hosts.Add(host);
+        var lan = host.NewNamespace("lan");
+        lan.Ip("link", "add", "sw", "type", "bridge", "stp_state", "0", "forward_delay", "0");
+        lan.Ip("address", "add", "10.99.0.1/24", "dev", "sw");
+        lan.Ip("link", "set", "sw", "up");
+        for (var i = 0; i < 3; i++)
+        {
+            host.AddBridge($"xbr{i}");
+            host.Dom0.Ip("link", "add", $"u{i}", "type", "veth", "peer", "name", $"l{i}", "netns", lan.Name);
+            lan.Ip("link", "set", $"l{i}", "master", "sw", "up");
+            host.Dom0.Ip("link", "set", $"u{i}", "master", $"xbr{i}", "up");
+        }
+        return (host, lan);
+    }
+
+    private static void Online(SimulatedDom0 host, int domid)
+    {
+        var r = host.Hotplug("online", domid, 0);
+        Assert.True(r.Ok, r.ToString());
+    }
+
+    private static Dictionary<string, string> Env(SimulatedDom0 host, string? interval = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["XEN_MULTIBRIDGE_CONFIG"] = host.ConfigPath,
+            ["XEN_MULTIBRIDGE_RUNDIR"] = host.RunDir,
+            ["XENSTORED_PATH"] = host.Xenstore.SocketPath,
+            ["XEN_MULTIBRIDGE_SYSLOG"] = Path.Combine(host.WorkDir, "no-syslog"),
+        };
+        if (interval is not null) env["XEN_MULTIBRIDGE_balancer__interval"] = interval;
+        return env;
+    }
+
+    private ProcResult Balance(SimulatedDom0 host, params string[] args)
+    {
+        var r = host.Dom0.Exec(Binaries.Network, ["balance", .. args], Env(host, "0.2"), TimeSpan.FromSeconds(60));
+        output.WriteLine(r.ToString());
+        Assert.True(r.Ok, r.ToString());
+        return r;
+    }
+
+    private static bool WaitFor(Func<bool> condition, TimeSpan limit)
+    {
+        var end = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < end)
+        {
+            if (condition()) return true;
+            Thread.Sleep(100);
+        }
+        return condition();
+    }
+
+    private static int GuestsOn(SimulatedDom0 host, string bridge) => host.Dom0.Ports(bridge).Count(p => p.StartsWith("vif", StringComparison.Ordinal));
+
+    /// <summary>Four pingable guests, placed by least-loaded: xbr0 gets two of them (guests 1 and 4).</summary>
+    private static void PingableGuests(SimulatedDom0 host, int count = 4)
+    {
+        for (var d = 1; d <= count; d++)
+        {
+            host.AddGuest(d, 0, "pool:p", $"10.99.0.{10 + d}/24");
+            Online(host, d);
+        }
+    }
+
+    [Fact]
+    public void Watch_fails_over_a_dead_uplink_and_back_and_guests_keep_reaching_the_lan()
+    {
+        var (host, lan) = Host(Config(shared: true, failback: true));
+        PingableGuests(host);
+        Assert.Equal(["xbr0", "xbr1", "xbr2", "xbr0"], Enumerable.Range(1, 4).Select(d => host.Dom0.MasterOf($"vif{d}.0")));
+        for (var d = 1; d <= 4; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d} before");
+
+        using var watch = host.Dom0.Start(Binaries.Network, ["watch", "-v"], Env(host, "1"));
+        try
+        {
+            // The watch is subscribed once it has written its first record.
+            Assert.True(WaitFor(() => File.Exists(Path.Combine(host.RunDir, "balancer.json")), TimeSpan.FromSeconds(20)), "watch did not start");
+            lan.Ip("link", "set", "l0", "down"); // u0 loses carrier
+            Assert.True(WaitFor(() => GuestsOn(host, "xbr0") == 0, TimeSpan.FromSeconds(10)), "guests still on xbr0: " + string.Join(" ", host.Dom0.Ports("xbr0")));
+            Assert.Equal(4, GuestsOn(host, "xbr1") + GuestsOn(host, "xbr2"));
+            for (var d = 1; d <= 4; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d} after failover");
+            // Carrier back, failback = yes: the two guests go home.
+            lan.Ip("link", "set", "l0", "up");
+            Assert.True(WaitFor(() => host.Dom0.MasterOf("vif1.0") == "xbr0" && host.Dom0.MasterOf("vif4.0") == "xbr0", TimeSpan.FromSeconds(10)),
+                "no failback: " + host.Dom0.MasterOf("vif1.0") + " " + host.Dom0.MasterOf("vif4.0"));
+            Assert.Equal(["xbr0", "xbr1", "xbr2", "xbr0"], Enumerable.Range(1, 4).Select(d => host.Dom0.MasterOf($"vif{d}.0")));
+            for (var d = 1; d <= 4; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d} after failback");
+            // status shows the traffic watch measures (every second here).
+            Assert.True(WaitFor(() => host.Dom0.Exec(Binaries.Network, ["status"], Env(host)).StdOut.Contains("TRAFFIC", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+                host.Dom0.Exec(Binaries.Network, ["status"], Env(host)).ToString());
+        }
+        finally
+        {
+            Proc.Run("kill", ["-TERM", watch.Id.ToString(CultureInfo.InvariantCulture)]);
+            var r = Proc.Wait(watch, TimeSpan.FromSeconds(10));
+            output.WriteLine(r.ToString());
+        }
+        Assert.Equal(0, watch.ExitCode);
+    }
+
+    [Fact]
+    public void Balance_fails_over_once_and_logs_the_reason()
+    {
+        var (host, lan) = Host(Config(shared: true));
+        PingableGuests(host);
+        lan.Ip("link", "set", "l0", "down");
+        var dry = Balance(host, "--dry-run");
+        Assert.Contains("would move vif1.0 xbr0 -> ", dry.StdOut, StringComparison.Ordinal);
+        Assert.Contains(": carrier lost on u0", dry.StdOut, StringComparison.Ordinal);
+        Assert.Equal(2, GuestsOn(host, "xbr0")); // a dry run changes nothing
+        var r = Balance(host);
+        Assert.Contains("moved vif1.0 xbr0 -> ", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("moved vif4.0 xbr0 -> ", r.StdOut, StringComparison.Ordinal);
+        Assert.Equal(0, GuestsOn(host, "xbr0"));
+        for (var d = 1; d <= 4; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d}");
+        // failback = no: carrier back, they stay where they are.
+        lan.Ip("link", "set", "l0", "up");
+        Assert.DoesNotContain("moved", Balance(host).StdOut, StringComparison.Ordinal);
+        Assert.Equal(0, GuestsOn(host, "xbr0"));
+    }
+
+    [Fact]
+    public void A_pool_without_shared_segment_is_never_touched()
+    {
+        var (host, lan) = Host(Config(shared: false, failback: true));
+        PingableGuests(host);
+        lan.Ip("link", "set", "l0", "down");
+        var r = Balance(host);
+        Assert.Contains("nothing is balanced", r.StdOut, StringComparison.Ordinal);
+        Assert.Equal(["xbr0", "xbr1", "xbr2", "xbr0"], Enumerable.Range(1, 4).Select(d => host.Dom0.MasterOf($"vif{d}.0")));
+    }
+
+    [Fact]
+    public void Pinned_guests_never_move()
+    {
+        var (host, lan) = Host(Config(shared: true, extra: "[domain:pin-*]\nbridge = xbr0\n"));
+        host.AddGuest(1, 0, "xbr0", "10.99.0.11/24");                     // explicit bridge=
+        host.AddGuest(2, 0, "pool:p", "10.99.0.12/24", name: "pin-db");   // a rule with bridge =
+        host.AddGuest(3, 0, "pool:p", "10.99.0.13/24");                   // the pool's
+        for (var d = 1; d <= 3; d++) Online(host, d);
+        host.Dom0.Ip("link", "set", "vif3.0", "master", "xbr0"); // put the pool's guest on xbr0 too
+        lan.Ip("link", "set", "l0", "down");
+        var r = Balance(host);
+        Assert.Equal("xbr0", host.Dom0.MasterOf("vif1.0"));
+        Assert.Equal("xbr0", host.Dom0.MasterOf("vif2.0"));
+        Assert.NotEqual("xbr0", host.Dom0.MasterOf("vif3.0"));
+        Assert.Contains("moved vif3.0 xbr0 -> ", r.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_announce_frame_reaches_the_lan_switch_on_the_new_uplink()
+    {
+        var (host, lan) = Host(Config(shared: true));
+        // A silent guest (no address, no IPv6): only the balancer's announcement can teach the switch its MAC.
+        host.AddGuest(1, 0, "pool:p", createDevice: false);
+        host.Guest(1).Exec("sysctl", ["-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+        host.CreateGuestDevice(1, 0, null);
+        Online(host, 1);
+        Assert.Equal("xbr0", host.Dom0.MasterOf("vif1.0"));
+        var mac = host.Backend(1, 0, "mac")!;
+        lan.Ip("link", "set", "l0", "down"); // also flushes what the switch learnt on l0
+        Assert.DoesNotContain(mac, SwitchPortsOf(lan, mac));
+        Balance(host);
+        var bridge = host.Dom0.MasterOf("vif1.0");
+        Assert.NotEqual("xbr0", bridge);
+        var cable = "l" + bridge![^1];
+        Assert.Equal([cable], SwitchPortsOf(lan, mac));
+    }
+
+    /// <summary>The switch ports where the lan switch has learnt <paramref name="mac"/>.</summary>
+    private static List<string> SwitchPortsOf(Netns lan, string mac) =>
+        JsonNode.Parse(lan.Exec("bridge", ["-j", "fdb", "show", "br", "sw"]).StdOut is { Length: > 0 } s ? s : "[]")!.AsArray()
+            .Where(e => string.Equals(e!["mac"]!.GetValue<string>(), mac, StringComparison.OrdinalIgnoreCase))
+            .Select(e => e!["ifname"]!.GetValue<string>()).ToList();
+
+    [Fact]
+    public void A_balancer_killed_mid_move_leaves_every_vif_on_one_bridge_and_the_next_pass_converges()
+    {
+        var (host, lan) = Host(Config(shared: true));
+        const int guests = 24;
+        for (var d = 1; d <= guests; d++)
+        {
+            host.AddLightGuest(d, 0, "pool:p");
+            Online(host, d);
+            host.Dom0.Ip("link", "set", $"vif{d}.0", "master", "xbr0");
+        }
+        lan.Ip("link", "set", "l0", "down");
+        var rng = new Random(11);
+        for (var round = 0; round < 6; round++)
+        {
+            var p = host.Dom0.Start(Binaries.Network, ["balance"], Env(host, "0.2"));
+            Thread.Sleep(200 + rng.Next(0, 150)); // somewhere in the measurement or the moves: either way the invariant must hold
+            Proc.Run("kill", ["-9", p.Id.ToString(CultureInfo.InvariantCulture)]);
+            p.WaitForExit();
+            AssertEveryVifOnExactlyOneBridge(host, guests);
+        }
+        Balance(host);
+        AssertEveryVifOnExactlyOneBridge(host, guests);
+        Assert.Equal(0, GuestsOn(host, "xbr0"));
+        Assert.Equal(guests, GuestsOn(host, "xbr1") + GuestsOn(host, "xbr2"));
+    }
+
+    private static void AssertEveryVifOnExactlyOneBridge(SimulatedDom0 host, int guests)
+    {
+        var ports = new[] { "xbr0", "xbr1", "xbr2" }.SelectMany(b => host.Dom0.Ports(b)).Where(p => p.StartsWith("vif", StringComparison.Ordinal)).ToList();
+        Assert.Equal(guests, ports.Count);
+        Assert.Equal(guests, ports.Distinct().Count());
+    }
+
+    [Fact]
+    public void Hotplugs_running_during_balancing_all_succeed()
+    {
+        var (host, lan) = Host(Config(shared: true));
+        const int guests = 32;
+        for (var d = 1; d <= guests; d++) host.AddLightGuest(d, 0, "pool:p");
+        lan.Ip("link", "set", "l0", "down");
+        using var watch = host.Dom0.Start(Binaries.Network, ["watch"], Env(host, "0.2"));
+        var stopFlapping = false;
+        var flapper = new Thread(() =>
+        {
+            // carrier flaps under the hotplugs: every flap is a failover pass taking the attach lock
+            while (!Volatile.Read(ref stopFlapping))
+            {
+                Proc.Run("ip", ["-n", lan.Name, "link", "set", "l1", "down"]);
+                Thread.Sleep(50);
+                Proc.Run("ip", ["-n", lan.Name, "link", "set", "l1", "up"]);
+                Thread.Sleep(50);
+            }
+        });
+        flapper.Start();
+        try
+        {
+            var results = new ProcResult[guests];
+            Parallel.For(1, guests + 1, new ParallelOptions { MaxDegreeOfParallelism = 8 }, d => results[d - 1] = host.Hotplug("online", d, 0));
+            Assert.All(results, r => Assert.True(r.Ok, r.ToString()));
+        }
+        finally
+        {
+            Volatile.Write(ref stopFlapping, true);
+            flapper.Join();
+            Proc.Run("kill", ["-TERM", watch.Id.ToString(CultureInfo.InvariantCulture)]);
+            Proc.Wait(watch, TimeSpan.FromSeconds(10));
+        }
+        AssertEveryVifOnExactlyOneBridge(host, guests);
+        // With l1 up and l0 down at the end, one balance pass leaves nothing on the dead bridge.
+        lan.Ip("link", "set", "l1", "up");
+        Balance(host);
+        Assert.Equal(0, GuestsOn(host, "xbr0"));
+    }
+
+    [Fact]
+    public void Least_traffic_placement_weighs_the_traffic_watch_measured()
+    {
+        var (host, _) = Host(Config(shared: true).Replace("failback = no", "strategy = least-traffic", StringComparison.Ordinal));
+        for (var d = 1; d <= 3; d++)
+        {
+            host.AddLightGuest(d, 0, "pool:p");
+            Online(host, d);
+        }
+        Assert.Equal(["xbr0", "xbr1", "xbr2"], Enumerable.Range(1, 3).Select(d => host.Dom0.MasterOf($"vif{d}.0"))); // nothing measured: by count
+        // What `watch` writes after a measurement: xbr0 and xbr2 busy, xbr1 nearly idle.
+        void Measured(double xbr0, double xbr1, double xbr2) => File.WriteAllText(Path.Combine(host.RunDir, "balancer.json"), $$"""
+            {"moves": [], "homes": {}, "bridge_rates": {"xbr0": {{xbr0}}, "xbr1": {{xbr1}}, "xbr2": {{xbr2}}}, "measured_at": "{{DateTimeOffset.UtcNow:O}}"}
+            """);
+        Measured(9e6, 1e5, 6e6);
+        host.AddLightGuest(4, 0, "pool:p");
+        var explain = host.Dom0.Exec(Binaries.Vif, ["explain", "4", "0"], host.LibxlEnvironment(4, 0));
+        Assert.Contains("strategy least-traffic", explain.StdOut, StringComparison.Ordinal);
+        Assert.Contains("traffic 72.0 Mbit/s", explain.StdOut, StringComparison.Ordinal);
+        Online(host, 4);
+        Assert.Equal("xbr1", host.Dom0.MasterOf("vif4.0"));
+        Measured(1e5, 9e6, 6e6);
+        host.AddLightGuest(5, 0, "pool:p");
+        Online(host, 5);
+        Assert.Equal("xbr0", host.Dom0.MasterOf("vif5.0"));
+    }
+}
