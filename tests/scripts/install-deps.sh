@@ -22,6 +22,9 @@ have cpio            || need+=(cpio)
 have groff           || need+=(groff-base)
 have man             || need+=(man-db)
 [ -x /usr/bin/time ] || need+=(time)
+# The journald round trip runs Debian's own systemd-journald (in a private mount namespace) and journalctl.
+[ -x /lib/systemd/systemd-journald ] || need+=(systemd)
+have unshare         || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: need root to install: ${need[*]}" >&2; exit 1
