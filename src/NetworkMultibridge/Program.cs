@@ -5,6 +5,7 @@ using XenHotplug.Core.Status;
 using XenHotplug.Host.Bridges;
 using XenHotplug.Host.CommandLine;
 using XenHotplug.Host.Configuration;
+using XenHotplug.Host.Distro;
 using XenHotplug.Host.Ip;
 using XenHotplug.Host.Logging;
 using XenHotplug.Host.Native;
@@ -29,14 +30,23 @@ internal static class Program
         Commands:
           start      create each bridge (STP off, forward delay 0, MTU), give it the uplink's MAC,
                      enslave the uplink and move its IPv4/IPv6 addresses and routes onto the bridge
+                     (not SLAAC addresses or 'proto ra' routes: the bridge autoconfigures its own).
+                     Refuses a bridge whose uplink another tool configures: a DHCP lease (finite
+                     valid_lft, 'proto dhcp' route, a DHCP client running for it), NetworkManager,
+                     systemd-networkd or ifupdown (use 'render' for those hosts, or --force)
           stop       the exact reverse: addresses and routes back on the NIC, bridge deleted;
-                     refuses while guest vifs are attached (see --force)
+                     refuses a bridge while guest vifs are attached (see --force)
           restart    stop, then start
-          status     table of bridges: uplink, carrier, speed, addresses, guests, pool, health
+          status     table of bridges: uplink, carrier, speed, addresses, guests, pool, health;
+                     unhealthy also when the bridge lost an address or default route start moved
+                     onto it; the last line names the configuration file read
+        Each bridge is started or stopped on its own: a refused one is reported on its own line and
+        left exactly as it is, the others are done.
 
         Options:
           --json         status: print JSON for tools
-          -f, --force    stop: detach guest vifs first instead of refusing
+          -f, --force    start: move a dynamic or managed uplink's addressing anyway;
+                         stop: detach guest vifs first instead of refusing
           -n, --dry-run  print the plan (ip commands) and change nothing
           -v, --verbose  log more (informational messages also on stderr)
           -h, --help     show this help and exit
@@ -57,10 +67,17 @@ internal static class Program
           XEN_MULTIBRIDGE_<Section>__<Key> overrides one configuration value
           XEN_MULTIBRIDGE_SYSLOG           syslog socket, default /dev/log
 
-        Exit status:
-          0  success (status: every bridge healthy)
-          1  failure, bad configuration or input (nothing changed), or status found a bridge missing/unhealthy
+        Exit status (start, stop, restart):
+          0  every bridge done
+          1  nothing done: no bridge could be done, bad configuration, not root (nothing changed
+             for a bridge that was refused; a failure half-way is rolled back)
           2  bad usage
+          3  partial: some bridges done, the others refused (each reported on stderr)
+        Exit status (status, LSB):
+          0  every declared bridge healthy (also when none is declared)
+          2  bad usage
+          3  a declared bridge is missing or unhealthy
+          4  the configuration is unreadable or invalid, or the state could not be read
         """;
 
     private static int Main(string[] args)
@@ -94,11 +111,18 @@ internal static class Program
         }
         catch (Exception e)
         {
-            // Clean failures and, as a last resort, anything unexpected: one line, non-zero exit.
+            // Clean failures and, as a last resort, anything unexpected: one line, non-zero exit
+            // (status: 4, LSB "status unknown").
             log.Error("{Message:l}", FailureText.Describe(e));
-            return 1;
+            return command.Command == NetworkCommand.Status ? ExitStatusUnknown : 1;
         }
     }
+
+    /// <summary>start/stop/restart: some bridges done, others refused. status: a bridge missing or unhealthy (LSB).</summary>
+    private const int ExitPartialOrUnhealthy = 3;
+
+    /// <summary>status: configuration unreadable or invalid, state unknown (LSB).</summary>
+    private const int ExitStatusUnknown = 4;
 
     private static int Run(NetworkArguments command, Serilog.ILogger log)
     {
@@ -106,32 +130,33 @@ internal static class Program
         var specs = command.Bridges(config);
         var runner = new IpRunner();
         var sysfs = new SysfsNet();
+        var configNote = config.SourceFile ?? $"{ConfigLoader.PathFrom(ProcessEnvironment.Read())} does not exist (nothing declared)";
         if (command.Command == NetworkCommand.Status)
         {
-            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs);
+            var moved = new UplinkRecords(config.Hotplug.RunDir).Read();
+            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs, moved) with { Config = configNote };
             Console.Out.Write(command.Json ? report.RenderJson() + "\n" : report.RenderTable());
-            return report.Healthy ? 0 : 1;
+            return report.Healthy ? 0 : ExitPartialOrUnhealthy;
         }
         if (!command.DryRun && FileOwner.EffectiveUserId != 0)
             throw new BridgeException($"{command.Command.ToString().ToLowerInvariant()} must be run as root (--dry-run shows the plan without root)");
-        var manager = new BridgeManager(runner, sysfs, new Journal(config.Hotplug.RunDir), log, Console.Out);
+        var manager = new BridgeManager(runner, sysfs, new Journal(config.Hotplug.RunDir), log, Console.Out, new UplinkProbe());
         using var held = command.DryRun ? null : new RunDirectory(config.Hotplug.RunDir).Lock("network", TimeSpan.FromSeconds(60));
         if (specs.Count == 0)
-            log.Information("no bridges declared in {File}: nothing to do", config.SourceFile ?? ConfigLoader.DefaultPath);
-        switch (command.Command)
         {
-            case NetworkCommand.Start:
-                manager.Start(specs, command.DryRun);
-                break;
-            case NetworkCommand.Stop:
-                manager.Stop(specs, command.Force, command.DryRun);
-                break;
-            case NetworkCommand.Restart:
-                manager.Stop(specs, command.Force, command.DryRun);
-                manager.Start(specs, command.DryRun);
-                break;
+            log.Information("no bridges declared in {File:l}: nothing to do", configNote);
+            if (command.DryRun) Console.Out.WriteLine($"# no bridges declared in {configNote}: nothing to do");
         }
-        return 0;
+        var refused = command.Command switch
+        {
+            NetworkCommand.Start => manager.Start(specs, command.DryRun, command.Force),
+            NetworkCommand.Stop => manager.Stop(specs, command.Force, command.DryRun),
+            NetworkCommand.Restart => [.. manager.Stop(specs, command.Force, command.DryRun), .. manager.Start(specs, command.DryRun, command.Force)],
+            _ => [],
+        };
+        var failed = refused.Distinct(StringComparer.Ordinal).Count();
+        if (failed == 0) return 0;
+        return failed >= specs.Count ? 1 : ExitPartialOrUnhealthy;
     }
 
     private static int UsageError(string message)

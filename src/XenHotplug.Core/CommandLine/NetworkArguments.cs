@@ -64,7 +64,7 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
         }
         if (command is null) throw new UsageException("no command given");
         if (json && command != NetworkCommand.Status) throw new UsageException("--json applies to status only");
-        if (force && command is not (NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to stop and restart only");
+        if (force && command is not (NetworkCommand.Start or NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to start, stop and restart only");
         return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum);
     }
 

@@ -32,7 +32,7 @@ public sealed class CommandLineTests
     [InlineData("start stop")]
     [InlineData("start --bogus")]
     [InlineData("start --json")]
-    [InlineData("start --force")]
+    [InlineData("status --force")]
     [InlineData("start colour=red")]
     [InlineData("start vifnum=x")]
     [InlineData("start netdev=bad/name")]
