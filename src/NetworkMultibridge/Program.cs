@@ -131,6 +131,13 @@ internal static class Program
         var runner = new IpRunner();
         var sysfs = new SysfsNet();
         var configNote = config.SourceFile ?? $"{ConfigLoader.PathFrom(ProcessEnvironment.Read())} does not exist (nothing declared)";
+        if (command.Command == NetworkCommand.Render)
+        {
+            if (specs.Count == 0) log.Warning("no bridges declared in {File:l}: nothing to render", configNote);
+            var failedRender = new RenderService(runner, new UplinkProbe(), log, Console.Out)
+                .Render(specs, command.Format!.Value, command.OutputDirectory, config.SourceFile ?? ConfigLoader.PathFrom(ProcessEnvironment.Read())).Count;
+            return failedRender == 0 ? 0 : failedRender >= specs.Count ? 1 : ExitPartialOrUnhealthy;
+        }
         if (command.Command == NetworkCommand.Status)
         {
             var moved = new UplinkRecords(config.Hotplug.RunDir).Read();

@@ -8,4 +8,6 @@ public enum NetworkCommand
     Status,
     Help,
     Version,
+    Render,
+    Suggest,
 }
