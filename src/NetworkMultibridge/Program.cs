@@ -1,4 +1,5 @@
 using XenHotplug.Core.CommandLine;
+using XenHotplug.Core.Distro;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Status;
@@ -126,10 +127,17 @@ internal static class Program
 
     private static int Run(NetworkArguments command, Serilog.ILogger log)
     {
-        var config = ConfigLoader.Load(ProcessEnvironment.Read());
-        var specs = command.Bridges(config);
         var runner = new IpRunner();
         var sysfs = new SysfsNet();
+        if (command.Command == NetworkCommand.Suggest)
+        {
+            // Reads no configuration: a starting point also where none exists yet, or the one there is broken.
+            var nics = new SuggestService(sysfs, new UplinkProbe()).Find(NetState.Read(runner));
+            Console.Out.Write(IniSuggestion.Render(nics, ConfigLoader.PathFrom(ProcessEnvironment.Read())));
+            return 0;
+        }
+        var config = ConfigLoader.Load(ProcessEnvironment.Read());
+        var specs = command.Bridges(config);
         var configNote = config.SourceFile ?? $"{ConfigLoader.PathFrom(ProcessEnvironment.Read())} does not exist (nothing declared)";
         if (command.Command == NetworkCommand.Render)
         {

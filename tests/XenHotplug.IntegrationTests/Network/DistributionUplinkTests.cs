@@ -172,4 +172,19 @@ public sealed class DistributionUplinkTests
         Assert.Contains("multibridge.ini:1", Assert.Single(ErrorLines(broken)), StringComparison.Ordinal);
         Assert.Equal(2, lab.Tool("status", "--bogus").ExitCode);
     }
+
+    [Fact]
+    public void Suggest_PrintsATemplateThatIsAValidConfiguration_WithoutReadingOne()
+    {
+        using var lab = TwoUplinks();
+        lab.WriteConfig("[bridge:xenbr0\n"); // broken: suggest does not read it
+        var r = lab.Tool("suggest");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        // veths are not physical NICs: the template falls back to a host-only bridge.
+        Assert.Contains("No physical NIC with a carrier was found", r.Stdout, StringComparison.Ordinal);
+        lab.WriteConfig(r.Stdout);
+        var status = lab.Tool("status");
+        Assert.True(status.ExitCode == 3, status.ToString()); // valid, and the bridge it declares is not built yet
+        Assert.Matches(@"xenbr0\s+-\s+-\s+-\s+-\s+0\s+default\s+missing", status.Stdout);
+    }
 }

@@ -223,6 +223,64 @@ public sealed class RenderTests
         Assert.Contains("interface-name=eth0\n", port, StringComparison.Ordinal);
     }
 
+    // In the simulated dom0's namespace (`ip netns exec` then `unshare -m`): networkd builds the bridges from the
+    // rendered files in $1, and is stopped once both uplinks are ports (the bridges stay, as after boot).
+    private const string NetworkdInDom0 = """
+        set -eu
+        files=$1
+        mount -t tmpfs tmpfs /run
+        mount -o remount,ro /sys   # read-only: networkd then knows no udev runs here
+        mkdir -p /run/systemd/network /run/systemd/netif
+        chown systemd-network:systemd-network /run/systemd/netif
+        cp "$files"/*.netdev "$files"/*.network /run/systemd/network/
+        /lib/systemd/systemd-networkd >"$files/networkd.log" 2>&1 &
+        pid=$!
+        trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+        for _ in $(seq 200); do
+          [ -e /sys/class/net/eth0/master ] && [ -e /sys/class/net/eth1/master ] && [ "$(cat /sys/class/net/xenbr1/operstate)" = up ] && break
+          sleep 0.1
+        done
+        [ -e /sys/class/net/eth0/master ] && [ -e /sys/class/net/eth1/master ] || { cat "$files/networkd.log" >&2; exit 1; }
+        """;
+
+    [Fact]
+    public void BridgesBuiltByNetworkd_ArePooledByVifMultibridge()
+    {
+        using var host = new SimulatedDom0("""
+            [policy]
+            auto_bridge = xenbr0
+            default_pool = default
+            [bridge:xenbr0]
+            uplink = eth0
+            [bridge:xenbr1]
+            uplink = eth1
+            [pool:default]
+            bridges = xenbr0 xenbr1
+            strategy = least-loaded
+            """);
+        host.AddUplink("eth0");
+        host.AddUplink("eth1");
+        var files = Path.Combine(host.WorkDir, "networkd");
+        var render = host.Dom0.Exec(Binaries.Network, ["render", "networkd", "--output", files],
+            new Dictionary<string, string> { ["XEN_MULTIBRIDGE_CONFIG"] = host.ConfigPath, ["XEN_MULTIBRIDGE_SYSLOG"] = "/nonexistent" });
+        Assert.True(render.Ok, render.ToString());
+        var script = Path.Combine(host.WorkDir, "networkd.sh");
+        File.WriteAllText(script, NetworkdInDom0);
+        var networkd = host.Dom0.Exec("unshare", ["--mount", "--propagation", "private", "bash", script, files], timeout: TimeSpan.FromSeconds(90));
+        Assert.True(networkd.Ok, networkd.ToString());
+        Assert.Equal("xenbr0", host.Dom0.MasterOf("eth0"));
+        Assert.Equal("xenbr1", host.Dom0.MasterOf("eth1"));
+
+        for (var domid = 1; domid <= 4; domid++)
+        {
+            host.AddGuest(domid, 0, "xenbr0");
+            var r = host.Hotplug("online", domid, 0);
+            Assert.True(r.Ok, r.ToString());
+        }
+        Assert.Equal(2, host.Dom0.Ports("xenbr0").Count(p => p.StartsWith("vif", StringComparison.Ordinal)));
+        Assert.Equal(2, host.Dom0.Ports("xenbr1").Count(p => p.StartsWith("vif", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Render_MissingNic_RendersTheOthers_ExitPartial_BadFormatIsUsage()
     {
