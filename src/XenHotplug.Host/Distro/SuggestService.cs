@@ -1,4 +1,3 @@
-using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Distro;
 using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
