@@ -19,14 +19,15 @@ internal static class Program
 {
     private const string Name = "network-multibridge";
 
-    private const string Usage = "Usage: network-multibridge [OPTION]... start|stop|restart|status [netdev=ethN] [bridge=xenbrN] [vifnum=N]";
+    private const string Usage = "Usage: network-multibridge [OPTION]... start|stop|restart|status|render FORMAT|suggest [netdev=ethN] [bridge=xenbrN] [vifnum=N]";
 
     private const string Help = Usage + """
 
 
         Create, tear down and report every bridge the host configuration declares (a replacement for
-        Xen's network-bridge). Without netdev=/bridge=/vifnum= every [bridge:NAME] of the configuration
-        is acted on; with them (xend's network-script call) only that one bridge, declared or not.
+        Xen's network-bridge), or write the distribution's own configuration for them. Without
+        netdev=/bridge=/vifnum= every [bridge:NAME] of the configuration is acted on; with them (xend's
+        network-script call) only that one bridge, declared or not.
 
         Commands:
           start      create each bridge (STP off, forward delay 0, MTU), give it the uplink's MAC,
@@ -38,29 +39,37 @@ internal static class Program
           stop       the exact reverse: addresses and routes back on the NIC, bridge deleted;
                      refuses a bridge while guest vifs are attached (see --force)
           restart    stop, then start
-          status     table of bridges: uplink, carrier, speed, addresses, guests, pool, health;
+          status     table of bridges: BRIDGE UPLINK CARRIER SPEED ADDRESSES GUESTS POOL HEALTH;
                      unhealthy also when the bridge lost an address or default route start moved
                      onto it; the last line names the configuration file read
-        Each bridge is started or stopped on its own: a refused one is reported on its own line and
-        left exactly as it is, the others are done.
+          render FORMAT
+                     print (or with --output write) the distribution's configuration for every
+                     bridge: FORMAT networkd (/etc/systemd/network), ifupdown
+                     (/etc/network/interfaces.d) or nm (NetworkManager keyfiles); the uplink's MAC,
+                     MTU, DHCP or static addresses and routes; changes nothing
+          suggest    print a multibridge.ini for the physical NICs with carrier (a template to edit)
+        Each bridge is started, stopped or rendered on its own: a refused one is reported on its own
+        line and left exactly as it is, the others are done.
 
         Options:
-          --json         status: print JSON for tools
-          -f, --force    start: move a dynamic or managed uplink's addressing anyway;
-                         stop: detach guest vifs first instead of refusing
-          -n, --dry-run  print the plan (ip commands) and change nothing
-          -v, --verbose  log more (informational messages also on stderr)
-          -h, --help     show this help and exit
-              --version  show the version and exit
+          --json             status: print JSON for tools
+          -f, --force        start: move a dynamic or managed uplink's addressing anyway;
+                             stop, restart: detach guest vifs first instead of refusing
+          -n, --dry-run      print the plan (ip commands) and change nothing
+          -o, --output DIR   render: write the files into DIR instead of printing them
+          -v, --verbose      log more (informational messages also on stderr)
+          -h, --help         show this help and exit
+              --version      show the version and exit
 
         Every change is journaled in the run directory before it is made; a failure rolls the network
         back to its exact previous state, and a run killed mid-way is repaired by the next start or stop.
-        start and stop need root (not with --dry-run); status does not.
+        start and stop need root (not with --dry-run); status, render and suggest do not.
+        Logs: syslog facility daemon (journalctl -t network-multibridge) and stderr.
 
         Configuration file:
           /etc/xen/multibridge.ini, sections [bridge:NAME] uplink=ethN mtu=N, [pool:NAME] bridges=...,
           [network] naming=xenbr|legacy (legacy: the NIC ethN becomes pethN and the bridge is named ethN),
-          [hotplug] run_dir=/run/xen-multibridge.
+          [hotplug] run_dir=/run/xen-multibridge. See multibridge.ini(5) and network-multibridge(8).
 
         Environment:
           XEN_MULTIBRIDGE_CONFIG           configuration file to read instead of /etc/xen/multibridge.ini
@@ -68,10 +77,10 @@ internal static class Program
           XEN_MULTIBRIDGE_<Section>__<Key> overrides one configuration value
           XEN_MULTIBRIDGE_SYSLOG           syslog socket, default /dev/log
 
-        Exit status (start, stop, restart):
+        Exit status (start, stop, restart, render):
           0  every bridge done
-          1  nothing done: no bridge could be done, bad configuration, not root (nothing changed
-             for a bridge that was refused; a failure half-way is rolled back)
+          1  nothing done: no bridge could be done, the configuration is unreadable or invalid, not
+             root (nothing changed for a refused bridge; a failure half-way is rolled back)
           2  bad usage
           3  partial: some bridges done, the others refused (each reported on stderr)
         Exit status (status, LSB):
@@ -79,6 +88,7 @@ internal static class Program
           2  bad usage
           3  a declared bridge is missing or unhealthy
           4  the configuration is unreadable or invalid, or the state could not be read
+        Exit status (suggest, --help, --version): 0, or 2 for bad usage.
         """;
 
     private static int Main(string[] args)
