@@ -33,6 +33,7 @@ XEN_SCRIPTDIR ?= $(SYSCONFDIR)/xen/scripts
 # merged-/usr rpm distributions /lib is /usr/lib, so the same path works there too.
 UNITDIR       ?= /lib/systemd/system
 PKGLIBDIR      = $(PREFIX)/lib/$(PKG_NAME)
+SBINDIR        = $(PREFIX)/sbin
 MANDIR         = $(PREFIX)/share/man
 DOCDIR         = $(PREFIX)/share/doc/$(PKG_NAME)
 
@@ -56,11 +57,12 @@ install:
 	@for p in $(PKG_PROGRAMS); do \
 	  [ -x '$(PKG_BIN)'/$$p ] || { echo "install: $(PKG_BIN)/$$p is missing: run 'make build' first" >&2; exit 1; }; \
 	done
-	install -d -m 0755 '$(DESTDIR)$(PKGLIBDIR)' '$(DESTDIR)$(XEN_SCRIPTDIR)' '$(DESTDIR)$(UNITDIR)' \
+	install -d -m 0755 '$(DESTDIR)$(PKGLIBDIR)' '$(DESTDIR)$(XEN_SCRIPTDIR)' '$(DESTDIR)$(SBINDIR)' '$(DESTDIR)$(UNITDIR)' \
 	  '$(DESTDIR)$(MANDIR)/man5' '$(DESTDIR)$(MANDIR)/man8' '$(DESTDIR)$(DOCDIR)/examples'
 	for p in $(PKG_PROGRAMS); do \
 	  install -m 0755 '$(PKG_BIN)'/$$p '$(DESTDIR)$(PKGLIBDIR)'/$$p && \
-	  ln -sfn '$(PKGLIBDIR)'/$$p '$(DESTDIR)$(XEN_SCRIPTDIR)'/$$p || exit 1; \
+	  ln -sfn '$(PKGLIBDIR)'/$$p '$(DESTDIR)$(XEN_SCRIPTDIR)'/$$p && \
+	  ln -sfn '$(PKGLIBDIR)'/$$p '$(DESTDIR)$(SBINDIR)'/$$p || exit 1; \
 	done
 	@# A configuration the administrator already has is never overwritten.
 	if [ -e '$(DESTDIR)$(SYSCONFDIR)/xen/multibridge.ini' ]; then \
@@ -80,7 +82,7 @@ install:
 	install -m 0644 '$(PKG_HOTPLUG)/xend-config.sxp.snippet' '$(PKG_HOTPLUG)/xl.conf.snippet' '$(DESTDIR)$(DOCDIR)/examples/'
 
 uninstall:
-	rm -f $(foreach p,$(PKG_PROGRAMS),'$(DESTDIR)$(PKGLIBDIR)/$(p)' '$(DESTDIR)$(XEN_SCRIPTDIR)/$(p)') \
+	rm -f $(foreach p,$(PKG_PROGRAMS),'$(DESTDIR)$(PKGLIBDIR)/$(p)' '$(DESTDIR)$(XEN_SCRIPTDIR)/$(p)' '$(DESTDIR)$(SBINDIR)/$(p)') \
 	  '$(DESTDIR)$(UNITDIR)/xen-multibridge.service' '$(DESTDIR)$(UNITDIR)/xen-multibridge-balancer.service' \
 	  $(foreach m,$(PKG_MAN8),'$(DESTDIR)$(MANDIR)/man8/$(m).gz') $(foreach m,$(PKG_MAN5),'$(DESTDIR)$(MANDIR)/man5/$(m).gz')
 	rm -rf '$(DESTDIR)$(DOCDIR)'

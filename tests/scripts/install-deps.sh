@@ -25,6 +25,11 @@ have cpio            || need+=(cpio)
 have groff           || need+=(groff-base)
 have man             || need+=(man-db)
 [ -x /usr/bin/time ] || need+=(time)
+# The journald round trip runs Debian's own systemd-journald (in a private mount namespace) and journalctl.
+[ -x /lib/systemd/systemd-journald ] || need+=(systemd)
+have unshare         || need+=(util-linux)
+# What the unpacked nmcli (below) links against.
+for pkg in libglib2.0-0 libreadline8 libudev1 libgnutls30; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 # make bench: TCP senders and sinks of the balancer's throughput benchmark.
 have iperf3          || need+=(iperf3)
 if [ ${#need[@]} -gt 0 ]; then
@@ -35,5 +40,18 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The render tests check the files with the tools that consume them: ifupdown's ifquery/ifup and NetworkManager's
+# `nmcli --offline`. Installing those packages would let them manage this machine's network (networking.service,
+# NetworkManager.service), so their .debs are only unpacked into tests/.tools (never installed, nothing started).
+tools="$(cd "$(dirname "$0")/.." && pwd)/.tools"
+if [ ! -x "$tools/root/sbin/ifquery" ] || [ ! -x "$tools/root/usr/bin/nmcli" ]; then
+  have apt-get && have dpkg-deb || { echo "install-deps: apt-get and dpkg-deb are needed to unpack ifupdown and nmcli" >&2; exit 1; }
+  rm -rf "$tools" && mkdir -p "$tools/debs"
+  ( cd "$tools/debs" && apt-get download -q ifupdown network-manager libnm0 >/dev/null 2>&1 ) \
+    || { [ "$(id -u)" -eq 0 ] && apt-get update -qq && ( cd "$tools/debs" && apt-get download -q ifupdown network-manager libnm0 >/dev/null 2>&1 ); } \
+    || { echo "install-deps: cannot download ifupdown, network-manager and libnm0 (apt-get download)" >&2; exit 1; }
+  for deb in "$tools"/debs/*.deb; do dpkg-deb -x "$deb" "$tools/root"; done
+  rm -rf "$tools/debs"
 fi
 have dotnet || { echo "install-deps: the .NET SDK (dotnet) is required" >&2; exit 1; }

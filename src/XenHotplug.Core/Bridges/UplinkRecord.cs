@@ -1,4 +1,15 @@
+using XenHotplug.Core.Network;
+
 namespace XenHotplug.Core.Bridges;
 
-/// <summary>An uplink NIC's link attributes before start changed them (stop gives them back).</summary>
-public sealed record UplinkRecord(string Bridge, string Uplink, int Mtu, string? Mac);
+/// <summary>
+/// An uplink NIC before start changed it: its MTU and MAC (stop gives them back), and the addresses and default
+/// routes start moved onto the bridge (status reports the bridge unhealthy when it lost one of them).
+/// </summary>
+public sealed record UplinkRecord(string Bridge, string Uplink, int Mtu, string? Mac,
+    IReadOnlyList<string>? Addresses = null, IReadOnlyList<string>? DefaultRoutes = null)
+{
+    /// <summary>How a default route is remembered and compared: "default via GATEWAY" or "default (FAMILY, on link)".</summary>
+    public static string DefaultRouteText(IpRoute route) =>
+        route.Gateway is { } gateway ? "default via " + gateway : $"default ({route.Family}, on link)";
+}

@@ -3,6 +3,7 @@ using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Naming;
+using XenHotplug.Core.Render;
 
 namespace XenHotplug.Core.CommandLine;
 
@@ -18,14 +19,35 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
 
     public bool Classic => NetDev is not null || Bridge is not null || VifNum is not null;
 
+    /// <summary>render: the format to write.</summary>
+    public RenderFormat? Format { get; init; }
+
+    /// <summary>render: the directory to write the files into (null: print them).</summary>
+    public string? OutputDirectory { get; init; }
+
     public static NetworkArguments Parse(IReadOnlyList<string> args)
     {
         NetworkCommand? command = null;
         bool json = false, force = false, dryRun = false, verbose = false, firewall = false;
         string? netdev = null, bridge = null;
         int? vifnum = null;
-        foreach (var arg in args)
+        RenderFormat? format = null;
+        string? output = null;
+        for (var i = 0; i < args.Count; i++)
         {
+            var arg = args[i];
+            if (arg is "--output" or "-o" || arg.StartsWith("--output=", StringComparison.Ordinal))
+            {
+                output = arg.StartsWith("--output=", StringComparison.Ordinal) ? arg["--output=".Length..]
+                    : i + 1 < args.Count ? args[++i] : throw new UsageException($"{arg} needs a directory");
+                if (output.Length == 0) throw new UsageException("--output needs a directory");
+                continue;
+            }
+            if (command == NetworkCommand.Render && format is null && !arg.StartsWith('-'))
+            {
+                format = BridgeRenderer.Parse(arg) ?? throw new UsageException($"unknown render format '{arg}' (expected networkd, ifupdown or nm)");
+                continue;
+            }
             switch (arg)
             {
                 case "--help" or "-h": return new NetworkArguments(NetworkCommand.Help, false, false, false, false, null, null, null);
@@ -63,17 +85,21 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
                 "stop" => NetworkCommand.Stop,
                 "restart" => NetworkCommand.Restart,
                 "status" => NetworkCommand.Status,
+                "render" => NetworkCommand.Render,
+                "suggest" => NetworkCommand.Suggest,
                 "balance" => NetworkCommand.Balance,
                 "watch" => NetworkCommand.Watch,
                 _ => throw new UsageException($"unknown command '{arg}'"),
             };
         }
         if (command is null) throw new UsageException("no command given");
+        if (command == NetworkCommand.Render && format is null) throw new UsageException("render needs a format: networkd, ifupdown or nm");
+        if (output is not null && command != NetworkCommand.Render) throw new UsageException("--output applies to render only");
         if (json && command != NetworkCommand.Status) throw new UsageException("--json applies to status only");
         if (dryRun && command == NetworkCommand.Watch) throw new UsageException("--dry-run does not apply to watch (try 'balance --dry-run')");
-        if (force && command is not (NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to stop and restart only");
+        if (force && command is not (NetworkCommand.Start or NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to start, stop and restart only");
         if (firewall && command != NetworkCommand.Status) throw new UsageException("--firewall applies to status only");
-        return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum) { Firewall = firewall };
+        return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum) { Firewall = firewall, Format = format, OutputDirectory = output };
     }
 
     private static string Name(string key, string value) =>

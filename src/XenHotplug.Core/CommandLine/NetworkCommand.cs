@@ -8,6 +8,8 @@ public enum NetworkCommand
     Status,
     Help,
     Version,
+    Render,
+    Suggest,
     Balance,
     Watch,
 }

@@ -21,8 +21,15 @@ public sealed record IpAddress(
 
     public bool IsIPv6 => Family == "inet6";
 
-    /// <summary>Addresses network-multibridge moves: not link-local, not host scope (the kernel makes those).</summary>
-    public bool IsMovable => Scope is not ("link" or "host") && !Local.StartsWith("fe80:", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A lifetime that runs out (a DHCP lease, an IPv6 address from a router advertisement).</summary>
+    public bool HasFiniteLifetime => ValidLft is { } v && v < Forever;
+
+    /// <summary>
+    /// Addresses network-multibridge moves: not link-local, not host scope, and not an IPv6 address with a finite
+    /// lifetime (SLAAC: the kernel's own; the bridge, carrying the NIC's MAC, autoconfigures the same one).
+    /// </summary>
+    public bool IsMovable => Scope is not ("link" or "host") && !Local.StartsWith("fe80:", StringComparison.OrdinalIgnoreCase)
+        && !(IsIPv6 && HasFiniteLifetime);
 
     public bool SameAs(IpAddress other) => Family == other.Family && Local == other.Local && PrefixLen == other.PrefixLen;
 

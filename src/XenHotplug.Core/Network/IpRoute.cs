@@ -17,6 +17,9 @@ public sealed record IpRoute(
     /// <summary>Routes the kernel makes from addresses (they follow the address, never moved by hand).</summary>
     public bool IsKernel => Protocol == "kernel";
 
+    /// <summary>Routes learned from router advertisements (the kernel's own on the link that hears them, never moved).</summary>
+    public bool IsRouterAdvertised => Protocol == "ra";
+
     public bool IsIPv6 => Family == "inet6";
 
     private string DstWord => Dst == "default" ? (IsIPv6 ? "::/0" : "0.0.0.0/0") : Dst;

@@ -16,5 +16,5 @@ public sealed record LinkState(
 
     public IEnumerable<IpAddress> MovableAddresses => Addresses.Where(a => a.IsMovable);
 
-    public IEnumerable<IpRoute> MovableRoutes => Routes.Where(r => !r.IsKernel);
+    public IEnumerable<IpRoute> MovableRoutes => Routes.Where(r => !r.IsKernel && !r.IsRouterAdvertised);
 }

@@ -12,9 +12,17 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
 {
     public bool Healthy => Bridges.All(b => b.Healthy);
 
+    /// <summary>The configuration file read, or a note that none exists (last line of the table, "config" in JSON).</summary>
+    public string? Config { get; init; }
+
+    /// <summary>
+    /// The report. <paramref name="moved"/> holds what start moved onto each bridge (the run directory's record):
+    /// a bridge that lost one of those addresses or default routes since (an expired lease, an admin's mistake) is
+    /// unhealthy.
+    /// </summary>
     /// <param name="traffic">bytes/s per bridge as the balancer last measured it (null: not measured or stale).</param>
     public static StatusReport Build(MultibridgeConfig config, IReadOnlyList<BridgeSpec> specs, NetState state, ISysfsNet sysfs,
-        IReadOnlyDictionary<string, double>? traffic = null)
+        IReadOnlyList<UplinkRecord>? moved = null, IReadOnlyDictionary<string, double>? traffic = null)
     {
         var result = new List<BridgeStatus>();
         foreach (var spec in specs)
@@ -37,6 +45,7 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             else if (!attached) health = $"uplink {nic.Name} not attached";
             else if (!nic.Up) health = $"uplink {nic.Name} down";
             else if (carrier != true) health = $"uplink {nic.Name} no carrier";
+            else if (Lost(bridge, moved?.FirstOrDefault(r => r.Bridge == spec.Name && r.Uplink == spec.Uplink)) is { } lost) health = lost;
             else health = "ok";
             result.Add(new BridgeStatus(spec.Name, spec.Declared, nic?.Name ?? spec.Port, exists, attached, carrier, speed,
                 addresses, guests, pools, health.StartsWith("ok", StringComparison.Ordinal), health)
@@ -45,6 +54,15 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             });
         }
         return new StatusReport(result);
+    }
+
+    private static string? Lost(LinkState bridge, UplinkRecord? record)
+    {
+        if (record is null) return null;
+        var lostAddress = record.Addresses?.FirstOrDefault(a => !bridge.Addresses.Any(b => b.Cidr == a));
+        if (lostAddress is not null) return $"lost address {lostAddress} (start moved it here)";
+        var lostRoute = record.DefaultRoutes?.FirstOrDefault(r => !bridge.Routes.Any(b => b.Dst == "default" && UplinkRecord.DefaultRouteText(b) == r));
+        return lostRoute is not null ? $"lost route {lostRoute} (start moved it here)" : null;
     }
 
     /// <summary>The human table.</summary>
@@ -82,8 +100,9 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             text.Append(line.ToString().TrimEnd()).Append('\n');
         }
         if (Bridges.Count == 0) text.Append("(no bridges declared)\n");
+        if (Config is not null) text.Append("configuration: ").Append(Config).Append('\n');
         return text.ToString();
     }
 
-    public string RenderJson() => JsonSerializer.Serialize(new StatusDocument(Healthy, Bridges), StatusJsonContext.Default.StatusDocument);
+    public string RenderJson() => JsonSerializer.Serialize(new StatusDocument(Healthy, Bridges, Config), StatusJsonContext.Default.StatusDocument);
 }

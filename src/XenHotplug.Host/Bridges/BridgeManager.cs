@@ -1,4 +1,5 @@
 using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Distro;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 using XenHotplug.Host.RunState;
@@ -6,12 +7,14 @@ using XenHotplug.Host.RunState;
 namespace XenHotplug.Host.Bridges;
 
 /// <summary>
-/// Runs start and stop: checks everything first (nothing changes on bad input), journals the state of each
-/// bridge's links before changing them, runs each bridge's change as one `ip -batch`, verifies it, and on any
-/// failure puts every link touched back as the journal says. A journal left by a killed run is rolled back
-/// first thing.
+/// Runs start and stop: checks each bridge first (a bridge that fails its checks — missing NIC, an uplink another
+/// tool configures, guests attached — is reported and left exactly as it is, the others go ahead), journals the
+/// state of each bridge's links before changing them, runs each bridge's change as one `ip -batch`, verifies it,
+/// and on a failure of the kernel puts every link this run touched back as the journal says. A journal left by a
+/// killed run is rolled back first thing. Start and Stop return the bridges they refused.
 /// </summary>
-public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journal journal, Serilog.ILogger log, TextWriter output)
+public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journal journal, Serilog.ILogger log, TextWriter output,
+    IUplinkProbe? probe = null)
 {
     private readonly UplinkRecords _uplinks = new(Path.GetDirectoryName(journal.FilePath)!);
 
@@ -31,30 +34,64 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
         return true;
     }
 
-    public void Start(IReadOnlyList<BridgeSpec> specs, bool dryRun)
+    public List<string> Start(IReadOnlyList<BridgeSpec> specs, bool dryRun, bool force = false)
     {
         if (!dryRun) Repair();
         var initial = Observe();
-        foreach (var spec in specs) BridgePlanner.Start(initial, spec);
-        Apply("start", specs, dryRun, BridgePlanner.Start, "up", (before, spec) =>
+        var refused = new List<string>();
+        var ready = new List<BridgeSpec>();
+        foreach (var spec in specs)
         {
-            // Remember the NIC's MTU and MAC as they were before the first start, for stop.
+            try
+            {
+                BridgePlanner.Start(initial, spec);
+                if (BridgePlanner.FindUplink(initial, spec) is { } nic && nic.Master != spec.Name && probe is not null
+                    && UplinkGuard.Refusal(spec, nic, probe.Probe(nic)) is { } why)
+                {
+                    if (!force) throw new BridgeException(why);
+                    log.Warning("--force: {Why:l}", why);
+                }
+                ready.Add(spec);
+            }
+            catch (BridgeException e)
+            {
+                Refuse("start", spec, e.Message, dryRun, refused);
+            }
+        }
+        Apply("start", ready, dryRun, BridgePlanner.Start, "up", (before, spec) =>
+        {
+            // Remember the NIC's MTU, MAC, addresses and default routes as they were before the first start: stop
+            // gives back the MTU and MAC, status reports the bridge unhealthy when it lost what start moved onto it.
             if (BridgePlanner.FindUplink(before, spec) is { } nic && nic.Master != spec.Name)
-                _uplinks.Set(new UplinkRecord(spec.Name, spec.Uplink!, nic.Mtu, nic.Mac));
+            {
+                _uplinks.Set(new UplinkRecord(spec.Name, spec.Uplink!, nic.Mtu, nic.Mac,
+                    nic.MovableAddresses.Select(a => a.Cidr).ToList(),
+                    nic.MovableRoutes.Where(r => r.Dst == "default").Select(UplinkRecord.DefaultRouteText).ToList()));
+            }
         });
+        return refused;
     }
 
-    public void Stop(IReadOnlyList<BridgeSpec> specs, bool force, bool dryRun)
+    public List<string> Stop(IReadOnlyList<BridgeSpec> specs, bool force, bool dryRun)
     {
         if (!dryRun) Repair();
         var initial = Observe();
-        var ordered = specs.Reverse().ToList();
-        foreach (var spec in ordered)
+        var ordered = new List<BridgeSpec>();
+        var refused = new List<string>();
+        foreach (var spec in specs.Reverse())
         {
-            var guests = GuestsOf(spec);
-            if (guests.Count > 0 && !force)
-                throw new BridgeException($"bridge {spec.Name} still has guests attached: {string.Join(", ", guests)} (shut them down, or use --force to detach them)");
-            BridgePlanner.Stop(initial, spec);
+            try
+            {
+                var guests = GuestsOf(spec);
+                if (guests.Count > 0 && !force)
+                    throw new BridgeException($"bridge {spec.Name} still has guests attached: {string.Join(", ", guests)} (shut them down, or use --force to detach them)");
+                BridgePlanner.Stop(initial, spec);
+                ordered.Add(spec);
+            }
+            catch (BridgeException e)
+            {
+                Refuse("stop", spec, e.Message, dryRun, refused);
+            }
         }
         foreach (var spec in ordered)
         {
@@ -72,6 +109,14 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
         var records = _uplinks.Read();
         Apply("stop", ordered, dryRun, (state, spec) => BridgePlanner.Stop(state, spec, records.Find(r => r.Bridge == spec.Name && r.Uplink == spec.Uplink)), "down",
             (_, spec) => _uplinks.Remove(spec.Name));
+        return refused;
+    }
+
+    private void Refuse(string action, BridgeSpec spec, string why, bool dryRun, List<string> refused)
+    {
+        log.Error("{Message:l}", why);
+        if (dryRun) output.WriteLine($"# {action} {spec}: refused, nothing changes for it");
+        refused.Add(spec.Name);
     }
 
     private List<string> GuestsOf(BridgeSpec spec) => BridgePlanner.Guests(sysfs, spec);

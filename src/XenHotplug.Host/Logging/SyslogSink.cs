@@ -7,7 +7,9 @@ using Serilog.Events;
 namespace XenHotplug.Host.Logging;
 
 /// <summary>
-/// A Serilog sink that sends RFC 5424 datagrams to the local syslog socket (/dev/log).
+/// A Serilog sink that sends datagrams to the local syslog socket (/dev/log) framed as syslog(3) frames them,
+/// `&lt;PRI&gt;TAG[PID]: message`: journald stores TAG as SYSLOG_IDENTIFIER (so `journalctl -t TAG` finds the
+/// entries) and rsyslog/syslog-ng parse it the same way (journald does not parse RFC 5424).
 /// It never fails or delays a hotplug: the socket is non-blocking, so when syslog is absent, full or not
 /// reading, the message is dropped at once (EAGAIN, ENOBUFS, ECONNREFUSED) instead of waited for.
 /// </summary>
@@ -19,7 +21,6 @@ public sealed class SyslogSink : ILogEventSink, IDisposable
     private readonly string _ident;
     private readonly string _socketPath;
     private readonly int _facility;
-    private readonly string _hostName;
     private readonly int _pid = Environment.ProcessId;
     private Socket? _socket;
     private bool _unavailable;
@@ -29,7 +30,6 @@ public sealed class SyslogSink : ILogEventSink, IDisposable
         _ident = ident;
         _socketPath = socketPath;
         _facility = facility;
-        _hostName = SafeHostName();
     }
 
     public void Emit(LogEvent logEvent)
@@ -37,7 +37,7 @@ public sealed class SyslogSink : ILogEventSink, IDisposable
         if (_unavailable) return;
         try
         {
-            var datagram = Format(logEvent, _facility, _hostName, _ident, _pid);
+            var datagram = Format(logEvent, _facility, _ident, _pid);
             _socket ??= Connect();
             _socket?.Send(datagram);
         }
@@ -55,13 +55,16 @@ public sealed class SyslogSink : ILogEventSink, IDisposable
         }
     }
 
-    /// <summary>The RFC 5424 datagram for one event: &lt;PRI&gt;1 TIMESTAMP HOST APP PID - - MSG.</summary>
-    public static byte[] Format(LogEvent logEvent, int facility, string hostName, string ident, int pid)
+    /// <summary>
+    /// The datagram for one event, as glibc's syslog(3) sends it to a local socket: &lt;PRI&gt;TAG[PID]: MSG
+    /// (no timestamp or host name: the local daemon stamps its own; MessageText makes line breaks spaces, so one
+    /// event stays one entry).
+    /// </summary>
+    public static byte[] Format(LogEvent logEvent, int facility, string ident, int pid)
     {
         var priority = facility * 8 + Severity(logEvent.Level);
         var message = MessageText.Render(logEvent);
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"<{priority}>1 {logEvent.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ffffffZ} {hostName} {ident} {pid} - - {message}");
+        var text = string.Create(CultureInfo.InvariantCulture, $"<{priority}>{ident}[{pid}]: {message}");
         return Encoding.UTF8.GetBytes(text);
     }
 
@@ -96,19 +99,6 @@ public sealed class SyslogSink : ILogEventSink, IDisposable
             socket.Dispose();
             _unavailable = true;
             return null;
-        }
-    }
-
-    private static string SafeHostName()
-    {
-        try
-        {
-            var name = Environment.MachineName;
-            return string.IsNullOrEmpty(name) ? "-" : name;
-        }
-        catch (InvalidOperationException)
-        {
-            return "-";
         }
     }
 }

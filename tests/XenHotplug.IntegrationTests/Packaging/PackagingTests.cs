@@ -29,6 +29,8 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
         "usr/share/man/man5/multibridge.ini.5.gz",
         "usr/share/man/man8/network-multibridge.8.gz",
         "usr/share/man/man8/vif-multibridge.8.gz",
+        "usr/sbin/network-multibridge",
+        "usr/sbin/vif-multibridge",
     ];
 
     private static readonly string[] Programs = ["vif-multibridge", "network-multibridge"];
@@ -221,6 +223,7 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
         {
             Assert.StartsWith("f 755 ", entries[$"{LibDir}/{program}"], StringComparison.Ordinal);
             Assert.Equal($"l -> /{LibDir}/{program}", entries[$"etc/xen/scripts/{program}"]);
+            Assert.Equal($"l -> /{LibDir}/{program}", entries[$"usr/sbin/{program}"]); // on root's PATH
         }
         Assert.StartsWith("f 644 ", entries["etc/xen/multibridge.ini"], StringComparison.Ordinal);
         var ini = File.ReadAllText(Path.Combine(root, "etc/xen/multibridge.ini"));

@@ -12,12 +12,19 @@ public class SyslogSinkTests
         new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), level, null, new MessageTemplateParser().Parse(text), []);
 
     [Fact]
-    public void FormatsRfc5424WithFacilityDaemon()
+    public void FormatsLikeSyslog3WithFacilityDaemon()
     {
-        var bytes = SyslogSink.Format(Event(LogEventLevel.Error, "attach failed"), SyslogSink.FacilityDaemon, "dom0", "vif-multibridge", 42);
-        Assert.Equal("<27>1 2026-11-23T10:00:00.000000Z dom0 vif-multibridge 42 - - attach failed", Encoding.UTF8.GetString(bytes));
-        Assert.StartsWith("<30>", Encoding.UTF8.GetString(SyslogSink.Format(Event(LogEventLevel.Information, "x"), 3, "h", "i", 1)), StringComparison.Ordinal);
-        Assert.StartsWith("<28>", Encoding.UTF8.GetString(SyslogSink.Format(Event(LogEventLevel.Warning, "x"), 3, "h", "i", 1)), StringComparison.Ordinal);
+        var bytes = SyslogSink.Format(Event(LogEventLevel.Error, "attach failed"), SyslogSink.FacilityDaemon, "vif-multibridge", 42);
+        Assert.Equal("<27>vif-multibridge[42]: attach failed", Encoding.UTF8.GetString(bytes));
+        Assert.Equal("<30>i[1]: x", Encoding.UTF8.GetString(SyslogSink.Format(Event(LogEventLevel.Information, "x"), 3, "i", 1)));
+        Assert.Equal("<28>i[1]: x", Encoding.UTF8.GetString(SyslogSink.Format(Event(LogEventLevel.Warning, "x"), 3, "i", 1)));
+    }
+
+    [Fact]
+    public void OneEventIsOneLine()
+    {
+        var text = Encoding.UTF8.GetString(SyslogSink.Format(Event(LogEventLevel.Error, "a\nb"), 3, "i", 1));
+        Assert.Equal("<27>i[1]: a b", text);
     }
 
     [Fact]
@@ -44,8 +51,7 @@ public class SyslogSinkTests
             var buffer = new byte[2048];
             var n = server.Receive(buffer);
             var text = Encoding.UTF8.GetString(buffer, 0, n);
-            Assert.StartsWith("<28>1 ", text, StringComparison.Ordinal);
-            Assert.EndsWith(" vif-multibridge " + Environment.ProcessId + " - - hello", text, StringComparison.Ordinal);
+            Assert.Equal("<28>vif-multibridge[" + Environment.ProcessId + "]: hello", text);
         }
         finally
         {

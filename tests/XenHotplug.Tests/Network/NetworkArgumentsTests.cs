@@ -33,7 +33,7 @@ public sealed class CommandLineTests
     [InlineData("start stop")]
     [InlineData("start --bogus")]
     [InlineData("start --json")]
-    [InlineData("start --force")]
+    [InlineData("status --force")]
     [InlineData("start --firewall")]
     [InlineData("start colour=red")]
     [InlineData("start vifnum=x")]

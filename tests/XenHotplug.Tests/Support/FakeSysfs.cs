@@ -32,7 +32,10 @@ public sealed class FakeSysfs : ISysfsNet
     public string? Mac(string dev) => Links.TryGetValue(dev, out var l) ? l.Mac : null;
     public bool IsUp(string dev) => Links.TryGetValue(dev, out var l) && l.Up;
     public bool HasCarrier(string dev) => Links.TryGetValue(dev, out var l) && l.Up && l.Carrier;
-    public int? SpeedMbps(string dev) => null;
+    /// <summary>Link speeds in Mb/s by device (none: unknown).</summary>
+    public Dictionary<string, int> Speeds { get; } = new(StringComparer.Ordinal);
+
+    public int? SpeedMbps(string dev) => Speeds.TryGetValue(dev, out var speed) ? speed : null;
     public string? InterfaceAlias(string dev) => Links.TryGetValue(dev, out var l) ? l.Alias : null;
     public IReadOnlyList<string> Interfaces() => Links.Keys.Order(StringComparer.Ordinal).ToList();
 }

@@ -1,0 +1,28 @@
+namespace XenHotplug.Core.Render;
+
+/// <summary>The files of one format for one bridge.</summary>
+public static class BridgeRenderer
+{
+    public static IReadOnlyList<RenderedFile> Render(RenderFormat format, BridgeAddressing bridge, string header) => format switch
+    {
+        RenderFormat.Networkd => NetworkdRenderer.Render(bridge, header),
+        RenderFormat.Ifupdown => IfupdownRenderer.Render(bridge, header),
+        _ => NmRenderer.Render(bridge, header),
+    };
+
+    /// <summary>Where the files go on a host, for the messages.</summary>
+    public static string TargetDirectory(RenderFormat format) => format switch
+    {
+        RenderFormat.Networkd => "/etc/systemd/network",
+        RenderFormat.Ifupdown => "/etc/network/interfaces.d",
+        _ => "/etc/NetworkManager/system-connections",
+    };
+
+    public static RenderFormat? Parse(string text) => text switch
+    {
+        "networkd" or "systemd-networkd" => RenderFormat.Networkd,
+        "ifupdown" or "interfaces" => RenderFormat.Ifupdown,
+        "nm" or "networkmanager" or "NetworkManager" => RenderFormat.Nm,
+        _ => null,
+    };
+}
