@@ -3,7 +3,8 @@
 # (xen, xen-multibridge and xendomains have run). One line per check, "PASS name" or "FAIL name: why";
 # the results and diagnostics go to the third disk (/dev/vdc) for the host, then the VM powers off.
 set -u
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# The package puts its programs in /usr/lib/xen-multibridge and /etc/xen/scripts (not on PATH).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/etc/xen/scripts
 RES=/var/lib/xmb/results.txt
 DIAG=/var/lib/xmb/diag.txt
 : > "$RES"; : > "$DIAG"
@@ -16,6 +17,16 @@ ko() { echo "FAIL $1${2:+: $2}" | tee -a "$RES"; }
 check() {
 	local name=$1 out; shift
 	if out=$("$@" 2>&1); then ok "$name"; else ko "$name" "$(printf '%s' "$out" | tail -n 4 | tr '\n' ' ')"; fi
+}
+# require NAME COMMAND...: a check the rest depends on; when it fails the scenario reports and stops.
+require() {
+	local before; before=$(grep -c '^FAIL' "$RES")
+	check "$@"
+	if [ "$(grep -c '^FAIL' "$RES")" -gt "$before" ]; then
+		ko "scenario stopped after a failed prerequisite"
+		journalctl -b --no-pager -u xen-multibridge -u xmb-uplinks -u xen -u xendomains | tail -n 40
+		finish
+	fi
 }
 # waitfor SECONDS COMMAND...: polls every 2 s until the command succeeds.
 waitfor() {
@@ -39,7 +50,8 @@ no_backend() { ! xenstore-exists "/local/domain/0/backend/vif/$1/$2" 2>/dev/null
 no_domain() { ! xenstore-exists "/local/domain/$1" 2>/dev/null; }
 vifs_on() { bridge link show 2>/dev/null | awk -v b="$1" '$0 ~ ("master " b " ") && $2 ~ /^vif/ { sub(":", "", $2); sub("@.*", "", $2); print $2 }'; }
 count_on() { vifs_on "$1" | wc -l; }
-console_has() { grep -q -- "$2" "$CONLOG/guest-$1.log" 2>/dev/null; }
+# Guest console logs (xenconsoled --log=guest) have CRLF line ends.
+console_has() { tr -d '\r' < "$CONLOG/guest-$1.log" 2>/dev/null | grep -q -- "$2"; }
 subnet_of() { case $1 in xenbr0) echo 192.0.2 ;; xenbr1) echo 198.51.100 ;; xenbr2) echo 203.0.113 ;; esac; }
 create() { # create NAME: xl create with its time measured
 	local name=$1 s=$SECONDS out
@@ -84,9 +96,9 @@ note "scenario starts $(cut -d' ' -f1 /proc/uptime) s after boot"
 # --- the product installed as an administrator does, brought up by systemd --------------------
 check "package xen-multibridge installed by dpkg" sh -c '[ "$(dpkg-query -W -f "\${Status}" xen-multibridge)" = "install ok installed" ]'
 check "xen-multibridge.service enabled" systemctl is-enabled --quiet xen-multibridge.service
-check "xen-multibridge.service active" systemctl is-active --quiet xen-multibridge.service
+require "xen-multibridge.service active" systemctl is-active --quiet xen-multibridge.service
 check "xenstored is oxenstored" pgrep -x oxenstored
-check "network-multibridge start: eth0 is a port of xenbr0" on_bridge eth0 xenbr0
+require "network-multibridge start: eth0 is a port of xenbr0" on_bridge eth0 xenbr0
 check "network-multibridge start: eth1 is a port of xenbr1" on_bridge eth1 xenbr1
 check "network-multibridge start: host-only xenbr2 exists" test -d /sys/class/net/xenbr2/bridge
 check "network-multibridge start: 192.0.2.1 moved from eth0 to xenbr0" sh -c 'ip -4 -o addr show dev xenbr0 | grep -q 192.0.2.1/ && ! ip -4 -o addr show dev eth0 | grep -q inet'
@@ -99,7 +111,7 @@ note "xen-multibridge active at ${mb_up} us, xendomains started at ${xd_start} u
 check "systemd: bridges up before xendomains starts guests" test "${mb_up:-0}" -gt 0 -a "${xd_start:-0}" -gt 0 -a "${mb_up:-0}" -le "${xd_start:-0}"
 
 # --- the /etc/xen/auto guest started by xendomains at boot ------------------------------------
-check "xendomains started auto1 at boot" waitfor 60 domid auto1
+require "xendomains started auto1 at boot" waitfor 60 domid auto1
 A=$(domid auto1); A=${A:-none}
 check "auto1 (xendomains) vif$A.0 connected on a pool bridge" waitfor 60 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vif/$A/0/hotplug-status)\" = connected ] && readlink /sys/class/net/vif$A.0/brport/bridge | grep -q 'xenbr[01]$'"
 
@@ -173,7 +185,7 @@ check "g2 comes back with a new domid" waitfor 120 sh -c "d=\$(xl domid g2 2>/de
 new=$(domid g2); new=${new:-none}
 check "after reboot: old vif$old.0 gone, backend/vif/$old removed" waitfor 30 sh -c "[ ! -e /sys/class/net/vif$old.0 ] && ! xenstore-exists /local/domain/0/backend/vif/$old"
 check "after reboot: vif$new.0 connected on a pool bridge" waitfor 60 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vif/$new/0/hotplug-status)\" = connected ] && readlink /sys/class/net/vif$new.0/brport/bridge | grep -q 'xenbr[01]$'"
-check "after reboot: g2 boots again and reaches dom0" waitfor 180 sh -c "[ \$(grep -c 'XMB guest 12 up' $CONLOG/guest-g2.log) -ge 2 ] && [ \$(grep -c 'PINGOK .*\.1\$' $CONLOG/guest-g2.log) -ge 2 ]"
+check "after reboot: g2 boots again and reaches dom0" waitfor 180 sh -c "[ \$(tr -d '\\r' < $CONLOG/guest-g2.log | grep -c 'XMB guest 12 up') -ge 2 ] && [ \$(tr -d '\\r' < $CONLOG/guest-g2.log | grep -c 'PINGOK .*\.1\$') -ge 2 ]"
 
 # --- xl destroy: the offline path leaves nothing ----------------------------------------------------
 d=$(domid g3); d=${d:-none}
