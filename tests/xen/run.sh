@@ -82,7 +82,7 @@ t_vm=$((SECONDS - boot))
 [ $rc -ne 0 ] || wait "$qpid" || true
 
 out=$(tr -d '\000' < "$tmp/results.img")
-results=$(sed -n '/^XMB-RESULTS-BEGIN$/,/^XMB-RESULTS-END$/p' <<< "$out" | sed '1d;$d')
+results=$(awk '/^XMB-RESULTS-END$/ { exit } on { print } /^XMB-RESULTS-BEGIN$/ { on = 1 }' <<< "$out")
 # Keep the last run's logs (outside the repository) for a look after a failure.
 logs=$CACHE/last-run
 rm -rf "$logs"; mkdir -p "$logs"

@@ -11,8 +11,10 @@ DIAG=/var/lib/xmb/diag.txt
 CONLOG=/var/log/xen/console
 T0=$SECONDS
 
-ok() { echo "PASS $1" | tee -a "$RES"; }
-ko() { echo "FAIL $1${2:+: $2}" | tee -a "$RES"; }
+# Each result goes to the results disk at once, so a run cut short by the time limit still reports.
+flush() { { echo "XMB-RESULTS-BEGIN"; cat "$RES"; } > /var/lib/xmb/partial.txt; dd if=/var/lib/xmb/partial.txt of=/dev/vdc conv=fsync status=none; }
+ok() { echo "PASS $1" | tee -a "$RES"; flush; }
+ko() { echo "FAIL $1${2:+: $2}" | tee -a "$RES"; flush; }
 # check NAME COMMAND...: PASS when the command succeeds; the failure detail is its last output lines.
 check() {
 	local name=$1 out; shift
@@ -70,6 +72,9 @@ finish() {
 	diag ip -br addr
 	diag ip -d link show
 	diag network-multibridge status
+	diag sh -c 'time network-multibridge status >/dev/null'
+	diag sh -c 'strace -f -c -o /tmp/status.strace network-multibridge status >/dev/null; sort -k2 -n -r /tmp/status.strace | head -n 15'
+	diag sh -c 'strace -f -tt -e trace=!futex,mmap,munmap,mprotect,madvise -o /tmp/status.trace network-multibridge status >/dev/null; head -c 60000 /tmp/status.trace'
 	diag xenstore-ls -fp /local/domain/0/backend/vif
 	diag xenstore-ls -fp /libxl
 	diag sh -c 'for f in /run/xmb-env/*; do echo "--- $f"; cat "$f"; done'
@@ -115,6 +120,14 @@ require "xendomains started auto1 at boot" waitfor 60 domid auto1
 A=$(domid auto1); A=${A:-none}
 check "auto1 (xendomains) vif$A.0 connected on a pool bridge" waitfor 60 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vif/$A/0/hotplug-status)\" = connected ] && readlink /sys/class/net/vif$A.0/brport/bridge | grep -q 'xenbr[01]$'"
 
+# --- the control: stock vif-bridge on the same boot ---------------------------------------------
+# First, while dom0 is quiet: libxl kills a hotplug script after 40 s, and the bash vif-bridge (a
+# dozen processes per run) comes near that under TCG once several guests run.
+create ctl
+c=$(domid ctl); c=${c:-none}
+check "ctl (script=vif-bridge) vif$c.0 connected" waitfor 30 connected "$c" 0
+check "ctl (script=vif-bridge) vif$c.0 on xenbr1" on_bridge "vif$c.0" xenbr1
+
 # --- guests into the least-loaded pool (xl.conf vif.default.bridge="pool:default") ------------
 for g in g1 g2 g3; do create "$g"; done
 for g in g1 g2 g3; do
@@ -122,8 +135,9 @@ for g in g1 g2 g3; do
 	check "$g vif$d.0 hotplug-status connected" waitfor 30 connected "$d" 0
 	check "$g vif$d.0 is on a pool bridge ($(bridge_of vif$d.0))" on_pool_bridge "vif$d.0"
 done
+# least-loaded counts every guest vif on a bridge: auto1 + ctl (pinned to xenbr1) + g1..g3 = 5, so 3/2 or 2/3.
 n0=$(count_on xenbr0); n1=$(count_on xenbr1)
-check "least-loaded split of 4 pool guests: xenbr0=$n0 xenbr1=$n1 (want 2/2, bridge link)" test "$n0" -eq 2 -a "$n1" -eq 2
+check "least-loaded split (bridge link): xenbr0=$n0 xenbr1=$n1 guest vifs (want 5 in all, 3/2 or 2/3)" test $((n0 + n1)) -eq 5 -a $((n0 - n1)) -le 1 -a $((n1 - n0)) -le 1
 status=$(network-multibridge status 2>&1); st=$?
 echo "$status" >> "$DIAG"
 missing=
@@ -131,12 +145,6 @@ for v in $(vifs_on xenbr0) $(vifs_on xenbr1); do grep -q "$v" <<< "$status" || m
 check "network-multibridge status lists every guest vif${missing:+ (missing:$missing)}" test $st -eq 0 -a -z "$missing"
 d=$(domid g1); d=${d:-none}
 check "libxl ran vif-multibridge with XENBUS_PATH and our hooks (vif$d.0)" grep -q '^XENBUS_PATH=' "/run/xmb-env/vif$d.0.online.env"
-
-# --- the control: stock vif-bridge on the same boot ---------------------------------------------
-create ctl
-c=$(domid ctl); c=${c:-none}
-check "ctl (script=vif-bridge) vif$c.0 connected" waitfor 30 connected "$c" 0
-check "ctl (script=vif-bridge) vif$c.0 on xenbr1" on_bridge "vif$c.0" xenbr1
 
 # --- traffic: guests reach dom0 and each other (guest consoles), dom0 reaches guests --------------
 declare -A ID=([auto1]=10 [g1]=11 [g2]=12 [g3]=13 [ctl]=20)
