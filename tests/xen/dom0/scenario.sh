@@ -174,15 +174,19 @@ check "after network-detach: no vif$d.1 port on any bridge" sh -c "! bridge link
 
 # --- vif-multibridge through /dev/xen/xenbus (no xenstored socket visible) ------------------------
 d=$(domid g2); d=${d:-none}
-unshare -m sh -c 'mount -t tmpfs none /run/xenstored && strace -f -qq -e trace=execve,openat,connect -o /tmp/xenbus.trace xl network-attach g2 mac=00:16:3e:00:01:12 bridge=xenbr2' > /tmp/xenbus.out 2>&1
+unshare -m sh -c 'mount -t tmpfs none /run/xenstored && strace -f -qq -e trace=execve,openat,connect,clone,clone3,vfork -o /tmp/xenbus.trace xl network-attach g2 mac=00:16:3e:00:01:12 bridge=xenbr2' > /tmp/xenbus.out 2>&1
 rc=$?
 cat /tmp/xenbus.out >> "$DIAG"
 check "xl network-attach with the xenstored socket hidden (exit $rc)" test $rc -eq 0
 check "  ... vif$d.1 connected on xenbr2" waitfor 30 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vif/$d/1/hotplug-status)\" = connected ] && readlink /sys/class/net/vif$d.1/brport/bridge | grep -q 'xenbr2$'"
-vpid=$(awk '/execve\(".*vif-multibridge"/ && !/ENOENT/ { print $1; exit }' /tmp/xenbus.trace 2>/dev/null)
-grep -E "^${vpid:-x} " /tmp/xenbus.trace | grep -E 'xenbus|xenstored' >> "$DIAG"
-check "  ... vif-multibridge (pid ${vpid:-?}) opened /dev/xen/xenbus" grep -qE "^${vpid:-x} +openat\(.*\"/dev/xen/xenbus\", O_RDWR.*= [0-9]+" /tmp/xenbus.trace
-check "  ... and did not use a xenstored socket" sh -c "! grep -E '^${vpid:-x} +connect\(.*xenstored' /tmp/xenbus.trace | grep -qv ENOENT"
+# vif-multibridge's process and its threads (strace -f shows each thread by its own id).
+vpids=$(awk '/execve\(".*vif-multibridge"/ && !/ENOENT/ && !p { p = $1; ids[p] = 1 }
+	p && /clone3?\(|vfork\(/ && ($1 in ids) && $NF ~ /^[0-9]+$/ { ids[$NF] = 1 }
+	END { for (i in ids) printf "%s ", i }' /tmp/xenbus.trace 2>/dev/null)
+vre="^($(echo $vpids | tr ' ' '|')) "
+grep -E "$vre" /tmp/xenbus.trace | grep -E 'xenbus|xenstored' >> "$DIAG"
+check "  ... vif-multibridge (pids ${vpids:-?}) opened /dev/xen/xenbus" grep -qE "$vre+openat\(.*\"/dev/xen/xenbus\", O_RDWR.*= [0-9]+" /tmp/xenbus.trace
+check "  ... and did not use a xenstored socket" sh -c "! grep -E '$vre+connect\(.*xenstored' /tmp/xenbus.trace | grep -qv ENOENT"
 check "xl network-detach g2 1" xl network-detach g2 1
 check "  ... vif$d.1 gone" waitfor 30 gone "vif$d.1"
 
