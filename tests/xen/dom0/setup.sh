@@ -1,0 +1,51 @@
+#!/bin/sh
+# Runs in dom0 from xmb-preinit, before systemd starts (root file system read-write, /proc mounted).
+# Installs the product as an administrator would and prepares the scenario; see tests/xen/README.
+set -eux
+P=/var/lib/xmb/payload
+
+# 1. The package, from `make deb`, and the unit enabled (its postinst only reloads systemd).
+dpkg -i "$P"/xen-multibridge_*.deb
+systemctl enable xen-multibridge.service
+
+# 2. The host: two uplinks that exist only inside this VM (dummy NICs named like real ones, with the
+#    addresses network-multibridge must move onto the bridges), created before the unit runs.
+install -m 0644 "$P/xmb-uplinks.service" /etc/systemd/system/xmb-uplinks.service
+systemctl enable xmb-uplinks.service
+install -m 0644 "$P/multibridge.ini" /etc/xen/multibridge.ini
+# Work-around for a race in network-multibridge start (see tests/xen/README.md): it creates a bridge
+# and then sets the uplink's MAC on it; systemd-udevd, handling the bridge's "add" event at the same
+# time, applies 99-default.link's MACAddressPolicy=persistent and overwrites that MAC, and start then
+# fails ("the change did not take effect ('ip link set dev xenbr0 address ...' still needed)").
+# XMB_STOCK_UDEV=1 (passed by run.sh) leaves the stock policy in place to show the race.
+if [ ! -e "$P/stock-udev" ]; then
+	mkdir -p /etc/systemd/network
+	printf '[Match]\nOriginalName=xenbr*\n\n[Link]\nMACAddressPolicy=none\n' > /etc/systemd/network/10-xenbr-keep-mac.link
+fi
+
+# 3. xl: the shipped snippet's two lines, as the README tells the administrator.
+grep -v '^[[:space:]]*#' /usr/share/doc/xen-multibridge/examples/xl.conf.snippet | grep . >> /etc/xen/xl.conf
+
+# 4. A hook that records the environment libxl gives the vif-script (for the report of differences).
+mkdir -p /etc/xen/scripts/vif-post.d
+install -m 0755 "$P/env.hook" /etc/xen/scripts/vif-post.d/env.hook
+
+# 5. Guest console logs (xenconsoled --log=guest), no save/restore of guests at shutdown.
+# (Debian's /etc/init.d/xen passes $XENCONSOLED_ARGS from /etc/default/xen to xenconsoled.)
+mkdir -p /var/log/xen/console
+echo 'XENCONSOLED_ARGS="--log=guest --log-dir=/var/log/xen/console"' >> /etc/default/xen
+sed -i -e 's/^XENDOMAINS_SAVE=.*/XENDOMAINS_SAVE=/' -e 's/^XENDOMAINS_RESTORE=.*/XENDOMAINS_RESTORE=false/' /etc/default/xendomains
+
+# 6. Guests: one started at boot by xendomains (/etc/xen/auto), the others by the scenario.
+mkdir -p /etc/xen/auto /etc/xen/xmb
+for g in auto1:10 g1:11 g2:12 g3:13; do
+	name=${g%%:*}; id=${g#*:}
+	sed -e "s/@NAME@/$name/" -e "s/@ID@/$id/" -e "s/@VIF@/'mac=00:16:3e:00:00:$id'/" "$P/guest.cfg.in" > /etc/xen/xmb/$name.cfg
+done
+sed -e "s/@NAME@/ctl/" -e "s/@ID@/20/" -e "s/@VIF@/'mac=00:16:3e:00:00:20,bridge=xenbr1,script=vif-bridge'/" "$P/guest.cfg.in" > /etc/xen/xmb/ctl.cfg
+sed -e "s/@NAME@/broken/" -e "s/@ID@/30/" -e "s/@VIF@/'mac=00:16:3e:00:00:30,bridge=pool:nosuchpool'/" "$P/guest.cfg.in" > /etc/xen/xmb/broken.cfg
+ln -s /etc/xen/xmb/auto1.cfg /etc/xen/auto/auto1.cfg
+
+# 7. The scenario runs once the system is up, then powers the machine off.
+install -m 0644 "$P/xmb-scenario.service" /etc/systemd/system/xmb-scenario.service
+systemctl enable xmb-scenario.service
