@@ -21,6 +21,14 @@ public sealed class XenstoreClient : IXenstore
     private readonly byte[] _receive = new byte[ReceiveBufferSize];
     private byte[] _send = new byte[8 * 1024];
     private int _sendLength;
+    private readonly List<int> _frameEnds = [];
+
+    /// <summary>
+    /// Each request frame in a write of its own. Linux's xenbus device (xenbus_file_write) takes one whole message
+    /// per write() and drops the rest of the buffer, so pipelined frames must not share a write there (found under
+    /// real Xen: the replies never came and libxl killed the hotplug at 40 s). A xenstored socket is a byte stream.
+    /// </summary>
+    public bool OneFramePerWrite { get; init; }
     private int _receiveStart;
     private int _receiveEnd;
     private uint _nextRequestId = 1;
@@ -92,7 +100,7 @@ public sealed class XenstoreClient : IXenstore
             throw new XenstoreConnectionException($"cannot connect to xenstore at {devicePath}: {ex.Message}", ex);
         }
 
-        return new XenstoreClient(stream, devicePath);
+        return new XenstoreClient(stream, devicePath) { OneFramePerWrite = true };
     }
 
     /// <inheritdoc />
@@ -359,6 +367,7 @@ public sealed class XenstoreClient : IXenstore
                     }
 
                     _sendLength = 0;
+                    _frameEnds.Clear();
                     for (int i = 0; i < count; i++)
                     {
                         AppendFrame(type, firstId + (uint)i, transaction, payloads[start + i]);
@@ -387,13 +396,26 @@ public sealed class XenstoreClient : IXenstore
         }
 
         _sendLength += XenstoreFrameCodec.Encode(_send.AsSpan(_sendLength), type, requestId, transaction, payload);
+        _frameEnds.Add(_sendLength);
     }
 
     private void SendBuffered(XenstoreMessageType type, string what)
     {
         try
         {
-            _stream.Write(_send, 0, _sendLength);
+            if (OneFramePerWrite)
+            {
+                var start = 0;
+                foreach (var end in _frameEnds)
+                {
+                    _stream.Write(_send, start, end - start);
+                    start = end;
+                }
+            }
+            else
+            {
+                _stream.Write(_send, 0, _sendLength);
+            }
             _stream.Flush();
         }
         catch (Exception ex) when (ex is IOException or SocketException)
