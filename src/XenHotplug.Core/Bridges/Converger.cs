@@ -83,14 +83,15 @@ public static class Converger
         }
         // 5. Bridges created.
         foreach (var r in resolved.Where(r => r.Current is null && r.Target.Bridge))
-            ops.Add(new BridgeCreate(r.Target.Name, r.Target.Mtu));
+            ops.Add(new BridgeCreate(r.Target.Name, r.Target.Mtu, r.Target.Mac));
         // 6. MTU and MAC: ports before bridges.
         foreach (var r in resolved.OrderBy(r => r.Target.Bridge ? 1 : 0))
         {
             var t = r.Target;
             if (t.Mtu is { } mtu && r.Current is not null && r.Current.Mtu != mtu)
                 ops.Add(new LinkSetMtu(t.Name, mtu));
-            if (t.Mac is { } mac && !string.Equals(r.Current?.Mac, mac, StringComparison.OrdinalIgnoreCase))
+            var createdWithIt = r.Current is null && t.Bridge;
+            if (t.Mac is { } mac && !createdWithIt && !string.Equals(r.Current?.Mac, mac, StringComparison.OrdinalIgnoreCase))
                 ops.Add(new LinkSetMac(t.Name, mac));
         }
         // 7. Masters.

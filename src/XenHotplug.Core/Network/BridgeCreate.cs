@@ -1,10 +1,19 @@
 namespace XenHotplug.Core.Network;
 
-/// <summary>ip link add name B type bridge stp_state 0 forward_delay 0 [mtu N].</summary>
-public sealed record BridgeCreate(string Name, int? Mtu = null) : NetOp
+/// <summary>
+/// ip link add name B [address MAC] [mtu N] type bridge stp_state 0 forward_delay 0. The MAC is given at creation:
+/// a bridge whose MAC is set afterwards is "random" to systemd-udevd, whose MACAddressPolicy=persistent then
+/// overwrites it concurrently (seen under real Xen on Debian 12).
+/// </summary>
+public sealed record BridgeCreate(string Name, int? Mtu = null, string? Mac = null) : NetOp
 {
-    public override IReadOnlyList<string> IpArgs => Mtu is { } mtu
-        ? ["link", "add", "name", Name, "mtu", Num(mtu), "type", "bridge", "stp_state", "0", "forward_delay", "0"]
-        : ["link", "add", "name", Name, "type", "bridge", "stp_state", "0", "forward_delay", "0"];
+    public override IReadOnlyList<string> IpArgs =>
+    [
+        "link", "add", "name", Name,
+        .. Mac is { } mac ? new[] { "address", mac } : [],
+        .. Mtu is { } mtu ? new[] { "mtu", Num(mtu) } : [],
+        "type", "bridge", "stp_state", "0", "forward_delay", "0",
+    ];
+
     public override string Device => Name;
 }

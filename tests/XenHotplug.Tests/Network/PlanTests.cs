@@ -22,8 +22,7 @@ public sealed class PlanTests
             "ip address delete fd77::2/64 dev eth0",
             "ip address delete 10.77.0.3/24 dev eth0",
             "ip address delete 10.77.0.2/24 dev eth0",
-            "ip link add name xenbr0 mtu 1500 type bridge stp_state 0 forward_delay 0",
-            "ip link set dev xenbr0 address d2:80:48:97:fd:13",
+            "ip link add name xenbr0 address d2:80:48:97:fd:13 mtu 1500 type bridge stp_state 0 forward_delay 0",
             "ip link set dev eth0 master xenbr0",
             "ip link set dev xenbr0 up",
             "ip address add 10.77.0.2/24 dev xenbr0 broadcast 10.77.0.255",
@@ -126,7 +125,8 @@ public sealed class PlanTests
         var started = NetworkFixtures.Started(NetworkFixtures.Unbridged(), NetworkFixtures.Xenbr0);
         var journaled = BridgePlanner.Affected(started, NetworkFixtures.Xenbr0);
         var plan = Lines(Converger.Plan(NetworkFixtures.Unbridged(), BridgePlanner.Restore(journaled, "xenbr0")));
-        Assert.Contains("ip link add name xenbr0 mtu 1500 type bridge stp_state 0 forward_delay 0", plan);
+        Assert.Contains("ip link add name xenbr0 address d2:80:48:97:fd:13 mtu 1500 type bridge stp_state 0 forward_delay 0", plan);
+        Assert.DoesNotContain(plan, l => l.StartsWith("ip link set dev xenbr0 address", StringComparison.Ordinal)); // the MAC comes with the bridge
         Assert.Contains("ip link set dev eth0 master xenbr0", plan);
         Assert.Contains("ip address add fd77::2/64 dev xenbr0 nodad", plan);
         Assert.True(plan.IndexOf("ip address delete 10.77.0.2/24 dev eth0") < plan.IndexOf("ip address add 10.77.0.2/24 dev xenbr0 broadcast 10.77.0.255"));
