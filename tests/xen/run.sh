@@ -6,7 +6,7 @@
 # Usage: tests/xen/run.sh DEB        (the Makefile passes packaging/build/xen-multibridge_*.deb)
 # Env:   XMB_CACHE   image cache (default /var/cache/xen-multibridge-test, outside the repository)
 #        XMB_SCENARIO another script to run in dom0 instead of dom0/scenario.sh (debugging)
-#        XMB_STOCK_UDEV=1 keeps udev's MACAddressPolicy=persistent for xenbr* (see dom0/setup.sh)
+#        XMB_KEEP_MAC_LINK=1 sets udev's MACAddressPolicy=none for xenbr* (the old work-around; see dom0/setup.sh)
 #        XMB_TIMEOUT seconds the VM may run (default 1200); the Makefile wraps everything in a
 #                    harder `timeout` as well.
 #
@@ -48,7 +48,7 @@ mkdir "$tmp/payload"
 cp "$HERE"/dom0/* "$tmp/payload/"
 cp "$DEB" "$tmp/payload/"
 # XMB_SCENARIO=FILE runs another dom0 script instead of dom0/scenario.sh (for debugging the tier).
-[ -z "${XMB_STOCK_UDEV:-}" ] || touch "$tmp/payload/stock-udev"
+[ -z "${XMB_KEEP_MAC_LINK:-}" ] || touch "$tmp/payload/keep-mac-link"
 [ -z "${XMB_SCENARIO:-}" ] || install -m 0755 "$XMB_SCENARIO" "$tmp/payload/scenario.sh"
 tar -C "$tmp/payload" -cf "$tmp/payload.tar" .
 truncate -s %1M "$tmp/payload.tar"
