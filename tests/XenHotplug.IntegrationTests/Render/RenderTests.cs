@@ -117,20 +117,29 @@ public sealed class RenderTests
 
     private static string State(string output) => output.Split("== state\n")[1].Split("== ")[0];
 
+    /// <summary>The tool built xenbr0 as rendered: the NIC its port, the MTU and the NIC's MAC, STP off, forward delay 0.</summary>
+    private static void AssertBridgeAsRendered(string state)
+    {
+        Assert.Contains("master xenbr0\n", state, StringComparison.Ordinal);
+        Assert.Contains("mtu 1400 mac 52:54:00:12:34:56 stp 0 fd 0\n", state, StringComparison.Ordinal);
+    }
+
+    /// <summary>networkd names a file and line for anything it does not accept: nothing of the kind.</summary>
+    private static void AssertNetworkdAcceptedEverything(string output) =>
+        Assert.DoesNotMatch(@"/run/systemd/network/[^:\s]+:\d+:", output.Split("== networkd")[1]);
+
     [Fact]
     public void Networkd_BuildsTheBridge_WithTheStaticAddressesAndRoutes_NoWarnings()
     {
         var (output, files) = RunScript(Networkd, "static");
         var state = State(output);
-        Assert.Contains("master xenbr0\n", state, StringComparison.Ordinal);
-        Assert.Contains("mtu 1400 mac 52:54:00:12:34:56 stp 0 fd 0\n", state, StringComparison.Ordinal);
+        AssertBridgeAsRendered(state);
         Assert.Contains("xenhost bridge\n", state, StringComparison.Ordinal);
         Assert.Contains("address 10.77.0.2/24\n", state, StringComparison.Ordinal);
         Assert.Contains("address fd77::2/64\n", state, StringComparison.Ordinal);
         Assert.Matches(@"route default via 10\.77\.0\.1 proto static", state);
         Assert.Matches(@"route 10\.100\.0\.0/16 via 10\.77\.0\.1 proto static metric 50", state);
-        // networkd names a file and line for anything it does not accept.
-        Assert.DoesNotMatch(@"/run/systemd/network/[^:\s]+:\d+:", output.Split("== networkd")[1]);
+        AssertNetworkdAcceptedEverything(output);
         Assert.Contains("Configuring with /run/systemd/network/05-xenbr0.network", output, StringComparison.Ordinal);
         Assert.DoesNotContain("DHCP=", files, StringComparison.Ordinal);
     }
@@ -140,13 +149,12 @@ public sealed class RenderTests
     {
         var (output, files) = RunScript(Networkd, "dhcp");
         var state = State(output);
-        Assert.Contains("master xenbr0\n", state, StringComparison.Ordinal);
-        Assert.Contains("mtu 1400 mac 52:54:00:12:34:56 stp 0 fd 0\n", state, StringComparison.Ordinal);
+        AssertBridgeAsRendered(state);
         Assert.Contains("DHCP=ipv4\n", files, StringComparison.Ordinal);
         Assert.Contains("ClientIdentifier=mac\n", files, StringComparison.Ordinal);
         Assert.DoesNotContain("Address=10.77.0.2/24", files, StringComparison.Ordinal);
         Assert.Contains("Address=fd77::2/64", files, StringComparison.Ordinal);
-        Assert.DoesNotMatch(@"/run/systemd/network/[^:\s]+:\d+:", output.Split("== networkd")[1]);
+        AssertNetworkdAcceptedEverything(output);
     }
 
     [Fact]
@@ -162,8 +170,7 @@ public sealed class RenderTests
         Assert.Contains("address: 10.77.0.2\n", query, StringComparison.Ordinal);
         Assert.Contains("netmask: 255.255.255.0\n", query, StringComparison.Ordinal);
         var state = State(output);
-        Assert.Contains("master xenbr0\n", state, StringComparison.Ordinal);
-        Assert.Contains("mtu 1400 mac 52:54:00:12:34:56 stp 0 fd 0\n", state, StringComparison.Ordinal);
+        AssertBridgeAsRendered(state);
         Assert.Contains("xenhost bridge\n", state, StringComparison.Ordinal);
         Assert.Contains("address 10.77.0.2/24\n", state, StringComparison.Ordinal);
         Assert.Contains("address fd77::2/64\n", state, StringComparison.Ordinal);
