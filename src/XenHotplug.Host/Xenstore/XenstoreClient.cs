@@ -21,14 +21,17 @@ public sealed class XenstoreClient : IXenstore
     private readonly byte[] _receive = new byte[ReceiveBufferSize];
     private byte[] _send = new byte[8 * 1024];
     private int _sendLength;
-    private readonly List<int> _frameEnds = [];
 
     /// <summary>
-    /// Each request frame in a write of its own. Linux's xenbus device (xenbus_file_write) takes one whole message
-    /// per write() and drops the rest of the buffer, so pipelined frames must not share a write there (found under
-    /// real Xen: the replies never came and libxl killed the hotplug at 40 s). A xenstored socket is a byte stream.
+    /// One request at a time: send a frame, read its reply, then send the next. Linux's xenbus device
+    /// (xenbus_file_write) takes one message per write() into a per-file buffer, and xenbus_dev_request_and_reply
+    /// queues that buffer's payload by reference for the xenbus thread to copy to the ring later; the next write()
+    /// overwrites it. Pipelined requests there went out with another request's bytes: found under real Xen as
+    /// "xenstore Read backend/vif/4/1/mtu: EINVAL", and it could as well read or write the wrong key silently.
+    /// libxenstore never has more than one request in flight on the device either. A xenstored socket is a
+    /// byte stream and keeps the pipeline.
     /// </summary>
-    public bool OneFramePerWrite { get; init; }
+    public bool OneRequestInFlight { get; init; }
     private int _receiveStart;
     private int _receiveEnd;
     private uint _nextRequestId = 1;
@@ -100,7 +103,7 @@ public sealed class XenstoreClient : IXenstore
             throw new XenstoreConnectionException($"cannot connect to xenstore at {devicePath}: {ex.Message}", ex);
         }
 
-        return new XenstoreClient(stream, devicePath) { OneFramePerWrite = true };
+        return new XenstoreClient(stream, devicePath) { OneRequestInFlight = true };
     }
 
     /// <inheritdoc />
@@ -355,9 +358,10 @@ public sealed class XenstoreClient : IXenstore
             EnsureUsable();
             try
             {
-                for (int start = 0; start < payloads.Length; start += PipelineWindow)
+                int window = OneRequestInFlight ? 1 : PipelineWindow;
+                for (int start = 0; start < payloads.Length; start += window)
                 {
-                    int count = Math.Min(PipelineWindow, payloads.Length - start);
+                    int count = Math.Min(window, payloads.Length - start);
                     uint firstId = _nextRequestId;
                     _nextRequestId += (uint)count;
                     if (_nextRequestId < firstId || _nextRequestId == 0)
@@ -367,7 +371,6 @@ public sealed class XenstoreClient : IXenstore
                     }
 
                     _sendLength = 0;
-                    _frameEnds.Clear();
                     for (int i = 0; i < count; i++)
                     {
                         AppendFrame(type, firstId + (uint)i, transaction, payloads[start + i]);
@@ -396,26 +399,13 @@ public sealed class XenstoreClient : IXenstore
         }
 
         _sendLength += XenstoreFrameCodec.Encode(_send.AsSpan(_sendLength), type, requestId, transaction, payload);
-        _frameEnds.Add(_sendLength);
     }
 
     private void SendBuffered(XenstoreMessageType type, string what)
     {
         try
         {
-            if (OneFramePerWrite)
-            {
-                var start = 0;
-                foreach (var end in _frameEnds)
-                {
-                    _stream.Write(_send, start, end - start);
-                    start = end;
-                }
-            }
-            else
-            {
-                _stream.Write(_send, 0, _sendLength);
-            }
+            _stream.Write(_send, 0, _sendLength);
             _stream.Flush();
         }
         catch (Exception ex) when (ex is IOException or SocketException)

@@ -4,52 +4,76 @@ using XenHotplug.Host.Xenstore;
 namespace XenHotplug.Tests.Xenstore;
 
 /// <summary>
-/// Linux's xenbus device takes one whole message per write() and drops the rest of the buffer (found under real
-/// Xen): over the device, pipelined requests go one frame per write; over a socket they may share one.
+/// Linux's xenbus device copies each write() into one per-file buffer and queues the request with a pointer to
+/// that buffer's payload; the xenbus thread copies it to the ring later, so the next write() can overwrite a request
+/// not yet sent (found under real Xen: a pipelined READ of .../mtu went out with another request's bytes and
+/// xenstored answered EINVAL). Over the device one request is in flight at a time; over a socket they pipeline.
 /// </summary>
 public sealed class XenbusDeviceWriteTests
 {
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Pipelined_requests_are_one_frame_per_write_on_the_device(bool device)
+    [Fact]
+    public void Over_the_device_each_request_waits_for_its_reply_and_reads_its_own_key()
     {
-        var stream = new OneMessagePerWriteDevice();
-        using var client = new XenstoreClient(stream, "/dev/xen/xenbus") { OneFramePerWrite = device };
+        var device = new LinuxXenbusDeviceModel();
+        using var client = new XenstoreClient(device, "/dev/xen/xenbus") { OneRequestInFlight = true };
 
-        var values = client.ReadMany(["/a", "/b", "/c"]);
+        var values = client.ReadMany(["/local/domain/0/backend/vif/4/1/bridge", "/a/mtu", "/b/vifname"]);
 
-        Assert.Equal(["/a", "/b", "/c"], values);
-        if (device) Assert.Equal([1, 1, 1], stream.FramesPerWrite);
-        else Assert.Equal([3], stream.FramesPerWrite);
+        Assert.Equal(["/local/domain/0/backend/vif/4/1/bridge", "/a/mtu", "/b/vifname"], values);
+        Assert.Equal(1, device.MostInFlight);
     }
 
-    /// <summary>Answers every READ with the path it asked for; counts the frames in each write.</summary>
-    private sealed class OneMessagePerWriteDevice : Stream
+    [Fact]
+    public void The_model_reproduces_the_corruption_a_pipeline_meets_on_the_device()
     {
+        var device = new LinuxXenbusDeviceModel();
+        using var client = new XenstoreClient(device, "/dev/xen/xenbus");
+
+        var values = client.ReadMany(["/a/bridge", "/b/mtu"]);
+
+        Assert.Equal(2, device.MostInFlight);
+        Assert.NotEqual("/a/bridge", values[0]);
+    }
+
+    /// <summary>
+    /// The kernel's behaviour as far as it matters here: one message buffer per open file, overwritten by every
+    /// write(); queued requests keep only their header and read their payload from that buffer when the xenbus
+    /// thread gets to them (here: when the reader next reads). Every READ is answered with the path it carried.
+    /// </summary>
+    private sealed class LinuxXenbusDeviceModel : Stream
+    {
+        private readonly byte[] _buffer = new byte[XenstoreMessageHeader.Size + XenstoreMessageHeader.MaxPayload];
+        private readonly Queue<(uint RequestId, XenstoreMessageType Type, int Length)> _queued = new();
         private readonly MemoryStream _replies = new();
         private long _readPosition;
 
-        public List<int> FramesPerWrite { get; } = [];
+        public int MostInFlight { get; private set; }
 
         public override void Write(byte[] buffer, int offset, int count)
         {
             var data = buffer.AsSpan(offset, count);
-            var frames = 0;
             while (XenstoreFrameCodec.TryDecode(data, out var message, out var consumed) && message is not null)
             {
-                frames++;
-                var path = Encoding.UTF8.GetString(message.Payload.Span).TrimEnd('\0');
-                var reply = XenstoreFrameCodec.Encode(message.Type, message.RequestId, message.TransactionId, Encoding.UTF8.GetBytes(path + "\0"));
-                _replies.Seek(0, SeekOrigin.End);
-                _replies.Write(reply);
+                data[..consumed].CopyTo(_buffer);
+                _queued.Enqueue((message.RequestId, message.Type, message.Payload.Length));
+                MostInFlight = Math.Max(MostInFlight, _queued.Count);
                 data = data[consumed..];
             }
-            FramesPerWrite.Add(frames);
+
+            Assert.True(data.IsEmpty, "a partial frame was written");
         }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
+            while (_queued.TryDequeue(out var request))
+            {
+                var sent = _buffer.AsSpan(XenstoreMessageHeader.Size, request.Length);
+                var path = Encoding.UTF8.GetString(sent).TrimEnd('\0');
+                var reply = XenstoreFrameCodec.Encode(request.Type, request.RequestId, 0, Encoding.UTF8.GetBytes(path + "\0"));
+                _replies.Seek(0, SeekOrigin.End);
+                _replies.Write(reply);
+            }
+
             _replies.Position = _readPosition;
             var n = _replies.Read(buffer, offset, count);
             _readPosition += n;
