@@ -31,12 +31,7 @@ internal sealed class VifCommand(string program, bool verbose)
         _reportEnd != 0 ? (int)Math.Max(0, _reportEnd - Environment.TickCount64)
         : _deadline?.RemainingMilliseconds ?? (int)Math.Max(0, _started + (long)(new HotplugOptions().Deadline * 1000) - Environment.TickCount64);
 
-    private XenstoreClient ConnectXenstore()
-    {
-        var client = XenstoreClient.Connect();
-        client.ReplyTimeoutMilliseconds = ReplyBudget;
-        return client;
-    }
+    private XenstoreClient ConnectXenstore() => XenstoreClient.Connect(ReplyBudget);
 
     public int Run(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, bool dryRun)
     {
@@ -55,7 +50,8 @@ internal sealed class VifCommand(string program, bool verbose)
             var config = ConfigLoader.Load(environment);
             _deadline = Deadline.Since(_started, TimeSpan.FromSeconds(config.Hotplug.Deadline));
             xenstore = new LazyXenstore(ConnectXenstore);
-            INetworkRunner runner = config.Hotplug.NetworkBackend == "ip" ? new IpRunner() : new NetlinkRunner(new IpRunner());
+            var ip = new IpRunner { TimeLeft = () => _deadline.Remaining };
+            INetworkRunner runner = config.Hotplug.NetworkBackend == "ip" ? ip : new NetlinkRunner(ip);
             new VifHotplugService(config, xenstore, new SysfsNet(), runner, log) { Deadline = _deadline }.Run(request, dryRun, Console.Out);
             return 0;
         }

@@ -12,6 +12,12 @@ namespace XenHotplug.Host.Ip;
 /// </summary>
 public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
 {
+    /// <summary>
+    /// How long an `ip` process may still run, asked when it starts (null: no limit). A hotplug passes its
+    /// deadline's rest: an `ip` stuck on a wedged driver is killed and the run fails in time, with a reason.
+    /// </summary>
+    public Func<TimeSpan>? TimeLeft { get; init; }
+
     private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(" \t\r\n\"'\\#");
 
     public IReadOnlyList<string> Run(IReadOnlyList<NetOp> operations, bool keepGoing = false)
@@ -68,9 +74,15 @@ public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
 
     private BufferedCommandResult Execute(Command command)
     {
+        var limit = TimeLeft?.Invoke();
+        using var timeout = limit is { } left ? new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : null;
         try
         {
-            return command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync().GetAwaiter().GetResult();
+            return command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(timeout?.Token ?? default).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new NetOpException(-1, null, string.Create(CultureInfo.InvariantCulture, $"'{ipCommand}' did not finish within the {limit!.Value.TotalSeconds:0.###} s left of the deadline and was killed"));
         }
         catch (System.ComponentModel.Win32Exception e)
         {

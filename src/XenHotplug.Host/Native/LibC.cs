@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace XenHotplug.Host.Native;
 
-/// <summary>Every libc call the project makes, in one place: flock, open/close, statx, geteuid, sockets (netlink, Unix, packet), poll.</summary>
+/// <summary>Every libc call the project makes, in one place: flock, open/close, statx, geteuid, sockets (netlink, Unix, packet; setsockopt), poll.</summary>
 internal static partial class LibC
 {
     public const int LOCK_SH = 1;
@@ -15,6 +15,7 @@ internal static partial class LibC
     public const uint STATX_TYPE = 0x1;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int EINTR = 4;
+    public const int EAGAIN = 11;
     public const int EWOULDBLOCK = 11;
 
     [LibraryImport("libc", SetLastError = true)]
@@ -83,6 +84,20 @@ internal static partial class LibC
         public short Events;
         public short Revents;
     }
+
+    public const int SOL_SOCKET = 1;
+    public const int SO_SNDTIMEO = 21;
+
+    /// <summary>struct timeval (64-bit Linux).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeVal
+    {
+        public long Seconds;
+        public long Microseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int name, ref TimeVal value, int length);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);

@@ -13,8 +13,12 @@ internal static unsafe partial class UnixStreamSocket
     private const int SOCK_CLOEXEC = 0x80000;
     private const int SunPathLength = 108;
 
-    /// <summary>The connected descriptor, or null and the reason (strerror) when it cannot be made.</summary>
-    public static SafeFileHandle? Connect(string path, out string? error)
+    /// <summary>
+    /// The connected descriptor, or null and the reason (strerror) when it cannot be made. With
+    /// <paramref name="timeoutMilliseconds"/> the connect — which waits while a xenstored that stopped accepting
+    /// has a full listen queue — gives up after that long (SO_SNDTIMEO, which bounds later writes as well).
+    /// </summary>
+    public static SafeFileHandle? Connect(string path, out string? error, int? timeoutMilliseconds = null)
     {
         error = null;
         var bytes = Encoding.UTF8.GetBytes(path);
@@ -29,6 +33,7 @@ internal static unsafe partial class UnixStreamSocket
             error = Marshal.GetLastPInvokeErrorMessage();
             return null;
         }
+        if (timeoutMilliseconds is { } timeout) SetSendTimeout(fd, timeout);
         var address = stackalloc byte[2 + SunPathLength];
         new Span<byte>(address, 2 + SunPathLength).Clear();
         address[0] = AF_UNIX; // sa_family_t, little-endian
@@ -39,11 +44,22 @@ internal static unsafe partial class UnixStreamSocket
         }
         if (result != 0)
         {
-            error = Marshal.GetLastPInvokeErrorMessage();
+            error = Marshal.GetLastPInvokeError() == LibC.EAGAIN ? "no answer in time (its listen queue is full)" : Marshal.GetLastPInvokeErrorMessage();
             _ = LibC.Close(fd);
             return null;
         }
         return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>
+    /// Bounds how long a send (or connect) on <paramref name="fd"/> may block: at least 1 ms, since 0 means
+    /// forever. Not a socket (the xenbus device, whose writes never wait): nothing to do.
+    /// </summary>
+    public static void SetSendTimeout(int fd, int timeoutMilliseconds)
+    {
+        var ms = Math.Max(1, timeoutMilliseconds);
+        var value = new LibC.TimeVal { Seconds = ms / 1000, Microseconds = ms % 1000 * 1000L };
+        _ = LibC.SetSockOpt(fd, LibC.SOL_SOCKET, LibC.SO_SNDTIMEO, ref value, sizeof(LibC.TimeVal));
     }
 
 }

@@ -34,6 +34,7 @@ public sealed class XenstoreClient : IXenstore
     public bool OneRequestInFlight { get; init; }
     private int _receiveStart;
     private int _receiveEnd;
+    private bool _isSocket;
     private uint _nextRequestId = 1;
     private string? _brokenReason;
     private bool _disposed;
@@ -60,11 +61,22 @@ public sealed class XenstoreClient : IXenstore
     /// <summary>Connects like libxenstore: $XENSTORED_PATH, else /var/run/xenstored/socket, else /dev/xen/xenbus.</summary>
     public static XenstoreClient Connect() => Connect(XenstoreEndpointSelector.ChooseFromEnvironment());
 
-    /// <summary>Connects to the given endpoint.</summary>
-    public static XenstoreClient Connect(XenstoreEndpoint endpoint)
+    /// <summary>
+    /// Connects like <see cref="Connect()"/>, with every wait — the connect, each send, each reply — bounded by
+    /// what <paramref name="timeoutMilliseconds"/> says is left when the wait begins.
+    /// </summary>
+    public static XenstoreClient Connect(Func<int> timeoutMilliseconds) =>
+        Connect(XenstoreEndpointSelector.ChooseFromEnvironment(), timeoutMilliseconds);
+
+    /// <summary>Connects to the given endpoint; with <paramref name="timeoutMilliseconds"/>, every wait is bounded as above.</summary>
+    public static XenstoreClient Connect(XenstoreEndpoint endpoint, Func<int>? timeoutMilliseconds = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        return endpoint.Kind == XenstoreEndpointKind.Device ? ConnectDevice(endpoint.Path) : Connect(endpoint.Path);
+        var client = endpoint.Kind == XenstoreEndpointKind.Device
+            ? ConnectDevice(endpoint.Path)
+            : ConnectSocket(endpoint.Path, timeoutMilliseconds?.Invoke());
+        client.ReplyTimeoutMilliseconds = timeoutMilliseconds;
+        return client;
     }
 
     /// <summary>
@@ -72,13 +84,15 @@ public sealed class XenstoreClient : IXenstore
     /// and written as a file descriptor: a hotplug script lives a few milliseconds, and .NET's socket layer
     /// costs a noticeable part of that to initialise.
     /// </summary>
-    public static XenstoreClient Connect(string socketPath)
+    public static XenstoreClient Connect(string socketPath) => ConnectSocket(socketPath, null);
+
+    private static XenstoreClient ConnectSocket(string socketPath, int? timeoutMilliseconds)
     {
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
-        var handle = UnixStreamSocket.Connect(socketPath, out var error);
+        var handle = UnixStreamSocket.Connect(socketPath, out var error, timeoutMilliseconds);
         if (handle is null)
             throw new XenstoreConnectionException($"cannot connect to xenstore at {socketPath}: {error}");
-        return new XenstoreClient(new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0), socketPath);
+        return new XenstoreClient(new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0), socketPath) { _isSocket = true };
     }
 
     /// <summary>Opens the xenbus device (read/write) and speaks the same protocol over it.</summary>
@@ -405,6 +419,11 @@ public sealed class XenstoreClient : IXenstore
     {
         try
         {
+            if (_isSocket && ReplyTimeoutMilliseconds is { } timeout && _stream is FileStream file)
+            {
+                // A xenstored that stopped reading fills the socket buffer: the send then fails instead of hanging.
+                UnixStreamSocket.SetSendTimeout((int)file.SafeFileHandle.DangerousGetHandle(), timeout());
+            }
             _stream.Write(_send, 0, _sendLength);
             _stream.Flush();
         }

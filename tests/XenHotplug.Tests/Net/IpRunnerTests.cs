@@ -25,6 +25,17 @@ public class IpRunnerTests
     }
 
     [Fact]
+    public void AnIpThatHangsIsKilledWhenTheDeadlineRunsOut()
+    {
+        // `sleep 30` stands in for an ip stuck in a wedged driver; the hotplug has 300 ms left.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<NetOpException>(() => new IpRunner("sleep") { TimeLeft = () => TimeSpan.FromMilliseconds(300) }.Query(["30"]));
+
+        Assert.Contains("did not finish within the 0.3 s left of the deadline and was killed", e.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.ElapsedMilliseconds, 250, 10_000);
+    }
+
+    [Fact]
     public void BridgeCreateIsStpOffForwardDelayZero()
     {
         Assert.Equal("ip link add name br0 type bridge stp_state 0 forward_delay 0", new BridgeCreate("br0").ToString());

@@ -79,6 +79,64 @@ public sealed class XenstoreClientFailureTests
         Assert.Equal("2", server.Read("/a"));
     }
 
+    [Fact]
+    public void A_xenstored_that_stops_accepting_fails_the_connect_within_the_budget()
+    {
+        string path = TestSocketPath.Create();
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen(0);
+        // Fill the listen queue: connections nobody accepts, made without waiting.
+        var fillers = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            while (fillers.Count < 8)
+            {
+                var filler = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified) { Blocking = false };
+                fillers.Add(filler);
+                try
+                {
+                    filler.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+                }
+                catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.WouldBlock)
+                {
+                    break; // the queue is full
+                }
+            }
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var error = Assert.Throws<XenstoreConnectionException>(() =>
+                XenstoreClient.Connect(new XenstoreEndpoint(path, XenstoreEndpointKind.UnixSocket), () => 300));
+
+            Assert.Contains("no answer in time", error.Message, StringComparison.Ordinal);
+            Assert.InRange(clock.ElapsedMilliseconds, 250, 10_000);
+        }
+        finally
+        {
+            foreach (var filler in fillers) filler.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_xenstored_that_stops_reading_fails_the_send_within_the_budget()
+    {
+        string path = TestSocketPath.Create();
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen(1);
+        using var client = XenstoreClient.Connect(new XenstoreEndpoint(path, XenstoreEndpointKind.UnixSocket), () => 300);
+        using var accepted = listener.Accept(); // accepted, never read
+
+        // Writes bigger than any socket buffer: the first send blocks until its time is up.
+        var value = new string('x', 4000);
+        var writes = Enumerable.Range(0, 2000).Select(i => new KeyValuePair<string, string>($"/big/{i}", value)).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<XenstoreConnectionException>(() => client.WriteMany(writes));
+
+        Assert.Contains("cannot send", error.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.ElapsedMilliseconds, 250, 10_000);
+    }
+
     /// <summary>A READ against a peer that answers with <paramref name="answer"/>: the exception the client throws.</summary>
     private static XenstoreProtocolException ReadFailsWith(Func<XenstoreMessage, byte[]> answer)
     {
