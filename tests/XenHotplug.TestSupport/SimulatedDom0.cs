@@ -74,7 +74,7 @@ public sealed class SimulatedDom0 : IDisposable
     /// A guest NIC: backend vifD.V in dom0 (down, as netback leaves it), eth0 with <paramref name="address"/> in the
     /// guest's namespace, and the backend/frontend nodes libxl writes.
     /// </summary>
-    public Netns AddGuest(int domid, int devid, string? bridge, string? address = null, string? name = null, IReadOnlyDictionary<string, string>? backend = null, bool createDevice = true)
+    public Netns AddGuest(int domid, int devid, string? bridge, string? address = null, string? name = null, IReadOnlyDictionary<string, string>? backend = null, bool createDevice = true, bool frontendConnected = true)
     {
         if (!_guests.TryGetValue(domid, out var guest))
         {
@@ -82,7 +82,7 @@ public sealed class SimulatedDom0 : IDisposable
             _guests[domid] = guest;
         }
         WriteGuestNodes(domid, devid, bridge, name, backend);
-        if (createDevice) CreateGuestDevice(domid, devid, address);
+        if (createDevice) CreateGuestDevice(domid, devid, address, frontendConnected);
         return guest;
     }
 
@@ -93,7 +93,7 @@ public sealed class SimulatedDom0 : IDisposable
     public void AddLightGuest(int domid, int devid, string? bridge, string? name = null)
     {
         WriteGuestNodes(domid, devid, bridge, name, null);
-        Dom0.Ip("link", "add", $"vif{domid}.{devid}", "type", "veth", "peer", "name", $"p{domid}.{devid}");
+        Dom0.Ip("link", "add", $"vif{domid}.{devid}", "address", NetbackMac, "type", "veth", "peer", "name", $"p{domid}.{devid}");
         Dom0.Ip("link", "set", $"p{domid}.{devid}", "up");
     }
 
@@ -108,6 +108,8 @@ public sealed class SimulatedDom0 : IDisposable
         Xenstore.Write(b + "/mac", $"00:16:3e:00:{domid % 256:x2}:{devid % 256:x2}");
         Xenstore.Write(b + "/handle", devid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Xenstore.Write(b + "/type", "vif");
+        // What netback itself writes into its backend directory on probe, before the hotplug runs.
+        foreach (var feature in NetbackFeatures) Xenstore.Write(b + "/" + feature, "1");
         if (bridge is not null) Xenstore.Write(b + "/bridge", bridge);
         if (backend is not null)
         {
@@ -117,15 +119,37 @@ public sealed class SimulatedDom0 : IDisposable
         Xenstore.Write($"/local/domain/{domid}/vm", $"/vm/00000000-0000-0000-0000-{domid:x12}");
     }
 
-    /// <summary>What netback does: the vif appears in dom0, its peer in the guest.</summary>
-    public void CreateGuestDevice(int domid, int devid, string? address)
+    /// <summary>
+    /// What netback does: the vif appears in dom0 (down, with netback's MAC fe:ff:ff:ff:ff:ff, as under real Xen),
+    /// its peer in the guest. With <paramref name="frontendConnected"/> false the guest end stays down, so the vif
+    /// has no carrier — real Xen's state while netfront is still booting, often for the whole hotplug (40–70 s under
+    /// TCG); <see cref="ConnectFrontend"/> brings it up.
+    /// </summary>
+    public void CreateGuestDevice(int domid, int devid, string? address, bool frontendConnected = true)
     {
         var guest = _guests[domid];
         var inGuest = devid == 0 ? "eth0" : "eth" + devid;
-        Dom0.Ip("link", "add", $"vif{domid}.{devid}", "type", "veth", "peer", "name", inGuest, "netns", guest.Name);
+        Dom0.Ip("link", "add", $"vif{domid}.{devid}", "address", NetbackMac, "type", "veth", "peer", "name", inGuest, "netns", guest.Name);
         if (address is not null) guest.Ip("address", "add", address, "dev", inGuest);
-        guest.Ip("link", "set", inGuest, "up");
+        if (frontendConnected) ConnectFrontend(domid, devid);
     }
+
+    private static readonly string[] NetbackFeatures =
+    [
+        "feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6", "feature-ipv6-csum-offload", "feature-rx-copy",
+        "feature-xdp-headroom", "feature-rx-flip", "feature-multicast-control", "feature-dynamic-multicast-control",
+        "feature-split-event-channels", "feature-ctrl-ring",
+    ];
+
+    /// <summary>What netfront's connection does to the vif: carrier.</summary>
+    public void ConnectFrontend(int domid, int devid) =>
+        _guests[domid].Ip("link", "set", devid == 0 ? "eth0" : "eth" + devid, "up");
+
+    /// <summary>The MAC xen-netback gives every vif it creates (the guest's own MAC is the frontend's).</summary>
+    public const string NetbackMac = "fe:ff:ff:ff:ff:ff";
+
+    /// <summary>libxl's hotplug timeout: the script is killed with SIGKILL after this long (libxl_device.c).</summary>
+    public static readonly TimeSpan LibxlHotplugTimeout = TimeSpan.FromSeconds(40);
 
     public Netns Guest(int domid) => _guests[domid];
 
@@ -158,7 +182,10 @@ public sealed class SimulatedDom0 : IDisposable
         return env;
     }
 
-    /// <summary>Runs vif-multibridge in dom0 exactly as libxl does: `SCRIPT online|offline type_if=vif` (tap: add|remove type_if=tap).</summary>
+    /// <summary>
+    /// Runs vif-multibridge in dom0 exactly as libxl does: `SCRIPT online|offline type_if=vif` (tap: add|remove
+    /// type_if=tap), killed after libxl's 40 s.
+    /// </summary>
     public ProcResult Hotplug(string command, int domid, int devid, string type = "vif", IReadOnlyDictionary<string, string>? extraEnv = null, string? binary = null)
     {
         var env = LibxlEnvironment(domid, devid, type);
@@ -166,7 +193,7 @@ public sealed class SimulatedDom0 : IDisposable
         {
             foreach (var (k, v) in extraEnv) env[k] = v;
         }
-        return Dom0.Exec(binary ?? Binaries.Vif, [command, "type_if=" + type], env, TimeSpan.FromSeconds(90));
+        return Dom0.Exec(binary ?? Binaries.Vif, [command, "type_if=" + type], env, LibxlHotplugTimeout);
     }
 
     public string? Backend(int domid, int devid, string key) => Xenstore.Read($"/local/domain/0/backend/vif/{domid}/{devid}/{key}");
