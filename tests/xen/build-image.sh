@@ -13,7 +13,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${XMB_CACHE:-/var/cache/xen-multibridge-test}
 SUITE=bookworm
-PACKAGES=systemd,systemd-sysv,udev,dbus,kmod,procps,iproute2,iputils-ping,busybox-static,cpio,xz-utils,initramfs-tools,linux-image-amd64,xen-system-amd64,xenstore-utils,strace
+PACKAGES=systemd,systemd-sysv,udev,dbus,kmod,procps,iproute2,iputils-ping,busybox-static,cpio,xz-utils,initramfs-tools,linux-image-amd64,xen-system-amd64,xenstore-utils,strace,nftables
 
 sources=()
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do

@@ -54,7 +54,7 @@ vifs_on() { bridge link show 2>/dev/null | awk -v b="$1" '$0 ~ ("master " b " ")
 count_on() { vifs_on "$1" | wc -l; }
 # Guest console logs (xenconsoled --log=guest) have CRLF line ends.
 console_has() { tr -d '\r' < "$CONLOG/guest-$1.log" 2>/dev/null | grep -q -- "$2"; }
-subnet_of() { case $1 in xenbr0) echo 192.0.2 ;; xenbr1) echo 198.51.100 ;; xenbr2) echo 203.0.113 ;; esac; }
+subnet_of() { case $1 in xenbr0) echo 192.0.2 ;; xenbr1) echo 198.51.100 ;; xenbr2|xenbr3) echo 203.0.113 ;; esac; }
 create() { # create NAME: xl create with its time measured
 	local name=$1 s=$SECONDS out
 	if out=$(xl create "/etc/xen/xmb/$name.cfg" 2>&1); then
@@ -105,10 +105,10 @@ require "xen-multibridge.service active" systemctl is-active --quiet xen-multibr
 check "xenstored is oxenstored" pgrep -x oxenstored
 require "network-multibridge start: eth0 is a port of xenbr0" on_bridge eth0 xenbr0
 check "network-multibridge start: eth1 is a port of xenbr1" on_bridge eth1 xenbr1
-check "network-multibridge start: host-only xenbr2 exists" test -d /sys/class/net/xenbr2/bridge
+check "network-multibridge start: s2 is a port of xenbr2, s3 of xenbr3 (pool seg)" sh -c 'readlink /sys/class/net/s2/brport/bridge | grep -q "/xenbr2$" && readlink /sys/class/net/s3/brport/bridge | grep -q "/xenbr3$"'
+check "network-multibridge start left the LAN bridge lan0 (not declared) alone" sh -c 'ip -4 -o addr show dev lan0 | grep -q 203.0.113.1/ && [ "$(ls /sys/class/net/lan0/brif | sort | tr "\n" " ")" = "l2 l3 " ]'
 check "network-multibridge start: 192.0.2.1 moved from eth0 to xenbr0" sh -c 'ip -4 -o addr show dev xenbr0 | grep -q 192.0.2.1/ && ! ip -4 -o addr show dev eth0 | grep -q inet'
 check "network-multibridge start: 198.51.100.1 moved from eth1 to xenbr1" sh -c 'ip -4 -o addr show dev xenbr1 | grep -q 198.51.100.1/ && ! ip -4 -o addr show dev eth1 | grep -q inet'
-ip addr add 203.0.113.1/24 dev xenbr2 && ip link set xenbr2 up
 
 mb_up=$(systemctl show -p ActiveEnterTimestampMonotonic --value xen-multibridge.service)
 xd_start=$(systemctl show -p InactiveExitTimestampMonotonic --value xendomains.service)
@@ -146,6 +146,9 @@ check "network-multibridge status lists every guest vif${missing:+ (missing:$mis
 d=$(domid g1); d=${d:-none}
 check "libxl ran vif-multibridge with XENBUS_PATH and our hooks (vif$d.0)" grep -q '^XENBUS_PATH=' "/run/xmb-env/vif$d.0.online.env"
 
+# The guests of the anti-spoofing and balancer checks below boot while the traffic checks run.
+for g in sp spf mv; do create "$g"; done
+
 # --- traffic: guests reach dom0 and each other (guest consoles), dom0 reaches guests --------------
 declare -A ID=([auto1]=10 [g1]=11 [g2]=12 [g3]=13 [ctl]=20)
 declare -A BR
@@ -162,6 +165,45 @@ for a in auto1 g1 g2 g3 ctl; do
 		check "$a reaches $b over ${BR[$a]} (guest console)" waitfor 60 console_has "$a" "PINGOK $net.${ID[$b]}\$"
 	done
 done
+
+# --- anti-spoofing ([domain:sp*] antispoof = ip): real netback vifs behind nf_tables' bridge family ----
+S=$(domid sp); S=${S:-none}; F=$(domid spf); F=${F:-none}
+check "sp vif$S.0 hotplug-status connected (antispoof = ip, ip=192.0.2.40)" waitfor 60 connected "$S" 0
+check "spf vif$F.0 hotplug-status connected (antispoof = ip, ip=192.0.2.99)" waitfor 60 connected "$F" 0
+fw=$(network-multibridge status --firewall 2>&1); echo "$fw" >> "$DIAG"
+check "network-multibridge status --firewall lists the guards of vif$S.0 and vif$F.0" sh -c 'printf "%s\n" "$1" | grep -q "vif$2\.0" && printf "%s\n" "$1" | grep -q "vif$3\.0"' - "$fw" "$S" "$F"
+check "sp (sends from 192.0.2.40, its ip=) reaches dom0 192.0.2.1 (guest console)" waitfor 180 console_has sp 'PINGOK 192.0.2.1$'
+check "dom0 reaches sp at 192.0.2.40" waitfor 20 ping -c 1 -W 2 192.0.2.40
+check "spf's eth0 is up in the guest (console)" waitfor 180 console_has spf 'XMB NIC eth0'
+# spf sends from 192.0.2.41 while its ip= allows only 192.0.2.99: its guard drops its ARP and IPv4.
+check "spf's guard drops what spf sends from 192.0.2.41 (nft counters)" waitfor 60 sh -c "nft list chain bridge xen_multibridge vif_vif${F}_2e0 | grep -E 'counter packets [1-9].* drop' | grep -q ."
+check "dom0 does not reach spf at 192.0.2.41" sh -c '! ping -c 3 -W 1 192.0.2.41'
+check "spf never reached dom0 (no PINGOK 192.0.2.1 on its console)" sh -c "! tr -d '\r' < $CONLOG/guest-spf.log | grep -q 'PINGOK 192.0.2.1'"
+diag nft list table bridge xen_multibridge
+check "xl destroy spf" xl destroy spf
+check "after destroy: no nftables rule or map element names vif$F.0" waitfor 30 sh -c "! nft list table bridge xen_multibridge | grep -qE 'vif$F\.0|vif_vif${F}_2e0'"
+check "after destroy: sp's guard (vif$S.0) is still there" sh -c "nft list table bridge xen_multibridge | grep -q 'vif$S\.0'"
+
+# --- the balancer: failover in the shared-segment pool seg (xenbr2/xenbr3, both cabled to lan0) ------
+M=$(domid mv); M=${M:-none}
+check "mv vif$M.0 connected in pool seg" waitfor 60 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vif/$M/0/hotplug-status)\" = connected ] && readlink /sys/class/net/vif$M.0/brport/bridge | grep -qE 'xenbr[23]$'"
+from=$(bridge_of "vif$M.0"); case $from in xenbr2) to=xenbr3 ;; *) to=xenbr2 ;; esac
+cable=l${from#xenbr}
+check "mv reaches dom0 203.0.113.1 over ${from:-?} (guest console)" waitfor 180 console_has mv 'PINGOK 203.0.113.1$'
+check "systemctl start xen-multibridge-balancer.service (network-multibridge watch)" systemctl start xen-multibridge-balancer.service
+check "  ... watching pool seg" waitfor 60 sh -c "journalctl -b --no-pager -t network-multibridge | grep -q 'watching pools seg'"
+# Unplug the LAN cable of mv's bridge: its uplink loses carrier; watch must move the vif at once.
+ip link set "$cable" down
+t0=$(date +%s%N); moved=
+for _ in $(seq 1 200); do
+	if [ "$(bridge_of "vif$M.0")" = "$to" ]; then moved=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+	sleep 0.05
+done
+check "carrier lost on ${from:-?}'s uplink: watch moved vif$M.0 to $to (${moved:-not within 10 s} ms after the unplug)" test -n "$moved"
+check "  ... and logged it with the reason" waitfor 10 sh -c "journalctl -b --no-pager -t network-multibridge | grep -q 'moved vif$M.0 $from -> $to: carrier lost'"
+check "  ... dom0 reaches mv at 203.0.113.50 over $to" waitfor 20 ping -c 1 -W 2 203.0.113.50
+ip link set "$cable" up
+check "  ... vif$M.0 is on exactly one bridge" sh -c "[ \$(bridge link show | grep -c 'vif$M\.0[:@ ]') -eq 1 ]"
 
 # --- a second NIC at run time -----------------------------------------------------------------
 d=$(domid g1); d=${d:-none}
@@ -215,9 +257,10 @@ note "broken create: $(grep -i 'nosuchpool' <<< "$out" | head -n 2 | tr '\n' ' '
 check "  ... and leaves no domain behind" waitfor 30 sh -c '! xl domid broken'
 
 # --- everything destroyed: nothing left; network-multibridge stop gives the addresses back --------
-for g in auto1 g1 g2 ctl; do xl destroy "$g" >/dev/null 2>&1; done
+for g in auto1 g1 g2 ctl sp mv; do xl destroy "$g" >/dev/null 2>&1; done
 check "all guests destroyed: no vif left in dom0" waitfor 30 sh -c '! ls /sys/class/net | grep -q "^vif"'
 check "all guests destroyed: backend/vif empty in xenstore" waitfor 30 sh -c '[ -z "$(xenstore-list /local/domain/0/backend/vif 2>/dev/null)" ]'
+check "all guests destroyed: no anti-spoofing guard left" sh -c '! nft list table bridge xen_multibridge 2>/dev/null | grep -q "vif[0-9]"'
 check "systemctl stop xen-multibridge" systemctl stop xen-multibridge.service
 check "network-multibridge stop: 192.0.2.1 back on eth0, xenbr0 gone" sh -c 'ip -4 -o addr show dev eth0 | grep -q 192.0.2.1/ && [ ! -e /sys/class/net/xenbr0 ]'
 finish

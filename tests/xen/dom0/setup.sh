@@ -9,7 +9,9 @@ dpkg -i "$P"/xen-multibridge_*.deb
 systemctl enable xen-multibridge.service
 
 # 2. The host: two uplinks that exist only inside this VM (dummy NICs named like real ones, with the
-#    addresses network-multibridge must move onto the bridges), created before the unit runs.
+#    addresses network-multibridge must move onto the bridges), and a "LAN switch" lan0 (a plain bridge,
+#    not ours) cabled by veth pairs to the uplinks s2/s3 of the shared-segment pool's xenbr2/xenbr3; all
+#    created before the unit runs.
 install -m 0644 "$P/xmb-uplinks.service" /etc/systemd/system/xmb-uplinks.service
 systemctl enable xmb-uplinks.service
 install -m 0644 "$P/multibridge.ini" /etc/xen/multibridge.ini
@@ -37,12 +39,19 @@ sed -i -e 's/^XENDOMAINS_SAVE=.*/XENDOMAINS_SAVE=/' -e 's/^XENDOMAINS_RESTORE=.*
 
 # 6. Guests: one started at boot by xendomains (/etc/xen/auto), the others by the scenario.
 mkdir -p /etc/xen/auto /etc/xen/xmb
+guest() { # guest NAME ID VIF [EXTRA]
+	sed -e "s/@NAME@/$1/" -e "s/@ID@/$2/" -e "s/@VIF@/$3/" -e "s/@EXTRA@/${4:-}/" "$P/guest.cfg.in" > "/etc/xen/xmb/$1.cfg"
+}
 for g in auto1:10 g1:11 g2:12 g3:13; do
-	name=${g%%:*}; id=${g#*:}
-	sed -e "s/@NAME@/$name/" -e "s/@ID@/$id/" -e "s/@VIF@/'mac=00:16:3e:00:00:$id'/" "$P/guest.cfg.in" > /etc/xen/xmb/$name.cfg
+	guest "${g%%:*}" "${g#*:}" "'mac=00:16:3e:00:00:${g#*:}'"
 done
-sed -e "s/@NAME@/ctl/" -e "s/@ID@/20/" -e "s/@VIF@/'mac=00:16:3e:00:00:20,bridge=xenbr1,script=vif-bridge'/" "$P/guest.cfg.in" > /etc/xen/xmb/ctl.cfg
-sed -e "s/@NAME@/broken/" -e "s/@ID@/30/" -e "s/@VIF@/'mac=00:16:3e:00:00:30,bridge=pool:nosuchpool'/" "$P/guest.cfg.in" > /etc/xen/xmb/broken.cfg
+guest ctl 20 "'mac=00:16:3e:00:00:20,bridge=xenbr1,script=vif-bridge'"
+guest broken 30 "'mac=00:16:3e:00:00:30,bridge=pool:nosuchpool'"
+# Anti-spoofing ([domain:sp*] antispoof = ip): sp may send from its address, spf's ip= names another one.
+guest sp 40 "'mac=00:16:3e:00:00:40,bridge=xenbr0,ip=192.0.2.40'"
+guest spf 41 "'mac=00:16:3e:00:00:41,bridge=xenbr0,ip=192.0.2.99'"
+# The balancer: mv's only NIC in the shared-segment pool seg (xenbr2, xenbr3), on 203.0.113.0/24.
+guest mv 50 "'mac=00:16:3e:00:00:50,bridge=pool:seg'" " xmb_eth0=203.0.113"
 ln -s /etc/xen/xmb/auto1.cfg /etc/xen/auto/auto1.cfg
 
 # 7. The scenario runs once the system is up, then powers the machine off.
