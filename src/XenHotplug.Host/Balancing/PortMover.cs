@@ -1,7 +1,9 @@
 using System.Globalization;
 using Serilog;
 using XenHotplug.Core.Balancing;
+using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
+using XenHotplug.Host.Netlink;
 
 namespace XenHotplug.Host.Balancing;
 
@@ -10,7 +12,10 @@ namespace XenHotplug.Host.Balancing;
 /// whole under its own lock — a balancer killed at any moment leaves the vif on exactly one bridge. The vif keeps
 /// its name, MAC and MTU (so rules naming it, such as anti-spoof ebtables/nftables rules, keep applying); the
 /// bridge-port flags (learning, flooding, hairpin, isolation, ...) are copied to the new port; an emulated twin
-/// (vifD.N-emu) moves with its vif; then the guest's MAC is announced on the new uplink.
+/// (vifD.N-emu, or VIFNAME-emu carrying the same xen-vif-D.N alias as a renamed vif) moves with its vif; the new
+/// bridge forgets the guest's MAC if it had learnt it on its uplink (from the guest's broadcasts that came round
+/// through the lan while it was on the old bridge: until the guest spoke again, that stale entry dropped every
+/// frame for it arriving by that uplink); then the guest's MAC is announced on the new uplink.
 /// </summary>
 public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger log, string root = "/sys/class/net")
 {
@@ -40,14 +45,15 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
             return false;
         }
         WriteFlags(move.Vif, flags);
-        var twin = move.Vif + "-emu";
-        if (sysfs.Master(twin) == move.From)
+        var twin = move.Vif + VifNames.TapSuffix;
+        if (sysfs.Master(twin) == move.From && IsTwin(move.Vif, twin))
         {
             var twinFlags = ReadFlags(twin);
             runner.Run([new LinkSetMaster(twin, move.To)], keepGoing: true);
             WriteFlags(twin, twinFlags);
         }
         log.Information("moved {Vif} {From} -> {To}: {Reason}", move.Vif, move.From, move.To, move.Reason);
+        if (mac is not null && uplink is not null) ForgetStale(move, mac, uplink);
         if (announce && mac is not null && uplink is not null)
         {
             var index = IfIndex(uplink);
@@ -55,6 +61,30 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
             if (problem is not null) log.Warning("cannot announce {Mac} of {Vif} on {Uplink}: {Problem}", mac, move.Vif, uplink, problem);
         }
         return true;
+    }
+
+    /// <summary>The tap is this vif's emulated twin: libxl's names of one NIC, or the alias a rename gave both.</summary>
+    private bool IsTwin(string vif, string twin)
+    {
+        if (BalanceSurvey.Identity(vif, null) is { Emulated: false } && BalanceSurvey.Identity(twin, null) is { Emulated: true }) return true;
+        var alias = sysfs.InterfaceAlias(vif);
+        return alias is not null && alias.StartsWith(GuestPorts.AliasPrefix, StringComparison.Ordinal) && sysfs.InterfaceAlias(twin) == alias;
+    }
+
+    /// <summary>Drops the new bridge's entry for the guest's MAC on its uplink, if it learnt one there.</summary>
+    private void ForgetStale(Move move, string mac, string uplink)
+    {
+        if (MacAnnouncer.ParseMac(mac) is not { } bytes || IfIndex(uplink) is not { } index) return;
+        try
+        {
+            using var rtnl = new RtnetlinkSocket();
+            if (rtnl.ForgetBridgeAddress(index, bytes))
+                log.Debug("{Bridge} forgot {Mac} on {Uplink} (learnt while {Vif} was on {From})", move.To, mac, uplink, move.Vif, move.From);
+        }
+        catch (NetlinkException e)
+        {
+            log.Warning("{Bridge}: cannot forget {Mac} on {Uplink}: {Error}", move.To, mac, uplink, e.Message);
+        }
     }
 
     private Dictionary<string, string> ReadFlags(string dev)

@@ -11,7 +11,9 @@ namespace XenHotplug.Host.Netlink;
 /// </summary>
 internal sealed class RtnetlinkSocket : IDisposable
 {
-    private const ushort RTM_NEWLINK = 16, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
+    private const ushort RTM_NEWLINK = 16, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22, RTM_DELNEIGH = 29;
+    private const byte AF_BRIDGE = 7, NTF_MASTER = 0x04;
+    private const ushort NDA_LLADDR = 2;
     private const ushort NLMSG_ERROR = 2, NLMSG_DONE = 3;
     private const ushort NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_DUMP = 0x300;
     public const ushort IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_IFALIAS = 20;
@@ -106,6 +108,30 @@ internal sealed class RtnetlinkSocket : IDisposable
                 holds = true;
         }, expectAck: false, missing: null);
         return holds;
+    }
+
+    /// <summary>
+    /// Makes the bridge forget where it learnt <paramref name="mac"/> if that was on <paramref name="portIndex"/>
+    /// (bridge fdb del MAC dev PORT master); false when it had no such entry there.
+    /// </summary>
+    public bool ForgetBridgeAddress(int portIndex, ReadOnlySpan<byte> mac)
+    {
+        var request = new NetlinkMessage(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK);
+        Span<byte> ndmsg = stackalloc byte[12]; // struct ndmsg: family, pad, pad, ifindex, state, flags, type
+        ndmsg[0] = AF_BRIDGE;
+        BinaryPrimitives.WriteInt32LittleEndian(ndmsg[4..], portIndex);
+        ndmsg[10] = NTF_MASTER;
+        request.Raw(ndmsg);
+        request.Attribute(NDA_LLADDR, mac);
+        try
+        {
+            Exchange(request, null, expectAck: true, missing: null);
+            return true;
+        }
+        catch (NetlinkException e) when (e.Message.Contains("No such file or directory", StringComparison.Ordinal))
+        {
+            return false; // ENOENT: not learnt there
+        }
     }
 
     public static byte[] NulTerminated(string text)
