@@ -139,7 +139,13 @@ internal static partial class BalanceBench
         Thread.Sleep(TimeSpan.FromSeconds(window));
         var bytes = lab.LanBytes() - before;
         var mbit = bytes * 8 / 1e6 / clock.Elapsed.TotalSeconds;
-        foreach (var c in clients) Proc.Wait(c, TimeSpan.FromSeconds(15));
+        foreach (var (c, d) in clients.Select((c, i) => (c, i + 1)))
+        {
+            // A sender that failed shows as missing traffic: say why, so a low number is not taken for the placement's.
+            var r = Proc.Wait(c, TimeSpan.FromSeconds(15));
+            if (!r.Ok) Console.Error.WriteLine($"  {s.Name} / {mode}: guest {d}'s iperf3 failed (exit {r.ExitCode}): " +
+                    (r.StdErr + "\n" + r.StdOut).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault());
+        }
         Console.Error.WriteLine($"  {s.Name} / {mode}: {mbit:0.0} Mbit/s; guests on " +
             string.Join(' ', Enumerable.Range(1, s.Guests).Select(d => lab.Host.Dom0.MasterOf($"vif{d}.0"))));
         return mbit;
