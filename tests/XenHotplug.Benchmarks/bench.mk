@@ -3,7 +3,8 @@
 BENCH_PROJECT := tests/XenHotplug.Benchmarks/XenHotplug.Benchmarks.csproj
 BENCH_DLL     := tests/XenHotplug.Benchmarks/bin/$(or $(CONFIG),Release)/net10.0/XenHotplug.Benchmarks.dll
 BENCH_ARGS    ?=
-# The balancer's throughput and failover benchmark (iperf3 over tc-shaped uplinks); --seconds N of traffic per run (30).
+# The balancer's throughput and failover benchmark (iperf3 over tc-shaped uplinks): --seconds N of traffic per run (30),
+# --failover-runs N (5), --failover-only yes, --trace DIR (diagnosis, needs tcpdump: captures, ping and watch logs of each failover run).
 BALANCE_BENCH_ARGS ?=
 
 .PHONY: bench

@@ -15,6 +15,9 @@ public sealed record BalanceGuest(string Vif, string Bridge, double Rate)
     /// <summary>The bridge a failover took this vif away from (failback returns it there).</summary>
     public string? Home { get; init; }
 
+    /// <summary>An HVM guest's emulated NIC (its tap), which moves with its vif and counts as no guest of its own.</summary>
+    public bool Twin { get; init; }
+
     /// <summary>The guest's MAC address (the frontend's, from xenstore), announced after a move.</summary>
     public string? Mac { get; init; }
 }

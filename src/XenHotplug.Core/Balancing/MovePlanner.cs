@@ -6,13 +6,17 @@ namespace XenHotplug.Core.Balancing;
 /// Plans one balancing pass over the shared-segment pools, in three steps:
 /// (1) failover: every movable vif on a bridge whose uplink is unhealthy goes to the healthy bridge of its pool
 /// with the most room (heaviest guests first; never limited); (2) failback: a vif a failover moved goes home
-/// when its bridge is healthy again and the pool says failback = yes; (3) rebalance: while the busiest healthy
-/// bridge carries at least <see cref="BalanceSettings.Threshold"/> times its fair share of the pool's traffic
-/// (fair share: the pool's traffic split by capacity), the one move that lowers the busier of the two bridges
-/// the most is made, if it gains at least <see cref="BalanceSettings.MinGain"/>, within the moves-per-minute
-/// budget, never moving a vif moved less than <see cref="BalanceSettings.Hold"/> ago. A bridge that received a guest
-/// in this pass is neither a source nor a target again until the next measurement (its numbers are stale).
-/// A vif without a pool (pinned by an explicit bridge or a rule) is never moved, but its traffic counts.
+/// when its bridge is healthy again and the pool says failback = yes, within the moves-per-minute budget;
+/// (3) rebalance (not in a pass woken by a link event): while the busiest healthy bridge carries at least
+/// <see cref="BalanceSettings.Threshold"/> times its fair share of the pool's traffic (fair share: the pool's
+/// traffic split by capacity), the one move that lowers the busier of the two bridges the most is made, if it
+/// gains at least <see cref="BalanceSettings.MinGain"/>, within the budget, never moving a vif moved less than
+/// <see cref="BalanceSettings.Hold"/> ago. A bridge that received a guest in this pass is neither a source nor a
+/// target again until the next measurement (its numbers are stale). When every bridge of the pool carries less
+/// than <see cref="BalanceSettings.MinRate"/> (idle guests), the guest COUNT per capacity is evened out instead,
+/// by the same threshold, gain, hold and budget. Failback and rebalancing share the budget (recent failbacks and
+/// rebalancing moves count against it); failover never waits for it. A vif without a pool (pinned by an explicit
+/// bridge or a rule) is never moved, but its traffic and its place count; an emulated twin counts as no guest.
 /// </summary>
 public static class MovePlanner
 {
@@ -29,8 +33,10 @@ public static class MovePlanner
         foreach (var g in state.Guests)
         {
             load[g.Bridge] = Load(load, g.Bridge) + g.Rate;
-            count[g.Bridge] = Count(count, g.Bridge) + 1;
+            if (!g.Twin) count[g.Bridge] = Count(count, g.Bridge) + 1;
         }
+        // Failback and rebalancing moves made in the last minute count against the limit, across pools.
+        var budget = new Budget(settings.MaxMovesPerMinute - state.History.Count(m => m.Kind != MoveKind.Failover && state.Now - m.At < Minute));
         void Apply(BalanceGuest g, string to, MoveKind kind, string reason)
         {
             var from = where[g.Vif];
@@ -76,28 +82,44 @@ public static class MovePlanner
                     if (g.Home is not { } home || home == where[g.Vif]) continue;
                     var target = healthy.Find(b => b.Name == home);
                     if (target is null) continue;
+                    if (budget.Left <= 0)
+                    {
+                        notes.Add($"pool {pool.Name}: {g.Vif} waits to go back to {home}: move limit reached ({settings.MaxMovesPerMinute} a minute)");
+                        continue;
+                    }
                     Apply(g, home, MoveKind.Failback, $"failback: {home} is healthy again" + (target.Uplink is null ? "" : $" (carrier on {target.Uplink})"));
+                    budget.Left--;
                 }
             }
-            // (3) rebalance
-            Rebalance(state, settings, pool, healthy, members, where, load, notes, Apply);
+            // (3) rebalance: by traffic, or by guest count when the pool is idle
+            if (!settings.Rebalance || healthy.Count < 2) continue;
+            if (healthy.Max(b => Load(load, b.Name)) < settings.MinRate)
+                SpreadByCount(state, settings, pool, healthy, members, where, count, notes, budget, Apply);
+            else
+                Rebalance(state, settings, pool, healthy, members, where, load, notes, budget, Apply);
         }
         return new BalancePlan(moves, notes);
     }
 
+    /// <summary>The moves left in this minute's budget, shared by failback and rebalancing in every pool of a pass.</summary>
+    private sealed class Budget(int left)
+    {
+        public int Left { get; set; } = left;
+    }
+
+    private static HashSet<string> Held(BalanceState state, BalanceSettings settings) =>
+        state.History.Where(m => state.Now - m.At < settings.Hold).Select(m => m.Vif).ToHashSet(StringComparer.Ordinal);
+
     private static void Rebalance(BalanceState state, BalanceSettings settings, BalancePool pool, List<BalanceBridge> healthy,
         List<BalanceGuest> members, Dictionary<string, string> where, Dictionary<string, double> load, List<string> notes,
-        Action<BalanceGuest, string, MoveKind, string> apply)
+        Budget budget, Action<BalanceGuest, string, MoveKind, string> apply)
     {
-        if (healthy.Count < 2) return;
         var capacity = healthy.Sum(b => b.Capacity);
         var total = healthy.Sum(b => Load(load, b.Name));
         double Fair(BalanceBridge b) => total * b.Capacity / capacity;
         notes.Add($"pool {pool.Name}: " + string.Join(", ", healthy.Select(b =>
             $"{b.Name} {Mbits(Load(load, b.Name))} Mbit/s" + (total > 0 ? $" ({(Load(load, b.Name) / Fair(b)).ToString("0.00", CultureInfo.InvariantCulture)}x fair share)" : ""))));
-        var recent = state.History.Count(m => m.Kind == MoveKind.Rebalance && state.Now - m.At < Minute);
-        var budget = settings.MaxMovesPerMinute - recent;
-        var held = state.History.Where(m => state.Now - m.At < settings.Hold).Select(m => m.Vif).ToHashSet(StringComparer.Ordinal);
+        var held = Held(state, settings);
         var moved = new HashSet<string>(StringComparer.Ordinal);
         var received = new HashSet<string>(StringComparer.Ordinal);
         while (true)
@@ -126,7 +148,7 @@ public static class MovePlanner
                 notes.Add($"pool {pool.Name}: {source.Name} at {Ratio(ratio)}x fair share, but no move gains {settings.MinGain * 100:0}% (or every guest on it was moved recently)");
                 return;
             }
-            if (budget <= 0)
+            if (budget.Left <= 0)
             {
                 notes.Add($"pool {pool.Name}: {source.Name} at {Ratio(ratio)}x fair share; move limit reached ({settings.MaxMovesPerMinute} a minute)");
                 return;
@@ -134,7 +156,51 @@ public static class MovePlanner
             apply(choice.Guest, choice.To.Name, MoveKind.Rebalance, $"rebalance: {source.Name} at {Ratio(ratio)}x fair share");
             moved.Add(choice.Guest.Vif);
             received.Add(choice.To.Name);
-            budget--;
+            budget.Left--;
+        }
+    }
+
+    /// <summary>
+    /// An idle pool: evens out the number of guests per capacity, one least-busy guest at a time from the bridge
+    /// with the most guests per capacity to the one with the fewest, while that bridge holds at least the threshold
+    /// times its fair share of the pool's guests and the move lowers its count per capacity by the minimum gain.
+    /// </summary>
+    private static void SpreadByCount(BalanceState state, BalanceSettings settings, BalancePool pool, List<BalanceBridge> healthy,
+        List<BalanceGuest> members, Dictionary<string, string> where, Dictionary<string, int> count, List<string> notes,
+        Budget budget, Action<BalanceGuest, string, MoveKind, string> apply)
+    {
+        var capacity = healthy.Sum(b => b.Capacity);
+        var total = healthy.Sum(b => Count(count, b.Name));
+        if (total == 0) return;
+        double Fair(BalanceBridge b) => total * b.Capacity / capacity;
+        notes.Add($"pool {pool.Name}: traffic below min_rate, by guest count: " + string.Join(", ", healthy.Select(b =>
+            $"{b.Name} {Count(count, b.Name)} ({Ratio(Count(count, b.Name) / Fair(b))}x fair share)")));
+        var held = Held(state, settings);
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var source = healthy.MaxBy(b => Count(count, b.Name) / Fair(b))!;
+            var sourceCount = Count(count, source.Name);
+            var ratio = sourceCount / Fair(source);
+            if (ratio < settings.Threshold) return;
+            var target = healthy.Where(b => b.Name != source.Name).MinBy(b => (Count(count, b.Name) + 1) / b.Capacity)!;
+            var peak = sourceCount / source.Capacity;
+            var after = Math.Max((sourceCount - 1) / source.Capacity, (Count(count, target.Name) + 1) / target.Capacity);
+            var guest = members.Where(g => where[g.Vif] == source.Name && !moved.Contains(g.Vif) && !held.Contains(g.Vif))
+                .OrderBy(g => g.Rate).ThenBy(g => g.Vif, StringComparer.Ordinal).FirstOrDefault();
+            if (guest is null || after > peak * (1 - settings.MinGain) + 1e-9)
+            {
+                notes.Add($"pool {pool.Name}: {source.Name} has {Ratio(ratio)}x its fair share of guests, but no move gains {settings.MinGain * 100:0}% (or every guest on it was moved recently or is pinned)");
+                return;
+            }
+            if (budget.Left <= 0)
+            {
+                notes.Add($"pool {pool.Name}: {source.Name} has {Ratio(ratio)}x its fair share of guests; move limit reached ({settings.MaxMovesPerMinute} a minute)");
+                return;
+            }
+            apply(guest, target.Name, MoveKind.Rebalance, $"rebalance: {source.Name} has {sourceCount} guests, {Ratio(ratio)}x its fair share (traffic below min_rate)");
+            moved.Add(guest.Vif);
+            budget.Left--;
         }
     }
 

@@ -9,7 +9,7 @@ public sealed record BalancerOptions
     /// <summary>A bridge is rebalanced only when its traffic is at least this many times its fair share (hysteresis).</summary>
     public double Threshold { get; init; } = 1.25;
 
-    /// <summary>At most this many rebalancing moves in any 60 seconds (failover and failback are not limited).</summary>
+    /// <summary>At most this many rebalancing and failback moves in any 60 seconds (failover is never limited).</summary>
     public int MaxMovesPerMinute { get; init; } = 4;
 
     /// <summary>Seconds a moved guest stays where it was moved before rebalancing may move it again.</summary>

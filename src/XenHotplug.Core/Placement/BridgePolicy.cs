@@ -104,6 +104,12 @@ public static class BridgePolicy
             return new BridgeDecision(currentMaster, why + $"; already attached to {currentMaster}, kept there")
             { Pool = pool.Name, Strategy = strategyName, Candidates = candidates, Warning = warning };
         }
+        // The two halves of an HVM guest's NIC (the PV vif and the emulated tap) carry the same MAC: one bridge for both.
+        if (TwinBridge(request, settings, sysfs) is { } twin && usable.Exists(c => c.Name == twin.Bridge))
+        {
+            return new BridgeDecision(twin.Bridge, why + $"; {twin.Device}, the other half of this NIC, is on {twin.Bridge}")
+            { Pool = pool.Name, Strategy = strategyName, Candidates = candidates, Warning = warning };
+        }
         BridgeCandidate choice;
         long? next = null;
         switch (pool.Strategy)
@@ -126,5 +132,23 @@ public static class BridgePolicy
                 break;
         }
         return new BridgeDecision(choice.Name, why) { Pool = pool.Name, Strategy = strategyName, Candidates = candidates, Warning = warning, NextCursor = next };
+    }
+
+    /// <summary>
+    /// The other half of the request's NIC (its tap for a vif, its vif for a tap) and the bridge it is on, when it
+    /// exists and is provably this NIC's: libxl's name for it, or the alias vif-multibridge gave it when renaming.
+    /// </summary>
+    private static (string Device, string Bridge)? TwinBridge(HotplugRequest request, VifSettings settings, ISysfsNet sysfs)
+    {
+        var otherType = request.Type == InterfaceType.Tap ? InterfaceType.Vif : InterfaceType.Tap;
+        var libxlName = IdentityGuard.LibxlName(otherType, request.DomainId, request.DeviceId);
+        var name = settings.VifName is { } vifname ? (otherType == InterfaceType.Tap ? vifname + VifNames.TapSuffix : vifname) : libxlName;
+        foreach (var candidate in name == libxlName ? [name] : new[] { name, libxlName })
+        {
+            if (!sysfs.Exists(candidate)) continue;
+            if (candidate != libxlName && sysfs.InterfaceAlias(candidate) != request.OwnerAlias) continue;
+            if (sysfs.Master(candidate) is { } bridge) return (candidate, bridge);
+        }
+        return null;
     }
 }

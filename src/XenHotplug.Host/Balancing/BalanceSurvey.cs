@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using XenHotplug.Core.Balancing;
 using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
 using XenHotplug.Host.Xenstore;
 
@@ -55,7 +56,7 @@ public static partial class BalanceSurvey
                 }
                 if (id.Value.Emulated)
                 {
-                    guests.Add(guest with { Pinned = $"emulated twin of vif{id.Value.Domain}.{id.Value.Device} (moves with it)" });
+                    guests.Add(guest with { Pinned = $"emulated twin of vif{id.Value.Domain}.{id.Value.Device} (moves with it)", Twin = true });
                     continue;
                 }
                 if (store is null && storeProblem is null)
@@ -89,13 +90,16 @@ public static partial class BalanceSurvey
         IReadOnlyList<string?> values;
         try
         {
-            values = store.ReadMany([backend + "/frontend-id", backend + "/bridge", backend + "/mac", $"/local/domain/{domain.ToString(CultureInfo.InvariantCulture)}/name"]);
+            values = store.ReadMany([backend + "/frontend-id", backend + "/bridge", backend + "/mac", $"/local/domain/{domain.ToString(CultureInfo.InvariantCulture)}/name", backend + "/vifname"]);
         }
         catch (XenstoreException e)
         {
             return guest with { Pinned = "xenstore: " + e.Message };
         }
         if (values[0] is null) return guest with { Pinned = "no xenstore backend (the guest is going away?)" };
+        // A renamed HVM guest's tap is VIFNAME-emu and carries the vif's alias: the twin, not a guest of its own.
+        if (values[4]?.Trim() is { Length: > 0 } vifname && guest.Vif == vifname + VifNames.TapSuffix)
+            return guest with { Pinned = $"emulated twin of {vifname} (moves with it)", Twin = true };
         var (pool, pinned) = GuestClassifier.Classify(config, values[1], values[3]);
         return guest with { Pool = pool, Pinned = pinned, Mac = values[2]?.Trim() };
     }

@@ -113,7 +113,7 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
             connection?.Dispose();
         }
         var settings = BalanceSettings.From(config.Balancer);
-        if (!rebalance) settings = settings with { MaxMovesPerMinute = 0 };
+        if (!rebalance) settings = settings with { Rebalance = false }; // a link event: rates are not re-measured, failback keeps the limit
         var plan = MovePlanner.Plan(state, settings);
         foreach (var note in plan.Notes)
         {

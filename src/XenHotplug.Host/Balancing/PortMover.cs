@@ -1,7 +1,9 @@
 using System.Globalization;
 using Serilog;
 using XenHotplug.Core.Balancing;
+using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
+using XenHotplug.Host.Netlink;
 
 namespace XenHotplug.Host.Balancing;
 
@@ -10,7 +12,11 @@ namespace XenHotplug.Host.Balancing;
 /// whole under its own lock — a balancer killed at any moment leaves the vif on exactly one bridge. The vif keeps
 /// its name, MAC and MTU (so rules naming it, such as anti-spoof ebtables/nftables rules, keep applying); the
 /// bridge-port flags (learning, flooding, hairpin, isolation, ...) are copied to the new port; an emulated twin
-/// (vifD.N-emu) moves with its vif; then the guest's MAC is announced on the new uplink.
+/// (vifD.N-emu, or VIFNAME-emu carrying the same xen-vif-D.N alias as a renamed vif) moves with its vif; the new
+/// bridge forgets the guest's MAC if it had learnt it on its uplink (from the guest's broadcasts that came round
+/// through the lan while it was on the old bridge: until the guest spoke again, that stale entry dropped every
+/// frame for it arriving by that uplink); on a bridge with vlan_filtering = 1 the port's VLANs (PVID, untagged,
+/// tagged) are copied from the old port; then the guest's MAC is announced on the new uplink.
 /// </summary>
 public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger log, string root = "/sys/class/net")
 {
@@ -27,6 +33,7 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
             return false;
         }
         var flags = ReadFlags(move.Vif);
+        var vlans = Vlans(move, move.Vif);
         try
         {
             runner.Run([new LinkSetMaster(move.Vif, move.To)]);
@@ -40,14 +47,18 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
             return false;
         }
         WriteFlags(move.Vif, flags);
-        var twin = move.Vif + "-emu";
-        if (sysfs.Master(twin) == move.From)
+        CopyVlans(move, move.Vif, vlans);
+        var twin = move.Vif + VifNames.TapSuffix;
+        if (sysfs.Master(twin) == move.From && IsTwin(move.Vif, twin))
         {
             var twinFlags = ReadFlags(twin);
+            var twinVlans = Vlans(move, twin);
             runner.Run([new LinkSetMaster(twin, move.To)], keepGoing: true);
             WriteFlags(twin, twinFlags);
+            CopyVlans(move, twin, twinVlans);
         }
         log.Information("moved {Vif} {From} -> {To}: {Reason}", move.Vif, move.From, move.To, move.Reason);
+        if (mac is not null && uplink is not null) ForgetStale(move, mac, uplink);
         if (announce && mac is not null && uplink is not null)
         {
             var index = IfIndex(uplink);
@@ -55,6 +66,91 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
             if (problem is not null) log.Warning("cannot announce {Mac} of {Vif} on {Uplink}: {Problem}", mac, move.Vif, uplink, problem);
         }
         return true;
+    }
+
+    /// <summary>True when the bridge filters by VLAN (a kernel without CONFIG_BRIDGE_VLAN_FILTERING has no such file).</summary>
+    private bool Filtering(string bridge)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(root, bridge, "bridge", "vlan_filtering")).Trim() == "1";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The port's VLANs before a move to a vlan_filtering bridge from another one (null: nothing to copy).</summary>
+    private List<PortVlan>? Vlans(Move move, string port)
+    {
+        if (!Filtering(move.To)) return null;
+        if (!Filtering(move.From))
+        {
+            log.Warning("{Port}: {To} filters by VLAN but {From} does not: the port gets {To}'s default VLAN", port, move.To, move.From);
+            return null;
+        }
+        try
+        {
+            using var rtnl = new RtnetlinkSocket();
+            return IfIndex(port) is { } index ? rtnl.PortVlans(index).Select(v => PortVlan.FromKernel(v.Flags, v.Vid)).ToList() : null;
+        }
+        catch (NetlinkException e)
+        {
+            log.Warning("{Port}: cannot read its VLANs on {From}: {Error}", port, move.From, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Gives the moved port the VLANs it had (<see cref="VlanCopy"/>); each failure is logged, the rest still done.</summary>
+    private void CopyVlans(Move move, string port, List<PortVlan>? old)
+    {
+        if (old is null || IfIndex(port) is not { } index) return;
+        try
+        {
+            using var rtnl = new RtnetlinkSocket();
+            var plan = VlanCopy.For(old, rtnl.PortVlans(index).Select(v => PortVlan.FromKernel(v.Flags, v.Vid)).ToList());
+            foreach (var (vlan, add) in plan.Add.Select(v => (v, true)).Concat(plan.Delete.Select(v => (v, false))))
+            {
+                try
+                {
+                    rtnl.SetPortVlan(index, vlan.Flags, vlan.Vid, add);
+                }
+                catch (NetlinkException e)
+                {
+                    log.Warning("{Port} on {To}: cannot {Action} VLAN {Vlan}: {Error}", port, move.To, add ? "add" : "delete", vlan, e.Message);
+                }
+            }
+            if (!plan.IsEmpty) log.Information("{Port} on {To}: VLANs {Vlans} as on {From}", port, move.To, string.Join(", ", old), move.From);
+        }
+        catch (NetlinkException e)
+        {
+            log.Warning("{Port} on {To}: cannot copy its VLANs: {Error}", port, move.To, e.Message);
+        }
+    }
+
+    /// <summary>The tap is this vif's emulated twin: libxl's names of one NIC, or the alias a rename gave both.</summary>
+    private bool IsTwin(string vif, string twin)
+    {
+        if (BalanceSurvey.Identity(vif, null) is { Emulated: false } && BalanceSurvey.Identity(twin, null) is { Emulated: true }) return true;
+        var alias = sysfs.InterfaceAlias(vif);
+        return alias is not null && alias.StartsWith(GuestPorts.AliasPrefix, StringComparison.Ordinal) && sysfs.InterfaceAlias(twin) == alias;
+    }
+
+    /// <summary>Drops the new bridge's entry for the guest's MAC on its uplink, if it learnt one there.</summary>
+    private void ForgetStale(Move move, string mac, string uplink)
+    {
+        if (MacAnnouncer.ParseMac(mac) is not { } bytes || IfIndex(uplink) is not { } index) return;
+        try
+        {
+            using var rtnl = new RtnetlinkSocket();
+            if (rtnl.ForgetBridgeAddress(index, bytes))
+                log.Debug("{Bridge} forgot {Mac} on {Uplink} (learnt while {Vif} was on {From})", move.To, mac, uplink, move.Vif, move.From);
+        }
+        catch (NetlinkException e)
+        {
+            log.Warning("{Bridge}: cannot forget {Mac} on {Uplink}: {Error}", move.To, mac, uplink, e.Message);
+        }
     }
 
     private Dictionary<string, string> ReadFlags(string dev)

@@ -11,7 +11,12 @@ namespace XenHotplug.Host.Netlink;
 /// </summary>
 internal sealed class RtnetlinkSocket : IDisposable
 {
-    private const ushort RTM_NEWLINK = 16, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
+    private const ushort RTM_DELLINK = 17, RTM_SETLINK = 19;
+    private const ushort IFLA_AF_SPEC = 26, IFLA_EXT_MASK = 29, IFLA_BRIDGE_VLAN_INFO = 2;
+    private const uint RTEXT_FILTER_BRVLAN = 2;
+    private const ushort RTM_NEWLINK = 16, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22, RTM_DELNEIGH = 29;
+    private const byte AF_BRIDGE = 7, NTF_MASTER = 0x04;
+    private const ushort NDA_LLADDR = 2;
     private const ushort NLMSG_ERROR = 2, NLMSG_DONE = 3;
     private const ushort NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_DUMP = 0x300;
     public const ushort IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_IFALIAS = 20;
@@ -106,6 +111,74 @@ internal sealed class RtnetlinkSocket : IDisposable
                 holds = true;
         }, expectAck: false, missing: null);
         return holds;
+    }
+
+    /// <summary>
+    /// Makes the bridge forget where it learnt <paramref name="mac"/> if that was on <paramref name="portIndex"/>
+    /// (bridge fdb del MAC dev PORT master); false when it had no such entry there.
+    /// </summary>
+    public bool ForgetBridgeAddress(int portIndex, ReadOnlySpan<byte> mac)
+    {
+        var request = new NetlinkMessage(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK);
+        Span<byte> ndmsg = stackalloc byte[12]; // struct ndmsg: family, pad, pad, ifindex, state, flags, type
+        ndmsg[0] = AF_BRIDGE;
+        BinaryPrimitives.WriteInt32LittleEndian(ndmsg[4..], portIndex);
+        ndmsg[10] = NTF_MASTER;
+        request.Raw(ndmsg);
+        request.Attribute(NDA_LLADDR, mac);
+        try
+        {
+            Exchange(request, null, expectAck: true, missing: null);
+            return true;
+        }
+        catch (NetlinkException e) when (e.Message.Contains("No such file or directory", StringComparison.Ordinal))
+        {
+            return false; // ENOENT: not learnt there
+        }
+    }
+
+    /// <summary>The VLANs of a bridge port as (bridge_vlan_info flags, vid): bridge vlan show dev PORT.</summary>
+    public List<(ushort Flags, ushort Vid)> PortVlans(int portIndex)
+    {
+        var vlans = new List<(ushort, ushort)>();
+        var dump = new NetlinkMessage(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
+        Span<byte> info = stackalloc byte[16];
+        info[0] = AF_BRIDGE;
+        dump.Raw(info);
+        Span<byte> mask = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(mask, RTEXT_FILTER_BRVLAN);
+        dump.Attribute(IFLA_EXT_MASK, mask);
+        Exchange(dump, (type, payload) =>
+        {
+            if (type != RTM_NEWLINK || payload.Length < 16 || BinaryPrimitives.ReadInt32LittleEndian(payload[4..]) != portIndex) return;
+            foreach (var (attribute, value) in Attributes(payload[16..].ToArray()))
+            {
+                if (attribute != IFLA_AF_SPEC) continue;
+                foreach (var (inner, data) in Attributes(value))
+                {
+                    if (inner == IFLA_BRIDGE_VLAN_INFO && data.Length >= 4)
+                        vlans.Add((BinaryPrimitives.ReadUInt16LittleEndian(data), BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(2))));
+                }
+            }
+        }, expectAck: false, missing: null);
+        return vlans;
+    }
+
+    /// <summary>Adds (bridge vlan add vid VID [pvid] [untagged] dev PORT) or deletes one VLAN of a bridge port.</summary>
+    public void SetPortVlan(int portIndex, ushort flags, ushort vid, bool add)
+    {
+        var request = new NetlinkMessage(add ? RTM_SETLINK : RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK);
+        Span<byte> info = stackalloc byte[16];
+        info[0] = AF_BRIDGE;
+        BinaryPrimitives.WriteInt32LittleEndian(info[4..], portIndex);
+        request.Raw(info);
+        Span<byte> nested = stackalloc byte[8]; // one IFLA_BRIDGE_VLAN_INFO: header, then struct bridge_vlan_info
+        BinaryPrimitives.WriteUInt16LittleEndian(nested, 8);
+        BinaryPrimitives.WriteUInt16LittleEndian(nested[2..], IFLA_BRIDGE_VLAN_INFO);
+        BinaryPrimitives.WriteUInt16LittleEndian(nested[4..], flags);
+        BinaryPrimitives.WriteUInt16LittleEndian(nested[6..], vid);
+        request.Attribute(IFLA_AF_SPEC, nested);
+        Exchange(request, null, expectAck: true, missing: null);
     }
 
     public static byte[] NulTerminated(string text)

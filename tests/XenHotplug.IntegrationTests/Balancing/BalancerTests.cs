@@ -38,8 +38,11 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         {extra}
         """;
 
-    /// <summary>dom0 with bridges xbr0..2, uplinks u0..2 whose peers l0..2 are ports of one switch in the lan namespace.</summary>
-    private (SimulatedDom0 Host, Netns Lan) Host(string config)
+    /// <summary>
+    /// dom0 with bridges xbr0..2, uplinks u0..2 whose peers l0..2 are ports of one switch in the lan namespace; under
+    /// <paramref name="legacy"/> naming the bridges are u0..2 and their NICs pu0..2.
+    /// </summary>
+    private (SimulatedDom0 Host, Netns Lan) Host(string config, bool legacy = false)
     {
         var host = new SimulatedDom0(config);
         _hosts.Add(host);
@@ -49,10 +52,11 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         lan.Ip("link", "set", "sw", "up");
         for (var i = 0; i < 3; i++)
         {
-            host.AddBridge($"xbr{i}");
-            host.Dom0.Ip("link", "add", $"u{i}", "type", "veth", "peer", "name", $"l{i}", "netns", lan.Name);
+            var (bridge, nic) = legacy ? ($"u{i}", $"pu{i}") : ($"xbr{i}", $"u{i}");
+            host.AddBridge(bridge);
+            host.Dom0.Ip("link", "add", nic, "type", "veth", "peer", "name", $"l{i}", "netns", lan.Name);
             lan.Ip("link", "set", $"l{i}", "master", "sw", "up");
-            host.Dom0.Ip("link", "set", $"u{i}", "master", $"xbr{i}", "up");
+            host.Dom0.Ip("link", "set", nic, "master", bridge, "up");
         }
         return (host, lan);
     }
@@ -96,6 +100,14 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
     }
 
     private static int GuestsOn(SimulatedDom0 host, string bridge) => host.Dom0.Ports(bridge).Count(p => p.StartsWith("vif", StringComparison.Ordinal));
+
+    /// <summary>The guest's NIC takes the MAC xenstore gives it, as a netfront's does (the one the balancer announces).</summary>
+    private static string RealMac(SimulatedDom0 host, int domid)
+    {
+        var mac = host.Backend(domid, 0, "mac")!;
+        host.Guest(domid).Ip("link", "set", "eth0", "address", mac);
+        return mac;
+    }
 
     /// <summary>Four pingable guests, placed by least-loaded: xbr0 gets two of them (guests 1 and 4).</summary>
     private static void PingableGuests(SimulatedDom0 host, int count = 4)
@@ -158,10 +170,16 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("moved vif4.0 xbr0 -> ", r.StdOut, StringComparison.Ordinal);
         Assert.Equal(0, GuestsOn(host, "xbr0"));
         for (var d = 1; d <= 4; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d}");
-        // failback = no: carrier back, they stay where they are.
+        // failback = no: carrier back, the guests failed over stay where they are (held there too); the idle
+        // pool, now 0 / 2 / 2, is evened out by count with a guest that was not moved.
+        var placed = new[] { host.Dom0.MasterOf("vif1.0"), host.Dom0.MasterOf("vif4.0") };
         lan.Ip("link", "set", "l0", "up");
-        Assert.DoesNotContain("moved", Balance(host).StdOut, StringComparison.Ordinal);
-        Assert.Equal(0, GuestsOn(host, "xbr0"));
+        var after = Balance(host).StdOut;
+        Assert.DoesNotContain("failback", after, StringComparison.Ordinal);
+        Assert.Equal(placed, new[] { host.Dom0.MasterOf("vif1.0"), host.Dom0.MasterOf("vif4.0") });
+        Assert.Contains("-> xbr0: rebalance: ", after, StringComparison.Ordinal);
+        Assert.Contains("(traffic below min_rate)", after, StringComparison.Ordinal);
+        Assert.Equal(1, GuestsOn(host, "xbr0"));
     }
 
     [Fact]
@@ -319,4 +337,96 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         Online(host, 5);
         Assert.Equal("xbr0", host.Dom0.MasterOf("vif5.0"));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_hvm_guests_emulated_twin_moves_with_its_vif_also_when_renamed(bool renamed)
+    {
+        var (host, lan) = Host(Config(shared: true));
+        host.AddGuest(1, 0, "pool:p", "10.99.0.11/24", backend: renamed ? new Dictionary<string, string> { ["vifname"] = "web1" } : null);
+        RealMac(host, 1);
+        Online(host, 1);
+        host.Dom0.Ip("tuntap", "add", "dev", "vif1.0-emu", "mode", "tap");
+        var add = host.Hotplug("add", 1, 0, type: "tap");
+        Assert.True(add.Ok, add.ToString());
+        var (vif, tap) = renamed ? ("web1", "web1-emu") : ("vif1.0", "vif1.0-emu");
+        Assert.Equal("xbr0", host.Dom0.MasterOf(vif));
+        Assert.Equal("xbr0", host.Dom0.MasterOf(tap));
+        // Two more guests on xbr1 and xbr2: the twin is no guest of its own, so an idle pass finds 1 / 1 / 1 even.
+        for (var d = 2; d <= 3; d++)
+        {
+            host.AddLightGuest(d, 0, "pool:p");
+            Online(host, d);
+        }
+        Assert.DoesNotContain("moved", Balance(host).StdOut, StringComparison.Ordinal);
+        lan.Ip("link", "set", "l0", "down");
+        var r = Balance(host);
+        Assert.Contains($"moved {vif} xbr0 -> ", r.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain($"moved {tap}", r.StdOut, StringComparison.Ordinal);
+        var to = host.Dom0.MasterOf(vif);
+        Assert.NotEqual("xbr0", to);
+        Assert.Equal(to, host.Dom0.MasterOf(tap));
+        Assert.True(host.Guest(1).Ping("10.99.0.1"), "the moved guest reaches the lan");
+    }
+
+    [Fact]
+    public void Legacy_naming_fails_over_between_the_bridges_named_after_their_nics()
+    {
+        var (host, lan) = Host("[network]\nnaming = legacy\n" + Config(shared: true), legacy: true);
+        PingableGuests(host, 3);
+        Assert.Equal(["u0", "u1", "u2"], Enumerable.Range(1, 3).Select(d => host.Dom0.MasterOf($"vif{d}.0")));
+        lan.Ip("link", "set", "l0", "down");
+        var r = Balance(host);
+        Assert.Contains("moved vif1.0 u0 -> ", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains(": carrier lost on pu0", r.StdOut, StringComparison.Ordinal);
+        Assert.Equal(0, GuestsOn(host, "u0"));
+        for (var d = 1; d <= 3; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d}");
+    }
+
+    [Fact]
+    public void The_ip_backend_moves_and_announces_too()
+    {
+        var (host, lan) = Host(Config(shared: true) + "\n[hotplug]\nnetwork_backend = ip\n");
+        host.AddGuest(1, 0, "pool:p", "10.99.0.11/24");
+        var mac = RealMac(host, 1);
+        host.Guest(1).Exec("sysctl", ["-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+        Online(host, 1);
+        Assert.Equal("xbr0", host.Dom0.MasterOf("vif1.0"));
+        lan.Ip("link", "set", "l0", "down");
+        Assert.Empty(SwitchPortsOf(lan, mac));
+        var r = Balance(host);
+        Assert.Contains("moved vif1.0 xbr0 -> ", r.StdOut, StringComparison.Ordinal);
+        var cable = "l" + host.Dom0.MasterOf("vif1.0")![^1];
+        Assert.Equal([cable], SwitchPortsOf(lan, mac)); // the announce, before the guest said anything
+        Assert.True(host.Guest(1).Ping("10.99.0.1"));
+    }
+
+    [Fact]
+    public void A_silent_guest_is_reachable_from_the_lan_right_after_a_move()
+    {
+        var (host, lan) = Host(Config(shared: true));
+        host.AddGuest(1, 0, "pool:p", "10.99.0.11/24");
+        var mac = RealMac(host, 1);
+        host.Guest(1).Exec("sysctl", ["-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+        Online(host, 1);
+        Assert.Equal("xbr0", host.Dom0.MasterOf("vif1.0"));
+        // The guest's ARP request went round through the lan switch: xbr1 and xbr2 learnt its MAC on their uplinks.
+        Assert.True(host.Guest(1).Ping("10.99.0.1"));
+        Assert.True(WaitFor(() => BridgePortsOf(host.Dom0, "xbr1", mac).Contains("u1"), TimeSpan.FromSeconds(5)), "xbr1 did not learn the guest's MAC on u1");
+        lan.Ip("neigh", "replace", "10.99.0.11", "lladdr", mac, "dev", "sw", "nud", "permanent");
+        lan.Ip("link", "set", "l0", "down");
+        Balance(host);
+        var bridge = host.Dom0.MasterOf("vif1.0")!;
+        Assert.NotEqual("xbr0", bridge);
+        // The new bridge forgot the stale entry: the lan reaches the guest before the guest says anything.
+        Assert.DoesNotContain("u" + bridge[^1], BridgePortsOf(host.Dom0, bridge, mac));
+        Assert.True(lan.Ping("10.99.0.11"), "the lan cannot reach the silent guest on " + bridge);
+    }
+
+    /// <summary>The ports where a dom0 bridge has learnt <paramref name="mac"/>.</summary>
+    private static List<string> BridgePortsOf(Netns ns, string bridge, string mac) =>
+        JsonNode.Parse(ns.Exec("bridge", ["-j", "fdb", "show", "br", bridge]).StdOut is { Length: > 0 } s ? s : "[]")!.AsArray()
+            .Where(e => string.Equals(e!["mac"]!.GetValue<string>(), mac, StringComparison.OrdinalIgnoreCase))
+            .Select(e => e!["ifname"]!.GetValue<string>()).ToList();
 }

@@ -186,7 +186,8 @@ public class MovePlannerTests
         var move = Assert.Single(back.Moves);
         Assert.Equal(("vif1.0", "xbr0", MoveKind.Failback), (move.Vif, move.To, move.Kind));
         Assert.Equal("failback: xbr0 is healthy again (carrier on uxbr0)", move.Reason);
-        Assert.Empty(Plan(Pool(true, false, Br("xbr0"), Br("xbr1")), guests).Moves);
+        // failback = no: no failback (an idle pool this uneven is evened out by count, by whichever guest is idlest).
+        Assert.DoesNotContain(Plan(Pool(true, false, Br("xbr0"), Br("xbr1")), guests).Moves, m => m.Kind == MoveKind.Failback);
         Assert.Empty(Plan(Pool(true, true, Br("xbr0", healthy: false), Br("xbr1")), guests).Moves);
     }
 
@@ -196,5 +197,104 @@ public class MovePlannerTests
         var pool = Pool(true, false, Br("xbr0"), Br("xbr1"));
         var plan = Plan(pool, [G("vif1.0", "xbr0", 50, pool: "other"), G("vif2.0", "xbr0", 50, pool: "other")]);
         Assert.Empty(plan.Moves);
+    }
+
+    [Fact]
+    public void An_idle_pool_left_uneven_by_departures_is_evened_out_by_count()
+    {
+        // Guests left xbr1 and xbr2: 4 / 1 / 1 idle guests. Fair share 2 each: xbr0 at 2.0x.
+        var pool = Pool(true, false, Br("xbr0"), Br("xbr1"), Br("xbr2"));
+        List<BalanceGuest> guests =
+        [
+            G("vif1.0", "xbr0", 0.2), G("vif2.0", "xbr0", 0), G("vif3.0", "xbr0", 0.1), G("vif4.0", "xbr0", 0),
+            G("vif5.0", "xbr1", 0), G("vif6.0", "xbr2", 0),
+        ];
+        var plan = Plan(pool, guests, settings: Settings with { MaxMovesPerMinute = 100 });
+        Assert.Equal(2, plan.Moves.Count);
+        Assert.All(plan.Moves, m => Assert.Equal((MoveKind.Rebalance, "xbr0"), (m.Kind, m.From)));
+        Assert.Equal(["xbr1", "xbr2"], plan.Moves.Select(m => m.To).Order());
+        Assert.Equal(["vif2.0", "vif4.0"], plan.Moves.Select(m => m.Vif).Order()); // the idlest go
+        Assert.Equal("rebalance: xbr0 has 4 guests, 2.0x its fair share (traffic below min_rate)", plan.Moves[0].Reason);
+    }
+
+    [Fact]
+    public void Counts_one_apart_are_even_enough()
+    {
+        // 2 / 1 / 1: xbr0 at 1.5x, but a move would only put the 2 elsewhere (no gain).
+        var pool = Pool(true, false, Br("xbr0"), Br("xbr1"), Br("xbr2"));
+        Assert.Empty(Plan(pool, [G("vif1.0", "xbr0", 0), G("vif2.0", "xbr0", 0), G("vif3.0", "xbr1", 0), G("vif4.0", "xbr2", 0)]).Moves);
+        // 3 / 2 on two bridges: 1.2x, under the threshold.
+        var two = Pool(true, false, Br("xbr0"), Br("xbr1"));
+        Assert.Empty(Plan(two, [G("vif1.0", "xbr0", 0), G("vif2.0", "xbr0", 0), G("vif3.0", "xbr0", 0), G("vif4.0", "xbr1", 0), G("vif5.0", "xbr1", 0)]).Moves);
+    }
+
+    [Fact]
+    public void Spreading_by_count_follows_the_weights()
+    {
+        // xbr1 weighs 3: 2 guests on xbr0 and 2 on xbr1 is uneven (fair: 1 and 3); 1 and 3 is even.
+        var pool = Pool(true, false, Br("xbr0"), Br("xbr1", capacity: 3));
+        var move = Assert.Single(Plan(pool, [G("vif1.0", "xbr0", 0), G("vif2.0", "xbr0", 0), G("vif3.0", "xbr1", 0), G("vif4.0", "xbr1", 0)]).Moves);
+        Assert.Equal(("xbr0", "xbr1"), (move.From, move.To));
+        Assert.Empty(Plan(pool, [G("vif1.0", "xbr0", 0), G("vif2.0", "xbr1", 0), G("vif3.0", "xbr1", 0), G("vif4.0", "xbr1", 0)]).Moves);
+    }
+
+    [Fact]
+    public void Spreading_by_count_keeps_the_move_limit_the_hold_and_the_pins()
+    {
+        var pool = Pool(true, false, Br("xbr0"), Br("xbr1"));
+        var guests = Enumerable.Range(1, 6).Select(i => G($"vif{i}.0", "xbr0", 0)).ToList();
+        var limited = Plan(pool, guests, settings: Settings with { MaxMovesPerMinute = 2 });
+        Assert.Equal(2, limited.Moves.Count);
+        Assert.Contains(limited.Notes, n => n.Contains("move limit", StringComparison.Ordinal));
+        Assert.Equal(3, Plan(pool, guests, settings: Settings with { MaxMovesPerMinute = 100 }).Moves.Count); // 3 / 3
+        // Guests moved recently stay; pinned ones stay but count.
+        var held = guests.Select(g => new MoveRecord(g.Vif, "xbr1", "xbr0", MoveKind.Rebalance, Now.AddSeconds(-120))).ToList();
+        Assert.Empty(Plan(pool, guests, held, Settings with { Hold = TimeSpan.FromSeconds(300) }).Moves);
+        var pinned = guests.Select((g, i) => i < 5 ? g with { Pool = null, Pinned = "explicit bridge=xbr0" } : g).ToList();
+        Assert.Equal(["vif6.0"], Plan(pool, pinned).Moves.Select(m => m.Vif));
+        // An emulated twin is no guest of its own: 2 vifs + 2 twins on xbr0 against 1 on xbr1 is even enough.
+        List<BalanceGuest> twins =
+        [
+            G("vif1.0", "xbr0", 0), G("vif1.0-emu", "xbr0", 0, pool: null) with { Pinned = "twin", Twin = true },
+            G("vif2.0", "xbr0", 0), G("vif2.0-emu", "xbr0", 0, pool: null) with { Pinned = "twin", Twin = true },
+            G("vif3.0", "xbr1", 0),
+        ];
+        Assert.Empty(Plan(pool, twins).Moves);
+    }
+
+    [Fact]
+    public void A_busy_pool_is_balanced_by_traffic_not_by_count()
+    {
+        // One heavy guest alone on xbr0, five light ones on xbr1: the counts are uneven, the traffic is not.
+        var pool = Pool(true, false, Br("xbr0"), Br("xbr1"));
+        List<BalanceGuest> guests = [G("vif1.0", "xbr0", 50), .. Enumerable.Range(2, 5).Select(i => G($"vif{i}.0", "xbr1", 10))];
+        Assert.Empty(Plan(pool, guests).Moves);
+    }
+
+    [Fact]
+    public void Failback_keeps_the_move_limit_and_failover_does_not_wait_for_it()
+    {
+        var pool = Pool(true, true, Br("xbr0"), Br("xbr1"), Br("xbr2"));
+        var guests = Enumerable.Range(1, 5).Select(i => G($"vif{i}.0", "xbr1", 0) with { Home = "xbr0" }).ToList();
+        var back = Plan(pool, guests, settings: Settings with { MaxMovesPerMinute = 2 });
+        Assert.Equal(2, back.Moves.Count);
+        Assert.All(back.Moves, m => Assert.Equal((MoveKind.Failback, "xbr0"), (m.Kind, m.To)));
+        Assert.Equal(3, back.Notes.Count(n => n.Contains("waits to go back to xbr0: move limit reached", StringComparison.Ordinal)));
+        // Failbacks and rebalancing moves of the last minute count; failovers do not.
+        List<MoveRecord> history =
+        [
+            new("vif9.0", "xbr1", "xbr0", MoveKind.Failback, Now.AddSeconds(-20)),
+            new("vif8.0", "xbr0", "xbr2", MoveKind.Rebalance, Now.AddSeconds(-40)),
+            new("vif1.0", "xbr0", "xbr1", MoveKind.Failover, Now.AddSeconds(-50)),
+        ];
+        Assert.Single(Plan(pool, guests, history, Settings with { MaxMovesPerMinute = 3 }).Moves);
+        Assert.Empty(Plan(pool, guests, history, Settings with { MaxMovesPerMinute = 2 }).Moves);
+        // A link-event pass (no rebalancing) still fails back within the limit.
+        Assert.Equal(2, Plan(pool, guests, settings: Settings with { MaxMovesPerMinute = 2, Rebalance = false }).Moves.Count);
+        // The limit never holds back a failover.
+        var dead = Pool(true, true, Br("xbr0"), Br("xbr1", healthy: false), Br("xbr2"));
+        var failover = Plan(dead, guests.Select(g => g with { Home = null }).ToList(), history, Settings with { MaxMovesPerMinute = 0 });
+        Assert.Equal(5, failover.Moves.Count);
+        Assert.All(failover.Moves, m => Assert.Equal(MoveKind.Failover, m.Kind));
     }
 }

@@ -160,4 +160,25 @@ public class BridgePolicyTests
         var d = Decide(Config(), host, "xenbr2");
         Assert.Equal("xenbr2", d.Bridge);
     }
+
+    [Fact]
+    public void The_two_halves_of_an_hvm_nic_go_to_one_bridge()
+    {
+        // least-loaded would pick xenbr1 (xenbr0 holds the guest's vif): the tap joins its vif instead, and back.
+        var host = Host().Add("vif3.0", master: "xenbr0");
+        var tap = Request with { Type = InterfaceType.Tap, Command = HotplugCommand.Add, Device = "vif3.0-emu" };
+        var d = BridgePolicy.Decide(Config(), tap, Vm("pool:default"), host, _ => 0);
+        Assert.Equal("xenbr0", d.Bridge);
+        Assert.Contains("vif3.0, the other half of this NIC, is on xenbr0", d.Reason, StringComparison.Ordinal);
+        var vifFirst = Host().Add("vif3.0-emu", master: "xenbr0");
+        Assert.Equal("xenbr0", Decide(Config(), vifFirst, "pool:default").Bridge);
+        // Renamed (vifname web3): the twin is known by the alias vif-multibridge gave it; another device of that name is not.
+        var renamed = Host().Add("web3", master: "xenbr0", alias: "xen-vif-3.0");
+        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default") with { VifName = "web3" }, renamed, _ => 0).Bridge);
+        var stranger = Host().Add("web3", master: "xenbr1");
+        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default") with { VifName = "web3" }, stranger, _ => 0).Bridge);
+        // Not on a usable bridge of the pool: placed as usual.
+        var elsewhere = Host().Add("vif3.0", master: "xenbr2");
+        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default"), elsewhere, _ => 0).Bridge);
+    }
 }
