@@ -168,17 +168,17 @@ done
 
 # --- anti-spoofing ([domain:sp*] antispoof = ip): real netback vifs behind nf_tables' bridge family ----
 S=$(domid sp); S=${S:-none}; F=$(domid spf); F=${F:-none}
-check "sp vif$S.0 hotplug-status connected (antispoof = ip, ip=192.0.2.40)" waitfor 60 connected "$S" 0
-check "spf vif$F.0 hotplug-status connected (antispoof = ip, ip=192.0.2.99)" waitfor 60 connected "$F" 0
+check "sp vif$S.0 hotplug-status connected on xenbr1 (antispoof = ip, ip=198.51.100.40)" waitfor 60 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vif/$S/0/hotplug-status)\" = connected ] && readlink /sys/class/net/vif$S.0/brport/bridge | grep -q 'xenbr1$'"
+check "spf vif$F.0 hotplug-status connected (antispoof = ip, ip=198.51.100.99)" waitfor 60 connected "$F" 0
 fw=$(network-multibridge status --firewall 2>&1); echo "$fw" >> "$DIAG"
 check "network-multibridge status --firewall lists the guards of vif$S.0 and vif$F.0" sh -c 'printf "%s\n" "$1" | grep -q "vif$2\.0" && printf "%s\n" "$1" | grep -q "vif$3\.0"' - "$fw" "$S" "$F"
-check "sp (sends from 192.0.2.40, its ip=) reaches dom0 192.0.2.1 (guest console)" waitfor 180 console_has sp 'PINGOK 192.0.2.1$'
-check "dom0 reaches sp at 192.0.2.40" waitfor 20 ping -c 1 -W 2 192.0.2.40
+check "sp (sends from 198.51.100.40, its ip=) reaches dom0 198.51.100.1 (guest console)" waitfor 180 console_has sp 'PINGOK 198.51.100.1$'
+check "dom0 reaches sp at 198.51.100.40" waitfor 20 ping -c 1 -W 2 198.51.100.40
 check "spf's eth0 is up in the guest (console)" waitfor 180 console_has spf 'XMB NIC eth0'
-# spf sends from 192.0.2.41 while its ip= allows only 192.0.2.99: its guard drops its ARP and IPv4.
-check "spf's guard drops what spf sends from 192.0.2.41 (nft counters)" waitfor 60 sh -c "nft list chain bridge xen_multibridge vif_vif${F}_2e0 | grep -E 'counter packets [1-9].* drop' | grep -q ."
-check "dom0 does not reach spf at 192.0.2.41" sh -c '! ping -c 3 -W 1 192.0.2.41'
-check "spf never reached dom0 (no PINGOK 192.0.2.1 on its console)" sh -c "! tr -d '\r' < $CONLOG/guest-spf.log | grep -q 'PINGOK 192.0.2.1'"
+# spf sends from 198.51.100.41 while its ip= allows only 198.51.100.99: its guard drops its ARP and IPv4.
+check "spf's guard drops what spf sends from 198.51.100.41 (nft counters)" waitfor 60 sh -c "nft list chain bridge xen_multibridge vif_vif${F}_2e0 | grep -E 'counter packets [1-9].* drop' | grep -q ."
+check "dom0 does not reach spf at 198.51.100.41" sh -c '! ping -c 3 -W 1 198.51.100.41'
+check "spf never reached dom0 (no PINGOK 198.51.100.1 on its console)" sh -c "! tr -d '\r' < $CONLOG/guest-spf.log | grep -q 'PINGOK 198.51.100.1'"
 diag nft list table bridge xen_multibridge
 check "xl destroy spf" xl destroy spf
 check "after destroy: no nftables rule or map element names vif$F.0" waitfor 30 sh -c "! nft list table bridge xen_multibridge | grep -qE 'vif$F\.0|vif_vif${F}_2e0'"

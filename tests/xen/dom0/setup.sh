@@ -48,8 +48,9 @@ done
 guest ctl 20 "'mac=00:16:3e:00:00:20,bridge=xenbr1,script=vif-bridge'"
 guest broken 30 "'mac=00:16:3e:00:00:30,bridge=pool:nosuchpool'"
 # Anti-spoofing ([domain:sp*] antispoof = ip): sp may send from its address, spf's ip= names another one.
-guest sp 40 "'mac=00:16:3e:00:00:40,bridge=xenbr0,ip=192.0.2.40'"
-guest spf 41 "'mac=00:16:3e:00:00:41,bridge=xenbr0,ip=192.0.2.99'"
+# (On xenbr1: bridge=xenbr0 is the auto_bridge, which means "no bridge named", so the pool would place it.)
+guest sp 40 "'mac=00:16:3e:00:00:40,bridge=xenbr1,ip=198.51.100.40'"
+guest spf 41 "'mac=00:16:3e:00:00:41,bridge=xenbr1,ip=198.51.100.99'"
 # The balancer: mv's only NIC in the shared-segment pool seg (xenbr2, xenbr3), on 203.0.113.0/24.
 guest mv 50 "'mac=00:16:3e:00:00:50,bridge=pool:seg'" " xmb_eth0=203.0.113"
 ln -s /etc/xen/xmb/auto1.cfg /etc/xen/auto/auto1.cfg
