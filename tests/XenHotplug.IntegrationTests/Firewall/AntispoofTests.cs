@@ -98,7 +98,7 @@ public sealed partial class AntispoofTests : IDisposable
         var explain = host.Dom0.Exec(Binaries.Vif, ["explain", "1", "0"], host.LibxlEnvironment(1, 0));
         Assert.True(explain.Ok, explain.ToString());
         Assert.Contains("antispoof: ip", explain.StdOut, StringComparison.Ordinal);
-        Assert.Contains("ip saddr != { 192.0.2.50 } counter drop", explain.StdOut, StringComparison.Ordinal);
+        Assert.Contains("ip saddr != 192.0.2.50 counter drop", explain.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain("vif1.0", Ruleset(host.Dom0), StringComparison.Ordinal); // explain changes nothing
 
         var online = host.Hotplug("online", 1, 0);
@@ -314,6 +314,44 @@ public sealed partial class AntispoofTests : IDisposable
             Assert.Contains($"ip saddr != 192.0.2.{d} counter", table, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void NetlinkBatchReadsInNftListAsTheRulesExplainPrints()
+    {
+        // Written over netlink, read back by nft: the chain holds exactly the rules explain prints, in order, with
+        // their comments (the userdata TLV), and the map and the base chain read as nft's own syntax.
+        var host = Host("[policy]\nantispoof = ip\n");
+        host.AddBridge("xenbr0");
+        host.AddLightGuest(11, 0, "xenbr0");
+        host.Xenstore.Write("/local/domain/0/backend/vif/11/0/ip", "192.0.2.11 10.1.0.0/24 172.16.0.0/12 2001:db8::/64 2001:db8:1::11");
+        var online = host.Hotplug("online", 11, 0);
+        Assert.True(online.Ok, online.ToString());
+
+        var explain = host.Dom0.Exec(Binaries.Vif, ["explain", "11", "0"], host.LibxlEnvironment(11, 0));
+        Assert.True(explain.Ok, explain.ToString());
+        var expected = explain.StdOut.Split('\n').SkipWhile(l => !l.StartsWith("  rules (", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        Assert.True(expected.Count > 15, explain.StdOut);
+
+        var table = Nft(host.Dom0, null, "list", "table", "bridge", "xen_multibridge");
+        Assert.True(table.Contains("type ifname : verdict", StringComparison.Ordinal), table);
+        Assert.True(table.Contains("\"vif11.0\" : jump vif_vif11_2e0", StringComparison.Ordinal), table);
+        Assert.True(table.Contains("type filter hook prerouting priority filter; policy accept;", StringComparison.Ordinal), table);
+        Assert.Single(Regex.Matches(table, @"\n\t\tiifname vmap @guarded\n"));
+        var chain = Nft(host.Dom0, null, "list", "chain", "bridge", "xen_multibridge", "vif_vif11_2e0");
+        var listed = chain.Split('\n').Select(l => l.Trim()).SkipWhile(l => !l.StartsWith("chain vif_vif11_2e0", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l != "}").Select(l => CounterValuesRegex().Replace(l, "counter")).ToList();
+        Assert.True(expected.SequenceEqual(listed), $"explain:\n{string.Join('\n', expected)}\nnft list:\n{string.Join('\n', listed)}");
+
+        var offline = host.Hotplug("offline", 11, 0);
+        Assert.True(offline.Ok, offline.ToString());
+        var after = Nft(host.Dom0, null, "list", "table", "bridge", "xen_multibridge");
+        Assert.DoesNotContain("vif11.0", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("chain vif_", after, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"counter packets \d+ bytes \d+")]
+    private static partial Regex CounterValuesRegex();
 
     private static int RulesIn(string table, string chain)
     {
