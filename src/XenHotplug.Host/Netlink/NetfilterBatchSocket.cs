@@ -32,7 +32,8 @@ internal sealed class NetfilterBatchSocket : IDisposable
         }
     }
 
-    public void Dispose() => LibC.Close(_fd);
+    /// <summary>Closes the socket without waiting for the kernel's cleanup of the transaction (see <see cref="DeferredRelease"/>).</summary>
+    public void Dispose() => DeferredRelease.Close(_fd);
 
     /// <summary>
     /// Sends <paramref name="messages"/> (each with NLM_F_ACK, and a description for errors) as one nf_tables batch
