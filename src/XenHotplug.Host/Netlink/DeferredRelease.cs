@@ -15,8 +15,24 @@ namespace XenHotplug.Host.Netlink;
 /// </summary>
 internal static class DeferredRelease
 {
-    /// <summary>Closes <paramref name="fd"/> in this process; the socket itself is released when the holder ends.</summary>
+    /// <summary>
+    /// Closes <paramref name="fd"/> in this process; the socket itself is released when the holder ends. The start of
+    /// the holder (posix_spawn waits for its exec) runs on a background thread while the hotplug goes on; should the
+    /// process end first, the child already holds the socket once it exists, else the exit pays the wait.
+    /// </summary>
     public static void Close(int fd)
+    {
+        try
+        {
+            new Thread(() => HandOffAndClose(fd)) { IsBackground = true, Name = "nfnetlink release" }.Start();
+        }
+        catch (OutOfMemoryException)
+        {
+            HandOffAndClose(fd);
+        }
+    }
+
+    private static void HandOffAndClose(int fd)
     {
         TryHandOff(fd);
         LibC.Close(fd);
