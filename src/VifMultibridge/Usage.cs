@@ -35,7 +35,7 @@ internal static class Usage
         (connected) or hotplug-error and hotplug-status=error, and the frontend's mtu.
         Antispoof ([policy], [pool:NAME] or [domain:GLOB] antispoof = off|mac|ip, default off): the
         NIC may send only from its mac= (mac), and also only from the addresses in ip= (ip; DHCP
-        allowed, an empty ip= refuses the online). One nft transaction in table bridge xen_multibridge
+        allowed, an empty ip= refuses the online). One nf_tables batch in table bridge xen_multibridge
         before the port comes up; removed at offline. explain prints the rules.
         Hooks: executable *.hook files in [hotplug] hooks_dir are run (not sourced) after each action
         with dev, bridge, ip and command set; they (and a link's target) must be owned by root and not

@@ -126,7 +126,7 @@ namespace XenHotplug.Benchmarks
                 phases.Add(new("parts ip-backend online", "sequential", 1,
                     All(ours, "online", ourVifs).Select(j => j with { Env = new Dictionary<string, string>(j.Env) { ["XEN_MULTIBRIDGE_hotplug__network_backend"] = "ip" } }).ToList(), "xenbr0"));
                 phases.Add(new("parts reset", "sequential", 1, All(ours, "offline", ourVifs), ""));
-                // What antispoof = ip adds: one `nft -f -` transaction through CliWrap per online and per offline.
+                // What antispoof = ip adds: one nf_tables netlink batch per online and per offline.
                 foreach (var (dom, dev) in ourVifs)
                     dom0.Xenstore.Write($"/local/domain/0/backend/vif/{dom}/{dev}/ip", $"10.{dom % 256}.{dev}.1");
                 List<BenchJob> Guarded(string command) =>

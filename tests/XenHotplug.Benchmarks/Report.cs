@@ -59,7 +59,7 @@ internal static class Report
         t.Append(inv, $"  the work (config, logging, one xenstore read and one write, sysfs, rtnetlink) {onlineMedian - start:0.00} ms;\n");
         t.Append(inv, $"  with [hotplug] network_backend = ip (one `ip -batch` child through CliWrap) an online takes {ipBackend:0.00} ms\n");
 
-        t.Append(inv, $"\nantispoof = ip (one `nft -f -` transaction through CliWrap; stock has none): sequential medians, same vifs, rounds alternating\n");
+        t.Append(inv, $"\nantispoof = ip (one nf_tables netlink batch; stock has none): sequential medians, same vifs, rounds alternating\n");
         foreach (var cmd in new[] { "online", "offline" })
         {
             var guarded = Stats(Samples($"antispoof {cmd}")).Median;

@@ -2,7 +2,7 @@ using XenHotplug.Core.Failures;
 
 namespace XenHotplug.Host.Firewall;
 
-/// <summary>nft refused a transaction or could not be run; the message is nft's first error line.</summary>
+/// <summary>The kernel refused an nf_tables transaction (what and errno), or nft could not list the table (its first error line).</summary>
 public sealed class FirewallException : XenHotplugException
 {
     public FirewallException() { }

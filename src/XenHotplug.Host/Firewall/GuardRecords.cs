@@ -13,7 +13,11 @@ public sealed class GuardRecords(string runDir)
 
     private string PathOf(string device) => Path.Combine(Dir, device);
 
-    public void Write(string device, string interfaceName) => AtomicFile.WriteText(PathOf(device), interfaceName + "\n");
+    /// <summary>
+    /// Notes the interface, atomically but without fsync: the note and the rules it points to both die with a reboot,
+    /// and a flush to a disk-backed run directory would cost the online milliseconds.
+    /// </summary>
+    public void Write(string device, string interfaceName) => AtomicFile.WriteText(PathOf(device), interfaceName + "\n", flushToDisk: false);
 
     /// <summary>The interface guarded for this NIC, or null when there is no record.</summary>
     public string? Read(string device)

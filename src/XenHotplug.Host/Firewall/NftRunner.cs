@@ -4,18 +4,12 @@ using CliWrap.Buffered;
 namespace XenHotplug.Host.Firewall;
 
 /// <summary>
-/// nftables through its command-line tool, started by CliWrap with argument arrays (never a shell): a
-/// transaction is one `nft -f -` fed on standard input, which the kernel applies whole or not at all.
+/// nftables' command-line tool, started by CliWrap with argument arrays (never a shell), for what is read rarely:
+/// `status --firewall` lists the table with `nft -j`. The guards themselves are written over netlink
+/// (<see cref="NftablesClient"/>), not with `nft -f`.
 /// </summary>
 public sealed class NftRunner(string nftCommand = "nft")
 {
-    /// <summary>Applies <paramref name="transaction"/> atomically, or throws a <see cref="FirewallException"/> with nft's reason.</summary>
-    public void Apply(string transaction)
-    {
-        var result = Execute(Cli.Wrap(nftCommand).WithArguments(["-f", "-"]).WithStandardInputPipe(PipeSource.FromString(transaction)));
-        if (result.ExitCode != 0) throw new FirewallException("nft: " + FirstError(result));
-    }
-
     /// <summary>Runs nft with <paramref name="arguments"/> and returns its output.</summary>
     public string Query(IReadOnlyList<string> arguments)
     {

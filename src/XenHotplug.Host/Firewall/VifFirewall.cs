@@ -9,13 +9,12 @@ namespace XenHotplug.Host.Firewall;
 
 /// <summary>
 /// The anti-spoofing guard of one guest NIC on the host: planned from the configuration and the backend,
-/// installed as one nft transaction before the port comes up (a failure fails the online), removed at
-/// offline — also when the device is gone — and on rollback. With antispoof off everywhere nothing here
-/// runs a process or needs nftables.
+/// installed as one nf_tables netlink batch before the port comes up (a failure fails the online), removed at
+/// offline — also when the device is gone — and on rollback. No process is run: the nft tool is needed only by
+/// `status --firewall`. With antispoof off everywhere nothing here touches nftables.
 /// </summary>
-public sealed class VifFirewall(MultibridgeConfig config, ILogger log, NftRunner? nft = null)
+public sealed class VifFirewall(MultibridgeConfig config, ILogger log)
 {
-    private readonly NftRunner _nft = nft ?? new NftRunner();
     private readonly GuardRecords _records = new(config.Hotplug.RunDir);
 
     /// <summary>The guard this NIC gets (keyed by <paramref name="target"/>, its final name), or null when antispoof is off for it.</summary>
@@ -35,8 +34,8 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, NftRunner
         try
         {
             var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath);
-            text.Append($"  nft rules (table {AntispoofRules.Family} {AntispoofRules.Table}, chain {AntispoofRules.ChainName(target)}, iifname \"{target}\"):\n");
-            foreach (var rule in AntispoofRules.Rules(guard)) text.Append("    ").Append(rule).Append('\n');
+            text.Append($"  rules (table {AntispoofRules.Family} {AntispoofRules.Table}, chain {AntispoofRules.ChainName(target)}, iifname \"{target}\"):\n");
+            foreach (var rule in AntispoofRules.Rules(guard)) text.Append("    ").Append(rule.Listing).Append('\n');
         }
         catch (HotplugException e)
         {
@@ -51,7 +50,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, NftRunner
         _records.Write(request.Device, guard.Interface);
         try
         {
-            _nft.Apply(AntispoofRules.Install(guard));
+            NftablesClient.Apply(AntispoofRules.Install(guard));
         }
         catch (FirewallException e)
         {
@@ -82,7 +81,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, NftRunner
     {
         try
         {
-            _nft.Apply(AntispoofRules.Remove(interfaceName));
+            NftablesClient.Apply(AntispoofRules.Remove(interfaceName));
             _records.Delete(device);
         }
         catch (FirewallException e)

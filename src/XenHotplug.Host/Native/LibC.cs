@@ -38,6 +38,7 @@ internal static partial class LibC
     public const int SOCK_RAW = 3;
     public const int SOCK_CLOEXEC = 0x80000;
     public const int NETLINK_ROUTE = 0;
+    public const int NETLINK_NETFILTER = 12;
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);
@@ -101,4 +102,25 @@ internal static partial class LibC
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
+
+    public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+
+    /// <summary>posix_spawn_file_actions_t is 80 bytes in glibc on every architecture; callers give this many.</summary>
+    public const int SpawnFileActionsSize = 128;
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
+    public static unsafe partial int SpawnFileActionsInit(byte* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
+    public static unsafe partial int SpawnFileActionsDestroy(byte* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
+    public static unsafe partial int SpawnFileActionsAddDup2(byte* actions, int fd, int newFd);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addopen")]
+    public static unsafe partial int SpawnFileActionsAddOpen(byte* actions, int fd, byte* path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn")]
+    public static unsafe partial int PosixSpawn(int* pid, byte* path, byte* actions, nint attributes, byte** argv, byte** envp);
 }

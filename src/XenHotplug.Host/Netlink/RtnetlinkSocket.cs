@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
 using XenHotplug.Host.Native;
 
 namespace XenHotplug.Host.Netlink;
@@ -181,12 +180,7 @@ internal sealed class RtnetlinkSocket : IDisposable
         Exchange(request, null, expectAck: true, missing: null);
     }
 
-    public static byte[] NulTerminated(string text)
-    {
-        var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
-        Encoding.UTF8.GetBytes(text, bytes);
-        return bytes;
-    }
+    public static byte[] NulTerminated(string text) => NetlinkMessage.NulTerminated(text);
 
     private static List<(ushort, byte[])> Attributes(byte[] data)
     {
@@ -246,47 +240,6 @@ internal sealed class RtnetlinkSocket : IDisposable
                 onMessage?.Invoke(type, payload);
                 if (!expectAck && (BinaryPrimitives.ReadUInt16LittleEndian(span[6..]) & 0x2) == 0) return; // not NLM_F_MULTI: a single answer
             }
-        }
-    }
-
-    /// <summary>One request being built: header, fixed part, attributes (4-byte aligned).</summary>
-    private sealed class NetlinkMessage(ushort type, ushort flags)
-    {
-        private readonly List<byte> _body = [];
-
-        public void IfInfo(int index, uint flags, uint change)
-        {
-            Span<byte> info = stackalloc byte[16];
-            BinaryPrimitives.WriteInt32LittleEndian(info[4..], index);
-            BinaryPrimitives.WriteUInt32LittleEndian(info[8..], flags);
-            BinaryPrimitives.WriteUInt32LittleEndian(info[12..], change);
-            Raw(info);
-        }
-
-        public void Raw(ReadOnlySpan<byte> bytes)
-        {
-            foreach (var b in bytes) _body.Add(b);
-            while (_body.Count % 4 != 0) _body.Add(0);
-        }
-
-        public void Attribute(ushort attributeType, ReadOnlySpan<byte> value)
-        {
-            Span<byte> header = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt16LittleEndian(header, (ushort)(4 + value.Length));
-            BinaryPrimitives.WriteUInt16LittleEndian(header[2..], attributeType);
-            foreach (var b in header) _body.Add(b);
-            Raw(value);
-        }
-
-        public byte[] Finish(uint sequence)
-        {
-            var message = new byte[16 + _body.Count];
-            BinaryPrimitives.WriteUInt32LittleEndian(message, (uint)message.Length);
-            BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(4), type);
-            BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(6), flags);
-            BinaryPrimitives.WriteUInt32LittleEndian(message.AsSpan(8), sequence);
-            _body.CopyTo(message, 16);
-            return message;
         }
     }
 }

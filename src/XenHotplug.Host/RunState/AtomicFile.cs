@@ -2,10 +2,13 @@ using System.Text;
 
 namespace XenHotplug.Host.RunState;
 
-/// <summary>Replaces a file whole or not at all: written to a temporary file, flushed to disk, then renamed over it.</summary>
+/// <summary>
+/// Replaces a file whole or not at all: written to a temporary file, flushed to disk (unless
+/// <c>flushToDisk</c> is false: a note that means nothing after a reboot), then renamed over it.
+/// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write, bool flushToDisk = true)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
@@ -14,7 +17,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk);
             }
             File.Move(temp, path, overwrite: true);
         }
@@ -25,5 +28,5 @@ public static class AtomicFile
         }
     }
 
-    public static void WriteText(string path, string text) => Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
+    public static void WriteText(string path, string text, bool flushToDisk = true) => Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)), flushToDisk);
 }

@@ -1,0 +1,40 @@
+namespace XenHotplug.Core.Firewall;
+
+/// <summary>
+/// One nf_tables expression of a rule, as data: what `nft --debug=netlink` prints between brackets. Every load
+/// writes register 1 and every compare reads it, as nft's own rules do; the host encodes them as NFTA_EXPR nests.
+/// </summary>
+public abstract record NftExpr;
+
+/// <summary>Where a payload load starts: NFT_PAYLOAD_LL_HEADER, NETWORK_HEADER, TRANSPORT_HEADER.</summary>
+public enum NftPayloadBase
+{
+    Link = 0,
+    Network = 1,
+    Transport = 2,
+}
+
+/// <summary>[ meta load KEY => reg 1 ]: NFT_META_IIFNAME (6) or NFT_META_L4PROTO (16).</summary>
+public sealed record NftMetaLoad(int Key) : NftExpr
+{
+    public const int IifName = 6;
+    public const int L4Proto = 16;
+}
+
+/// <summary>[ payload load LENb @ BASE header + OFFSET => reg 1 ].</summary>
+public sealed record NftPayloadLoad(NftPayloadBase Base, int Offset, int Length) : NftExpr;
+
+/// <summary>[ bitwise reg 1 = ( reg 1 &amp; MASK ) ^ 0 ]: keeps a prefix's network bits.</summary>
+public sealed record NftMask(IReadOnlyList<byte> Mask) : NftExpr;
+
+/// <summary>[ cmp eq|neq reg 1 DATA ]: the data in network byte order, as the packet carries it.</summary>
+public sealed record NftCompare(bool Equal, IReadOnlyList<byte> Data) : NftExpr;
+
+/// <summary>[ counter ].</summary>
+public sealed record NftCounter : NftExpr;
+
+/// <summary>[ immediate reg 0 accept|drop ].</summary>
+public sealed record NftImmediateVerdict(bool Accept) : NftExpr;
+
+/// <summary>[ lookup reg 1 set SET dreg 0 ]: a verdict map keyed by register 1.</summary>
+public sealed record NftVerdictLookup(string Map) : NftExpr;

@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace XenHotplug.Core.Firewall;
+
+/// <summary>
+/// One message of an nf_tables transaction on the project's table (<see cref="AntispoofRules.Family"/>
+/// <see cref="AntispoofRules.Table"/>), as data; <see cref="Text"/> is the same operation in nft's syntax, which
+/// names the operation the kernel refused in an error.
+/// </summary>
+public abstract record NftOp
+{
+    protected const string Qualified = AntispoofRules.Family + " " + AntispoofRules.Table;
+
+    public abstract string Text { get; }
+
+    public override string ToString() => Text;
+}
+
+/// <summary>NFT_MSG_NEWTABLE without NLM_F_EXCL: creates the table unless it exists.</summary>
+public sealed record NftAddTable : NftOp
+{
+    public override string Text => $"add table {Qualified}";
+}
+
+/// <summary>NFT_MSG_NEWCHAIN of a filter base chain on a bridge hook (NF_BR_PRE_ROUTING = 0), policy accept.</summary>
+public sealed record NftAddBaseChain(string Chain, int Hook, int Priority) : NftOp
+{
+    public override string Text => string.Create(CultureInfo.InvariantCulture,
+        $"add chain {Qualified} {Chain} {{ type filter hook {(Hook == 0 ? "prerouting" : Hook)} priority {(Priority == -200 ? "filter" : Priority)}; policy accept; }}");
+}
+
+/// <summary>NFT_MSG_NEWSET of a map from interface names (ifname, 16 bytes) to verdicts.</summary>
+public sealed record NftAddVerdictMap(string Map) : NftOp
+{
+    public override string Text => $"add map {Qualified} {Map} {{ type ifname : verdict; }}";
+}
+
+/// <summary>NFT_MSG_NEWCHAIN of a regular chain.</summary>
+public sealed record NftAddChain(string Chain) : NftOp
+{
+    public override string Text => $"add chain {Qualified} {Chain}";
+}
+
+/// <summary>NFT_MSG_DELRULE naming only the chain: deletes every rule in it.</summary>
+public sealed record NftFlushChain(string Chain) : NftOp
+{
+    public override string Text => $"flush chain {Qualified} {Chain}";
+}
+
+/// <summary>NFT_MSG_NEWRULE appended to a chain.</summary>
+public sealed record NftAddRule(string Chain, GuardRule Rule) : NftOp
+{
+    public override string Text => $"add rule {Qualified} {Chain} {Rule.Listing}";
+}
+
+/// <summary>NFT_MSG_NEWSETELEM: interface name → jump chain.</summary>
+public sealed record NftAddJumpElement(string Map, string Interface, string Chain) : NftOp
+{
+    public override string Text => $"add element {Qualified} {Map} {{ \"{Interface}\" : jump {Chain} }}";
+}
+
+/// <summary>NFT_MSG_DELSETELEM of an interface name.</summary>
+public sealed record NftDeleteElement(string Map, string Interface) : NftOp
+{
+    public override string Text => $"delete element {Qualified} {Map} {{ \"{Interface}\" }}";
+}
+
+/// <summary>NFT_MSG_DELCHAIN.</summary>
+public sealed record NftDeleteChain(string Chain) : NftOp
+{
+    public override string Text => $"delete chain {Qualified} {Chain}";
+}
