@@ -3,12 +3,22 @@ namespace XenHotplug.Core.Render;
 /// <summary>The files of one format for one bridge.</summary>
 public static class BridgeRenderer
 {
-    public static IReadOnlyList<RenderedFile> Render(RenderFormat format, BridgeAddressing bridge, string header) => format switch
+    /// <summary>
+    /// The files, after <see cref="RenderedText.Check"/> refused what cannot be written safely; the header and the
+    /// bridge's note become single comment lines whatever they quote.
+    /// </summary>
+    public static IReadOnlyList<RenderedFile> Render(RenderFormat format, BridgeAddressing bridge, string header)
     {
-        RenderFormat.Networkd => NetworkdRenderer.Render(bridge, header),
-        RenderFormat.Ifupdown => IfupdownRenderer.Render(bridge, header),
-        _ => NmRenderer.Render(bridge, header),
-    };
+        RenderedText.Check(format, bridge);
+        header = RenderedText.Comment(header);
+        bridge = bridge with { Note = RenderedText.Comment(bridge.Note) };
+        return format switch
+        {
+            RenderFormat.Networkd => NetworkdRenderer.Render(bridge, header),
+            RenderFormat.Ifupdown => IfupdownRenderer.Render(bridge, header),
+            _ => NmRenderer.Render(bridge, header),
+        };
+    }
 
     /// <summary>Where the files go on a host, for the messages.</summary>
     public static string TargetDirectory(RenderFormat format) => format switch

@@ -15,8 +15,8 @@ public static class NmRenderer
     {
         var files = new List<RenderedFile>();
         var bridge = new StringBuilder($"# {header}\n# {b.Note}\n");
-        bridge.Append("[connection]\n").Append($"id={b.Bridge}\n").Append($"uuid={StableUuid.For(b.Bridge)}\n")
-            .Append("type=bridge\n").Append($"interface-name={b.Bridge}\n").Append("autoconnect-slaves=1\n");
+        bridge.Append("[connection]\n").Append($"id={K(b.Bridge)}\n").Append($"uuid={StableUuid.For(b.Bridge)}\n")
+            .Append("type=bridge\n").Append($"interface-name={K(b.Bridge)}\n").Append("autoconnect-slaves=1\n");
         if (b.Mac is not null || b.Mtu is not null)
         {
             bridge.Append("\n[ethernet]\n");
@@ -56,8 +56,8 @@ public static class NmRenderer
         {
             var port = new StringBuilder($"# {header}\n");
             var id = $"{b.Bridge}-port-{nic}";
-            port.Append("[connection]\n").Append($"id={id}\n").Append($"uuid={StableUuid.For(id)}\n")
-                .Append("type=ethernet\n").Append($"interface-name={nic}\n").Append($"master={b.Bridge}\n").Append("slave-type=bridge\n");
+            port.Append("[connection]\n").Append($"id={K(id)}\n").Append($"uuid={StableUuid.For(id)}\n")
+                .Append("type=ethernet\n").Append($"interface-name={K(nic)}\n").Append($"master={K(b.Bridge)}\n").Append("slave-type=bridge\n");
             if (b.Mtu is { } mtu) port.Append($"\n[ethernet]\nmtu={N(mtu)}\n");
             files.Add(new RenderedFile($"{id}.nmconnection", port.ToString(), Private: true));
         }
@@ -75,6 +75,8 @@ public static class NmRenderer
             text.Append($"route{N(n)}={value}\n");
         }
     }
+
+    private static string K(string value) => RenderedText.KeyfileValue(value);
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

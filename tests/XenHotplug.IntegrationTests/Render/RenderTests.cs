@@ -302,4 +302,43 @@ public sealed class RenderTests
         Assert.Equal(2, lab.Tool("render", "yast").ExitCode);
         Assert.Equal(2, lab.Tool("render").ExitCode);
     }
+    [Fact]
+    public void Render_refuses_names_networkd_reads_as_patterns_and_renders_the_others()
+    {
+        using var lab = new NetLab();
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        lab.AddUplink("e*", 1, defaultRoute: false);
+        lab.WriteConfig("[bridge:xenbr0]\nuplink = eth0\n\n[bridge:xenbr1]\nuplink = e*\n\n[bridge:br?]\n");
+        var r = lab.Tool("render", "networkd");
+        Assert.True(r.ExitCode == 3, r.ToString());
+        Assert.Contains("### /etc/systemd/network/05-xenbr0.netdev\n", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("xenbr1", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Name=e*", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Name=br?", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cannot render xenbr1's uplink e* as systemd-networkd configuration: 'e*' contains '*'", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("cannot render bridge br? as systemd-networkd configuration", r.Stderr, StringComparison.Ordinal);
+        // NetworkManager takes the same names literally, escaped.
+        Assert.True(lab.Tool("render", "nm").ExitCode == 0);
+    }
+
+    [Fact]
+    public void A_newline_in_the_configuration_path_never_becomes_a_line_of_a_rendered_file()
+    {
+        using var lab = new NetLab();
+        lab.AddUplink("eth0", 0, defaultRoute: true);
+        var dir = Path.Combine(lab.Dir, "x\n[Match]\nName=*\nAddress=10.9.9.9/8\n");
+        Directory.CreateDirectory(dir);
+        var config = Path.Combine(dir, "multibridge.ini");
+        File.WriteAllText(config, "[bridge:xenbr0]\nuplink = eth0\n");
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        foreach (var format in new[] { "networkd", "ifupdown", "nm" })
+        {
+            var r = lab.Tool(["render", format], new Dictionary<string, string> { ["XEN_MULTIBRIDGE_CONFIG"] = config });
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var lines = r.Stdout.Split('\n');
+            Assert.DoesNotContain("Name=*", lines);
+            Assert.DoesNotContain("Address=10.9.9.9/8", lines);
+            Assert.Contains(lines, l => l.StartsWith('#') && l.Contains("x\\x0a[Match]\\x0aName=*", StringComparison.Ordinal));
+        }
+    }
 }
