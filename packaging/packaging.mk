@@ -22,7 +22,8 @@ PKG_RELEASE   ?= 1
 DEB_ARCH      ?= $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 RPM_ARCH      ?= $(shell uname -m)
 MAINTAINER    ?= XenHotplug maintainers <maintainers@users.noreply.r-seed-e9440b4f.example>
-HOMEPAGE      ?= https://github.com/xenhotplug/xenhotplug
+# The project's public home page, when it has one: empty leaves Homepage:/URL: out of the packages.
+HOMEPAGE      ?=
 
 # Install layout (make install honours DESTDIR and PREFIX; the packages use PREFIX=/usr).
 PREFIX        ?= /usr
@@ -106,7 +107,7 @@ deb: package-deps pkg-stage
 	rm -rf '$(PKG_DEBROOT)' '$(PKG_BUILDDIR)/shlibs'
 	cp -a '$(PKG_STAGE)' '$(PKG_DEBROOT)'
 	install -d -m 0755 '$(PKG_DEBROOT)/DEBIAN' '$(PKG_BUILDDIR)/shlibs/debian'
-	install -m 0755 '$(PKG_SRC)/debian/postinst' '$(PKG_SRC)/debian/postrm' '$(PKG_DEBROOT)/DEBIAN/'
+	install -m 0755 '$(PKG_SRC)/debian/postinst' '$(PKG_SRC)/debian/prerm' '$(PKG_SRC)/debian/postrm' '$(PKG_DEBROOT)/DEBIAN/'
 	echo '$(SYSCONFDIR)/xen/multibridge.ini' > '$(PKG_DEBROOT)/DEBIAN/conffiles'
 	@# Library dependencies of the AOT executables (libc6, libm) as dpkg-shlibdeps computes them.
 	printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' '$(PKG_NAME)' '$(PKG_NAME)' > '$(PKG_BUILDDIR)/shlibs/debian/control'
@@ -114,7 +115,7 @@ deb: package-deps pkg-stage
 	  | sed -n 's/^shlibs:Depends=//p' > deps
 	size=$$(du -sk --exclude=DEBIAN '$(PKG_DEBROOT)' | cut -f1); \
 	shlibs=$$(cat '$(PKG_BUILDDIR)/shlibs/deps'); \
-	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@MAINTAINER@/$(MAINTAINER)/' -e 's|@HOMEPAGE@|$(HOMEPAGE)|' \
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@MAINTAINER@/$(MAINTAINER)/' -e '/@HOMEPAGE@/{s|@HOMEPAGE@|$(HOMEPAGE)|;/: *$$/d;}' \
 	    -e 's/@ARCH@/$(DEB_ARCH)/' -e "s/@INSTALLED_SIZE@/$$size/" -e "s/@DEPENDS@/$${shlibs:+$$shlibs, }iproute2/" \
 	    '$(PKG_SRC)/debian/control.in' > '$(PKG_DEBROOT)/DEBIAN/control'
 	cd '$(PKG_DEBROOT)' && find . -path ./DEBIAN -prune -o -path ./etc -prune -o -type f -printf '%P\0' \
@@ -129,7 +130,7 @@ rpm: package-deps pkg-stage
 	@command -v rpmbuild >/dev/null || { echo "rpm: rpmbuild missing: make package-deps" >&2; exit 1; }
 	rm -rf '$(PKG_RPMTOP)'
 	install -d '$(PKG_RPMTOP)/SPECS' '$(PKG_RPMTOP)/RPMS' '$(PKG_RPMTOP)/BUILD' '$(PKG_RPMTOP)/tmp'
-	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@MAINTAINER@/$(MAINTAINER)/' -e 's|@HOMEPAGE@|$(HOMEPAGE)|' \
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@MAINTAINER@/$(MAINTAINER)/' -e '/@HOMEPAGE@/{s|@HOMEPAGE@|$(HOMEPAGE)|;/: *$$/d;}' \
 	    -e 's|@STAGEDIR@|$(PKG_STAGE)|' -e 's|@UNITDIR@|$(UNITDIR)|' -e 's|@PKGLIBDIR@|/usr/lib/$(PKG_NAME)|g' \
 	    -e 's|@MANDIR@|/usr/share/man|g' -e 's|@DOCDIR@|/usr/share/doc/$(PKG_NAME)|g' \
 	    -e 's|^Release: .*|Release:        $(PKG_RELEASE)|' \

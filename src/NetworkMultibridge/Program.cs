@@ -66,6 +66,7 @@ internal static class Program
           --json             status: print JSON for tools
           --firewall         status: list the guest vifs antispoof guards (bridge, mode, rules,
                              packets dropped) from the kernel's table bridge xen_multibridge
+                             (needs root)
           -f, --force        start: move a dynamic or managed uplink's addressing anyway;
                              stop, restart: detach guest vifs first instead of refusing
           -n, --dry-run      print the plan (ip commands) and change nothing
@@ -166,6 +167,8 @@ internal static class Program
         var configNote = config.SourceFile ?? $"{ConfigLoader.PathFrom(ProcessEnvironment.Read())} does not exist (nothing declared)";
         if (command.Command == NetworkCommand.Status && command.Firewall)
         {
+            if (FileOwner.EffectiveUserId != 0)
+                throw new BridgeException("status --firewall must be run as root (the kernel lists nftables only to CAP_NET_ADMIN); status alone needs no root");
             var guards = FirewallStatus.Read(new NftRunner());
             string? BridgeOf(string vif) => sysfs.Exists(vif) ? sysfs.Master(vif) ?? "(none)" : null;
             Console.Out.Write(command.Json ? GuardListing.RenderJson(guards, BridgeOf) : GuardListing.RenderTable(guards, BridgeOf));

@@ -103,12 +103,31 @@ public sealed class NetLab : IDisposable
     }
 
     /// <summary>Runs network-multibridge inside dom0; <paramref name="env"/> adds variables (e.g. PATH for the ip shim).</summary>
-    public Run Tool(IEnumerable<string> args, IDictionary<string, string>? env = null, string[]? prefix = null)
+    public Run Tool(IEnumerable<string> args, IDictionary<string, string>? env = null, string[]? prefix = null) => Tool(args, env, prefix, Binary);
+
+    /// <summary>
+    /// Runs network-multibridge inside dom0 as nobody (uid and gid 65534, no groups), from a copy in the lab's
+    /// directory: the checkout (and so out/) may be in a directory other users cannot enter, as /root or a
+    /// `mktemp -d` is.
+    /// </summary>
+    public Run ToolAsNobody(params string[] args)
+    {
+        var copy = Path.Combine(Dir, "network-multibridge");
+        if (!File.Exists(copy))
+        {
+            File.Copy(Binary, copy);
+            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+        return Tool(args, null, ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], copy);
+    }
+
+    private Run Tool(IEnumerable<string> args, IDictionary<string, string>? env, string[]? prefix, string binary)
     {
         var argv = new List<string> { "netns", "exec", Dom0, "env", $"XEN_MULTIBRIDGE_CONFIG={ConfigPath}", $"XEN_MULTIBRIDGE_RUNDIR={RunDir}", "XEN_MULTIBRIDGE_SYSLOG=/nonexistent" };
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) argv.Add($"{k}={v}");
         argv.AddRange(prefix ?? []);
-        argv.Add(Binary);
+        argv.Add(binary);
         argv.AddRange(args);
         return Exec(Ip, argv.ToArray());
     }

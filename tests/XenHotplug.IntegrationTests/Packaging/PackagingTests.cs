@@ -144,6 +144,31 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
     }
 
     [Fact]
+    public void Rpm_scriptlets_stop_both_units_on_erase_balancer_first_and_restart_only_the_balancer_on_upgrade()
+    {
+        var scripts = Ok(PackagingTool.Run("rpm", ["-qp", "--scripts", _fx.RpmPath])).StdOut;
+        var preun = scripts.Split("preuninstall scriptlet")[1].Split("postuninstall scriptlet")[0];
+        var postun = scripts.Split("postuninstall scriptlet")[1];
+        var balancer = preun.IndexOf("disable --now xen-multibridge-balancer.service", StringComparison.Ordinal);
+        var bridges = preun.IndexOf("disable --now xen-multibridge.service", StringComparison.Ordinal);
+        Assert.True(balancer >= 0 && bridges > balancer, preun);
+        Assert.Contains("try-restart xen-multibridge-balancer.service", postun, StringComparison.Ordinal);
+        Assert.DoesNotContain("restart xen-multibridge.service", scripts, StringComparison.Ordinal);
+        Assert.Contains("daemon-reload", scripts.Split("preuninstall scriptlet")[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Packages_name_no_home_page_that_does_not_exist()
+    {
+        var control = _fx.NewScratchDir("homepage");
+        Ok(PackagingTool.Run("dpkg-deb", ["-e", _fx.DebPath, control]));
+        Assert.DoesNotContain(File.ReadAllLines(Path.Combine(control, "control")), l => l.StartsWith("Homepage:", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(control, "prerm")), "the .deb has no prerm");
+        var url = Ok(PackagingTool.Run("rpm", ["-qp", "--qf", "%{URL}", _fx.RpmPath])).StdOut.Trim();
+        Assert.True(url is "" or "(none)", url);
+    }
+
+    [Fact]
     public void Lintian_reports_no_errors()
     {
         _fx.EnsureBuilt();
