@@ -107,19 +107,23 @@ public sealed class NetLab : IDisposable
 
     /// <summary>
     /// Runs network-multibridge inside dom0 as nobody (uid and gid 65534, no groups), from a copy in the lab's
-    /// directory: the checkout (and so out/) may be in a directory other users cannot enter, as /root or a
-    /// `mktemp -d` is.
+    /// directory (the checkout, and so out/, may be in a directory other users cannot enter, as /root or a
+    /// `mktemp -d` is), with a working directory nobody cannot enter either, as when root's shell in /root runs
+    /// `sudo -u nobody network-multibridge status`.
     /// </summary>
     public Run ToolAsNobody(params string[] args)
     {
         var copy = Path.Combine(Dir, "network-multibridge");
+        var closed = Path.Combine(Dir, "root-only");
         if (!File.Exists(copy))
         {
             File.Copy(Binary, copy);
             File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
                 | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            Directory.CreateDirectory(closed);
+            File.SetUnixFileMode(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        return Tool(args, null, ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], copy);
+        return Tool(args, null, ["/usr/bin/env", "-C", closed, "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], copy);
     }
 
     private Run Tool(IEnumerable<string> args, IDictionary<string, string>? env, string[]? prefix, string binary)

@@ -34,7 +34,7 @@ public sealed class NftRunner(string nftCommand = "nft")
     {
         try
         {
-            return command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync().GetAwaiter().GetResult();
+            return command.WithWorkingDirectory("/").WithValidation(CommandResultValidation.None).ExecuteBufferedAsync().GetAwaiter().GetResult();
         }
         catch (System.ComponentModel.Win32Exception e)
         {

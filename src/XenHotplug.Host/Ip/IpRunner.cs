@@ -78,7 +78,9 @@ public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
         using var timeout = limit is { } left ? new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : null;
         try
         {
-            return command.WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(timeout?.Token ?? default).GetAwaiter().GetResult();
+            // In "/": the caller's directory may be one its user cannot enter (status run by a user from root's home),
+            // and a child started there fails before ip runs.
+            return command.WithWorkingDirectory("/").WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(timeout?.Token ?? default).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
