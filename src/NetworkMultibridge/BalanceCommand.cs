@@ -19,7 +19,7 @@ internal static class BalanceCommand
     {
         if (!command.DryRun && FileOwner.EffectiveUserId != 0)
             throw new BridgeException($"{command.Command.ToString().ToLowerInvariant()} must be run as root (balance --dry-run shows the plan without root)");
-        INetworkRunner runner = config.Hotplug.NetworkBackend == "ip" ? new IpRunner() : new NetlinkRunner(new IpRunner());
+        INetworkRunner runner = config.Hotplug.NetworkBackend == NetworkBackend.Ip ? new IpRunner() : new NetlinkRunner(new IpRunner());
         // A connection per pass: a long-running watch survives a restarted xenstored.
         var balancer = new Balancer(config, new SysfsNet(), runner, XenstoreClient.Connect, log, Console.Out);
         if (command.Command == NetworkCommand.Balance)

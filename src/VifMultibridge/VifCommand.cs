@@ -29,7 +29,7 @@ internal sealed class VifCommand(string program, bool verbose)
     /// <summary>How long a xenstore reply may take now: the deadline's rest, or the report's grace once reporting.</summary>
     private int ReplyBudget() =>
         _reportEnd != 0 ? (int)Math.Max(0, _reportEnd - Environment.TickCount64)
-        : _deadline?.RemainingMilliseconds ?? (int)Math.Max(0, _started + (long)(new HotplugOptions().Deadline * 1000) - Environment.TickCount64);
+        : _deadline?.RemainingMilliseconds ?? (int)Math.Max(0, _started + (long)(ConfigSchema.Deadline.Default * 1000) - Environment.TickCount64);
 
     private XenstoreClient ConnectXenstore() => XenstoreClient.Connect(ReplyBudget);
 
@@ -51,7 +51,7 @@ internal sealed class VifCommand(string program, bool verbose)
             _deadline = Deadline.Since(_started, TimeSpan.FromSeconds(config.Hotplug.Deadline));
             xenstore = new LazyXenstore(ConnectXenstore);
             var ip = new IpRunner { TimeLeft = () => _deadline.Remaining };
-            INetworkRunner runner = config.Hotplug.NetworkBackend == "ip" ? ip : new NetlinkRunner(ip);
+            INetworkRunner runner = config.Hotplug.NetworkBackend == NetworkBackend.Ip ? ip : new NetlinkRunner(ip);
             new VifHotplugService(config, xenstore, new SysfsNet(), runner, log) { Deadline = _deadline }.Run(request, dryRun, Console.Out);
             return 0;
         }

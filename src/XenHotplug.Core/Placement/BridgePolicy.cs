@@ -92,13 +92,7 @@ public static class BridgePolicy
             if (usable.Count == 0) throw new HotplugException($"no usable bridge in pool '{pool.Name}' ({states})");
             warning = $"no healthy bridge in pool '{pool.Name}' ({states}); using the best remaining one";
         }
-        var strategyName = pool.Strategy switch
-        {
-            PoolStrategy.LeastLoaded => "least-loaded",
-            PoolStrategy.RoundRobin => "round-robin",
-            PoolStrategy.LeastTraffic => "least-traffic",
-            _ => "sticky",
-        };
+        var strategyName = ConfigNames.Strategy.Name(pool.Strategy);
         if (currentMaster is not null && usable.Exists(c => c.Name == currentMaster))
         {
             return new BridgeDecision(currentMaster, why + $"; already attached to {currentMaster}, kept there")

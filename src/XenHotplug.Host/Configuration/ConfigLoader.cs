@@ -53,25 +53,38 @@ public static class ConfigLoader
         return Build(document, environment);
     }
 
-    /// <summary>Builds and validates the configuration from an already parsed document (null: no file).</summary>
+    /// <summary>
+    /// Builds and validates the configuration from an already parsed document (null: no file):
+    /// Microsoft.Extensions.Configuration layers the environment over the file, and each message names the layer a
+    /// value came from (the file and line, or the variable).
+    /// </summary>
     public static MultibridgeConfig Build(IniDocument? document, IReadOnlyDictionary<string, string> environment)
     {
         var builder = new ConfigurationBuilder();
-        if (document is not null) builder.AddInMemoryCollection(document.Values);
-        builder.AddInMemoryCollection(EnvironmentOverrides(environment));
-        return ConfigValidator.Validate(builder.Build(), document, Lookup(environment, RunDirVariable));
+        var file = document is null ? null : new IniDocumentSource(document);
+        if (file is not null) builder.Add(file);
+        var overrides = new EnvironmentOverrides(environment, EnvironmentPrefix);
+        builder.Add(overrides);
+        var configuration = builder.Build();
+
+        string Where(string section, string? key)
+        {
+            var variable = $"{EnvironmentPrefix}{section.Replace(":", "__", StringComparison.Ordinal)}";
+            if (key is not null)
+            {
+                var path = section + ConfigurationPath.KeyDelimiter + key;
+                if (overrides.VariableOf(path) is { } name) return "environment " + name;
+                if (document is not null) return document.Where(section, key);
+                return $"environment {variable}__{key}";
+            }
+            if (document is not null && (document.Sections.Contains(section, StringComparer.OrdinalIgnoreCase) || !overrides.Sets(section)))
+                return document.Where(section);
+            return "environment " + variable;
+        }
+
+        return ConfigValidator.Validate(configuration, Where, document?.Sections ?? [], document?.FileName, Lookup(environment, RunDirVariable));
     }
 
     private static string? Lookup(IReadOnlyDictionary<string, string> environment, string name) =>
         environment.TryGetValue(name, out var v) ? v : null;
-
-    /// <summary>XEN_MULTIBRIDGE_Section__Key=value becomes Section:Key (the EnvironmentVariables provider's rule, on a given environment).</summary>
-    private static IEnumerable<KeyValuePair<string, string?>> EnvironmentOverrides(IReadOnlyDictionary<string, string> environment)
-    {
-        foreach (var (name, value) in environment)
-        {
-            if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
-                yield return new(name[EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal), value);
-        }
-    }
 }

@@ -1,0 +1,80 @@
+namespace XenHotplug.Core.Configuration;
+
+/// <summary>
+/// Every key multibridge.ini takes, declared once: section, name, default, reader, and the multibridge.ini(5)
+/// subsection that documents it. <see cref="ConfigValidator"/> reads values through these declarations, refuses a key no declaration
+/// names, and takes each default from here.
+/// </summary>
+public static class ConfigSchema
+{
+    /// <summary>
+    /// The largest [hotplug] deadline: libxl kills a hotplug script after 40 s, and a failure still needs
+    /// up to <c>ReportGrace</c> (2 s) to reach hotplug-error.
+    /// </summary>
+    public const double MaxDeadline = 35;
+
+    private const string Hotplug = "hotplug", Policy = "policy", Network = "network", Balancer = "balancer";
+    private const string Bridge = "bridge", Pool = "pool", Domain = "domain";
+
+    // [hotplug]
+    public static ConfigKey<double> DeviceWait { get; } = new(Hotplug, "device_wait", 5, ValueParsers.Seconds(0, 600), "[hotplug]");
+    public static ConfigKey<double> Deadline { get; } = new(Hotplug, "deadline", 25, ValueParsers.Seconds(1, MaxDeadline), "[hotplug]");
+    public static ConfigKey<string> HooksDir { get; } = new(Hotplug, "hooks_dir", "/etc/xen/scripts/vif-post.d", ValueParsers.Text, "[hotplug]");
+    public static ConfigKey<string> RunDir { get; } = new(Hotplug, "run_dir", "/run/xen-multibridge", ValueParsers.AbsolutePath, "[hotplug]");
+    public static ConfigKey<NetworkBackend> Backend { get; } = new(Hotplug, "network_backend", NetworkBackend.Netlink, ValueParsers.Choice(ConfigNames.Backend), "[hotplug]");
+
+    // [policy]
+    public static ConfigKey<IReadOnlyList<string>> AutoBridge { get; } = new(Policy, "auto_bridge", [], ValueParsers.InterfaceNames, "[policy]");
+    public static ConfigKey<string?> DefaultPool { get; } = new(Policy, "default_pool", null, ValueParsers.OptionalText, "[policy]");
+    public static ConfigKey<UnhealthyAction> WhenUnhealthy { get; } = new(Policy, "when_unhealthy", UnhealthyAction.Fallback, ValueParsers.Choice(ConfigNames.WhenUnhealthy), "[policy]");
+    public static ConfigKey<AntispoofMode> Antispoof { get; } = new(Policy, "antispoof", AntispoofMode.Off, ValueParsers.Choice(ConfigNames.Antispoof), "[policy]");
+
+    // [network]
+    public static ConfigKey<BridgeNaming> Naming { get; } = new(Network, "naming", BridgeNaming.Xenbr, ValueParsers.Choice(ConfigNames.Naming), "[network]");
+
+    // [balancer]
+    public static ConfigKey<double> Interval { get; } = new(Balancer, "interval", 5, ValueParsers.Seconds(0.2, 3600), "[balancer]");
+    public static ConfigKey<double> Threshold { get; } = new(Balancer, "threshold", 1.25, ValueParsers.Number(1.01, 100, "times the fair share"), "[balancer]");
+    public static ConfigKey<int> MaxMovesPerMinute { get; } = new(Balancer, "max_moves_per_minute", 4, ValueParsers.Count(0, 10000, "moves"), "[balancer]");
+    public static ConfigKey<double> Hold { get; } = new(Balancer, "hold", 60, ValueParsers.Seconds(0, 86400), "[balancer]");
+    public static ConfigKey<double> MinRate { get; } = new(Balancer, "min_rate", 1, ValueParsers.Number(0, 1e7, "Mbit/s"), "[balancer]");
+    public static ConfigKey<bool> Announce { get; } = new(Balancer, "announce", true, ValueParsers.YesNo, "[balancer]");
+
+    // [bridge:NAME]
+    public static ConfigKey<string?> Uplink { get; } = new(Bridge, "uplink", null, ValueParsers.InterfaceName, "[bridge:NAME]");
+    public static ConfigKey<int?> Mtu { get; } = new(Bridge, "mtu", null, ValueParsers.Mtu, "[bridge:NAME]");
+    public static ConfigKey<double> Weight { get; } = new(Bridge, "weight", 1, ValueParsers.PositiveNumber, "[bridge:NAME]");
+
+    // [pool:NAME]
+    public static ConfigKey<IReadOnlyList<string>> PoolBridges { get; } = new(Pool, "bridges", [], ValueParsers.Words, "[pool:NAME]");
+    public static ConfigKey<PoolStrategy> Strategy { get; } = new(Pool, "strategy", PoolStrategy.LeastLoaded, ValueParsers.Choice(ConfigNames.Strategy, "strategy"), "[pool:NAME]");
+    public static ConfigKey<AntispoofMode?> PoolAntispoof { get; } = new(Pool, "antispoof", null, ValueParsers.OptionalChoice(ConfigNames.Antispoof), "[pool:NAME]");
+    public static ConfigKey<bool> SharedSegment { get; } = new(Pool, "shared_segment", false, ValueParsers.YesNo, "[pool:NAME]");
+    public static ConfigKey<bool> Failback { get; } = new(Pool, "failback", false, ValueParsers.YesNo, "[pool:NAME]");
+
+    // [domain:GLOB]
+    public static ConfigKey<string?> RulePool { get; } = new(Domain, "pool", null, ValueParsers.OptionalText, "[domain:GLOB]");
+    public static ConfigKey<string?> RuleBridge { get; } = new(Domain, "bridge", null, ValueParsers.InterfaceName, "[domain:GLOB]");
+    public static ConfigKey<AntispoofMode?> RuleAntispoof { get; } = new(Domain, "antispoof", null, ValueParsers.OptionalChoice(ConfigNames.Antispoof), "[domain:GLOB]");
+
+    /// <summary>Every key, in the order the unknown-key message lists them.</summary>
+    public static IReadOnlyList<ConfigKey> All { get; } =
+    [
+        DeviceWait, Deadline, HooksDir, RunDir, Backend,
+        AutoBridge, DefaultPool, WhenUnhealthy, Antispoof,
+        Naming,
+        Interval, Threshold, MaxMovesPerMinute, Hold, MinRate, Announce,
+        Uplink, Mtu, Weight,
+        PoolBridges, Strategy, PoolAntispoof, SharedSegment, Failback,
+        RulePool, RuleBridge, RuleAntispoof,
+    ];
+
+    /// <summary>The sections that are one of a kind, and the kinds of named sections ([bridge:NAME], ...).</summary>
+    public static IReadOnlyList<string> PlainSections { get; } = [Hotplug, Policy, Network, Balancer];
+
+    public static IReadOnlyList<string> NamedSections { get; } = [Bridge, Pool, Domain];
+
+    /// <summary>The key names a section (or kind of named section) takes.</summary>
+    public static IReadOnlyList<string> KeysOf(string section) =>
+        [.. All.Where(k => string.Equals(k.Section, section, StringComparison.OrdinalIgnoreCase)).Select(k => k.Name)];
+}
