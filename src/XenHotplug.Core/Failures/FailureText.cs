@@ -18,9 +18,6 @@ public static class FailureText
         _ => OneLine($"internal error: {e.GetType().Name}: {e.Message}"),
     };
 
-    /// <summary>True when the failure is not one of the expected kinds (a bug to report).</summary>
-    public static bool IsInternal(Exception e) => e is not (XenHotplugException or IOException or UnauthorizedAccessException or TimeoutException);
-
     /// <summary>
     /// One printable line of at most <see cref="MaxLength"/> characters: line breaks and other control characters
     /// become spaces or '?', runs of white space fold, and a longer text is cut with "...".

@@ -51,10 +51,6 @@ public static class XenstorePayload
         return offset;
     }
 
-    /// <summary>Number of bytes <see cref="WriteStrings"/> needs.</summary>
-    public static int StringsLength(string first, string? second = null) =>
-        Utf8.GetByteCount(first) + 1 + (second is null ? 0 : Utf8.GetByteCount(second) + 1);
-
     /// <summary>WRITE payload: path\0value, the value NOT NUL-terminated.</summary>
     public static byte[] PathAndValue(string path, string value)
     {
