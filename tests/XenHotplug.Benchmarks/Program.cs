@@ -8,6 +8,12 @@ using XenHotplug.TestSupport;
 // plan, runs the inner half inside the dom0 namespace, checks and prints the numbers, deletes everything.
 // Inner half (--inner PLAN RESULTS): spawns the measured processes directly (see InnerRunner).
 if (args.Length == 3 && args[0] == "--inner") return InnerRunner.Run(args[1], args[2]);
+if (args.Length >= 1 && args[0] == "--scale")
+{
+    if (Environment.UserName == "root") return ScaleBench.Run(args[1..]);
+    Console.Error.WriteLine("bench: needs root (network namespaces)");
+    return 1;
+}
 if (args.Length >= 1 && args[0] == "--balance")
 {
     if (Environment.UserName == "root") return BalanceBench.Run(args[1..]);
