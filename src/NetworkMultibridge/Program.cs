@@ -2,7 +2,6 @@ using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Distro;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Firewall;
-using XenHotplug.Core.Network;
 using XenHotplug.Core.Status;
 using XenHotplug.Host.Balancing;
 using XenHotplug.Host.Bridges;
@@ -13,6 +12,7 @@ using XenHotplug.Host.Firewall;
 using XenHotplug.Host.Ip;
 using XenHotplug.Host.Logging;
 using XenHotplug.Host.Native;
+using XenHotplug.Host.Network;
 using XenHotplug.Host.RunState;
 using XenHotplug.Host.Sysfs;
 
@@ -156,7 +156,7 @@ internal static class Program
         if (command.Command == NetworkCommand.Suggest)
         {
             // Reads no configuration: a starting point also where none exists yet, or the one there is broken.
-            var nics = new SuggestService(sysfs, new UplinkProbe()).Find(NetState.Read(runner));
+            var nics = new SuggestService(sysfs, new UplinkProbe()).Find(NetStateReader.Read(runner));
             Console.Out.Write(IniSuggestion.Render(nics, ConfigLoader.PathFrom(ProcessEnvironment.Read())));
             return 0;
         }
@@ -184,7 +184,7 @@ internal static class Program
         if (command.Command == NetworkCommand.Status)
         {
             var moved = new UplinkRecords(config.Hotplug.RunDir).Read();
-            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs, moved, BalancerStore.FreshRates(config)) with { Config = configNote };
+            var report = StatusReport.Build(config, specs, NetStateReader.Read(runner, specs.SelectMany(s => new[] { s.Name, s.Uplink, s.Port }).OfType<string>(), sysfs.Exists), sysfs, moved, BalancerStore.FreshRates(config)) with { Config = configNote };
             Console.Out.Write(command.Json ? report.RenderJson() + "\n" : report.RenderTable());
             return report.Healthy ? 0 : ExitPartialOrUnhealthy;
         }

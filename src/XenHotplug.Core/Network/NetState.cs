@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace XenHotplug.Core.Network;
 
-/// <summary>The network as `ip` reports it: every link with its addresses and routes.</summary>
+/// <summary>The network as `ip` reports it (the host observes it: NetStateReader): links with their addresses and routes.</summary>
 public sealed record NetState(IReadOnlyList<LinkState> Links)
 {
     /// <summary>Links that carry vif-multibridge's mark (alias xen-vif-D.V): guest vifs it renamed.</summary>
@@ -13,15 +13,6 @@ public sealed record NetState(IReadOnlyList<LinkState> Links)
     public LinkState? ByIndex(int index) => Links.FirstOrDefault(l => l.Index == index);
 
     public IEnumerable<LinkState> PortsOf(string bridge) => Links.Where(l => l.Master == bridge);
-
-    /// <summary>Reads the state with three `ip` queries.</summary>
-    public static NetState Read(INetworkRunner runner)
-    {
-        var links = runner.Query(["-j", "-d", "address", "show"]);
-        var routes4 = runner.Query(["-j", "-4", "route", "show", "table", "main"]);
-        var routes6 = runner.Query(["-j", "-6", "route", "show", "table", "main"]);
-        return Parse(links, routes4, routes6);
-    }
 
     /// <summary>Builds the state from `ip -j -d address show` and `ip -j [-4|-6] route show table main`.</summary>
     public static NetState Parse(string addressJson, string routes4Json, string routes6Json)

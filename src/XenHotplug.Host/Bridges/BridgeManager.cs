@@ -2,6 +2,7 @@ using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Distro;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
+using XenHotplug.Host.Network;
 using XenHotplug.Host.RunState;
 
 namespace XenHotplug.Host.Bridges;
@@ -20,7 +21,7 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
 
     private const int RestoreAttempts = 3;
 
-    public NetState Observe() => NetState.Read(runner);
+    public NetState Observe() => NetStateReader.Read(runner);
 
     /// <summary>Rolls back what an interrupted run left in the journal; false when there was nothing to do.</summary>
     public bool Repair()

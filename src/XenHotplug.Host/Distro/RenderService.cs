@@ -4,6 +4,7 @@ using XenHotplug.Core.Distro;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Render;
+using XenHotplug.Host.Network;
 
 namespace XenHotplug.Host.Distro;
 
@@ -18,7 +19,7 @@ public sealed class RenderService(INetworkRunner runner, IUplinkProbe probe, Ser
 {
     public List<string> Render(IReadOnlyList<BridgeSpec> specs, RenderFormat format, string? directory, string configFile)
     {
-        var state = NetState.Read(runner);
+        var state = NetStateReader.Read(runner);
         var failed = new List<string>();
         var files = new List<RenderedFile>();
         foreach (var spec in specs)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace XenHotplug.Host.Native;
 
-/// <summary>Every libc call the project makes, in one place: flock, open/close, statx, geteuid, sockets (netlink, Unix, packet; setsockopt), poll.</summary>
+/// <summary>Every libc call the project makes, in one place: flock, open/close, statx, geteuid, sockets (netlink, Unix, packet; setsockopt), poll, directory listing.</summary>
 internal static partial class LibC
 {
     public const int LOCK_SH = 1;
@@ -100,6 +100,9 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     public static partial int SetSockOpt(int fd, int level, int name, ref TimeVal value, int length);
 
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int name, ref int value, int length);
+
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
 
@@ -123,4 +126,39 @@ internal static partial class LibC
 
     [LibraryImport("libc", EntryPoint = "posix_spawn")]
     public static unsafe partial int PosixSpawn(int* pid, byte* path, byte* actions, nint attributes, byte** argv, byte** envp);
+    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint OpenDir(string path);
+
+    [LibraryImport("libc", EntryPoint = "readdir")]
+    public static partial nint ReadDir(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "closedir")]
+    public static partial int CloseDir(nint dir);
+
+    /// <summary>offsetof(struct dirent, d_name) on 64-bit Linux (glibc and musl): d_ino, d_off (8 each), d_reclen (2), d_type (1).</summary>
+    private const int DirentNameOffset = 19;
+
+    /// <summary>
+    /// The names in a directory, without "." and "..", and without a stat of each entry (which .NET's enumerators
+    /// make for every symlink); null when the directory cannot be opened.
+    /// </summary>
+    public static List<string>? DirectoryNames(string path)
+    {
+        var dir = OpenDir(path);
+        if (dir == 0) return null;
+        try
+        {
+            var names = new List<string>();
+            for (var entry = ReadDir(dir); entry != 0; entry = ReadDir(dir))
+            {
+                var name = Marshal.PtrToStringUTF8(entry + DirentNameOffset);
+                if (name is not (null or "." or "..")) names.Add(name);
+            }
+            return names;
+        }
+        finally
+        {
+            _ = CloseDir(dir);
+        }
+    }
 }

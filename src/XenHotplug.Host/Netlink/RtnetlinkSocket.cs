@@ -31,6 +31,23 @@ internal sealed class RtnetlinkSocket : IDisposable
         _fd = LibC.Socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
         if (_fd < 0) throw new NetlinkException("cannot open a netlink socket: " + Marshal.GetLastPInvokeErrorMessage());
         _sequence = (uint)Environment.TickCount;
+        // Strict checking lets the kernel filter an address dump by link (Linux 4.20+): listing one vif's addresses
+        // then costs the same with 1024 guests attached as with none. Where the option is missing the dump is
+        // whole and filtered here, as before.
+        var on = 1;
+        _ = LibC.SetSockOpt(_fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, ref on, sizeof(int));
+    }
+
+    private const int SOL_NETLINK = 270, NETLINK_GET_STRICT_CHK = 12;
+
+    /// <summary>An address dump request for one link's addresses (struct ifaddrmsg with ifa_index set).</summary>
+    private static NetlinkMessage AddressDump(int index)
+    {
+        var dump = new NetlinkMessage(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
+        Span<byte> ifaddrmsg = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(ifaddrmsg[4..], index);
+        dump.Raw(ifaddrmsg);
+        return dump;
     }
 
     public void Dispose() => LibC.Close(_fd);
@@ -70,9 +87,7 @@ internal sealed class RtnetlinkSocket : IDisposable
     public void FlushAddresses(int index)
     {
         var found = new List<byte[]>();
-        var dump = new NetlinkMessage(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
-        dump.Raw(stackalloc byte[8]);
-        Exchange(dump, (type, payload) =>
+        Exchange(AddressDump(index), (type, payload) =>
         {
             if (type == RTM_NEWADDR && payload.Length >= 8 && BinaryPrimitives.ReadInt32LittleEndian(payload[4..]) == index)
                 found.Add(payload.ToArray());
@@ -101,9 +116,7 @@ internal sealed class RtnetlinkSocket : IDisposable
     {
         const byte AF_INET6 = 10, RT_SCOPE_LINK = 253;
         var holds = false;
-        var dump = new NetlinkMessage(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
-        dump.Raw(stackalloc byte[8]);
-        Exchange(dump, (type, payload) =>
+        Exchange(AddressDump(index), (type, payload) =>
         {
             if (type == RTM_NEWADDR && payload.Length >= 8 && BinaryPrimitives.ReadInt32LittleEndian(payload[4..]) == index
                 && !(payload[0] == AF_INET6 && payload[3] == RT_SCOPE_LINK))
