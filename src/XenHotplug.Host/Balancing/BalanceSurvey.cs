@@ -49,11 +49,7 @@ public static partial class BalanceSurvey
                     Home = record.Homes.TryGetValue(port, out var home) ? home : null,
                 };
                 var id = Identity(port, sysfs.InterfaceAlias(port));
-                if (id is null)
-                {
-                    guests.Add(guest with { Pinned = "not a Xen vif" });
-                    continue;
-                }
+                if (id is null) continue; // marked, but not with a NIC's ids: no guest, and it counts for nothing
                 if (id.Value.Emulated)
                 {
                     guests.Add(guest with { Pinned = $"emulated twin of vif{id.Value.Domain}.{id.Value.Device} (moves with it)", Twin = true });
