@@ -180,8 +180,9 @@ internal static class Program
         }
         if (command.Command == NetworkCommand.Status)
         {
-            var moved = new UplinkRecords(config.Hotplug.RunDir).Read();
-            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs, moved, BalancerStore.FreshRates(config)) with { Config = configNote };
+            var moved = new UplinkRecords(config.Hotplug.RunDir).Read(w => log.Warning("{Problem}", w));
+            var rates = BalancerStore.FreshRates(config, w => log.Warning("{Problem}", w));
+            var report = StatusReport.Build(config, specs, NetState.Read(runner), sysfs, moved, rates) with { Config = configNote };
             Console.Out.Write(command.Json ? report.RenderJson() + "\n" : report.RenderTable());
             return report.Healthy ? 0 : ExitPartialOrUnhealthy;
         }

@@ -57,7 +57,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         if (sysfs.Exists(current)) DeviceIdentity.Check(request, current, sysfs, config, HoldsAddresses);
         var currentMaster = sysfs.Master(current);
         long? previousCursor = null; // what a failure after the cursor write puts back
-        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool)).Value, currentMaster, () => BalancerStore.FreshRates(config));
+        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool, Warn)).Value, currentMaster, () => BalancerStore.FreshRates(config, Warn));
         var (prepare, undoPrepare) = PrepareBridge(decision.Bridge, sysfs);
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
@@ -169,6 +169,9 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         log.Information("{Command} {Device}{From}", request.CommandName, device, master is null ? "" : " from " + master);
         RunHooks(request, device, master ?? "", settings);
     }
+
+    /// <summary>A run-directory state file that could not be read: one line, and the hotplug carries on without it.</summary>
+    private void Warn(string problem) => log.Warning("{Problem}", problem);
 
     private IDisposable LockAttach(RunDirectory runDir)
     {
