@@ -190,6 +190,11 @@ internal static class Program
             throw new BridgeException($"{command.Command.ToString().ToLowerInvariant()} must be run as root (--dry-run shows the plan without root)");
         var manager = new BridgeManager(runner, sysfs, new Journal(config.Hotplug.RunDir), log, Console.Out, new UplinkProbe());
         using var held = command.DryRun ? null : new RunDirectory(config.Hotplug.RunDir).Lock("network", TimeSpan.FromSeconds(60));
+        // stop (and restart) also hold the attach lock that every hotplug and the balancer take: an online either
+        // attached before stop looked for guests (stop sees it and keeps the bridge) or looks after stop is done (and
+        // attaches to what stop left, or fails cleanly) — never a connected vif whose bridge went away under it.
+        using var attach = command.DryRun || command.Command is not (NetworkCommand.Stop or NetworkCommand.Restart) ? null
+            : new RunDirectory(config.Hotplug.RunDir).Lock("attach", TimeSpan.FromSeconds(60));
         if (specs.Count == 0)
         {
             log.Information("no bridges declared in {File:l}: nothing to do", configNote);
