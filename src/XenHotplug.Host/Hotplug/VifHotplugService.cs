@@ -60,7 +60,9 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         if (sysfs.Exists(current)) DeviceIdentity.Check(request, current, sysfs, config, HoldsAddresses);
         var currentMaster = sysfs.Master(current);
         long? previousCursor = null; // what a failure after the cursor write puts back
-        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool, Warn)).Value, currentMaster, () => BalancerStore.FreshRates(config, Warn));
+        // State files that could not be read: said once the attach succeeded (a failure's one line names its cause).
+        var stateProblems = new List<string>();
+        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool, stateProblems.Add)).Value, currentMaster, () => BalancerStore.FreshRates(config, stateProblems.Add));
         var (prepare, undoPrepare) = PrepareBridge(decision.Bridge, sysfs);
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
@@ -135,6 +137,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             throw new HotplugException($"{what}; {current} was put back as it was", e);
         }
         held?.Dispose();
+        foreach (var problem in stateProblems) log.Warning("{Problem}", problem);
 
         log.Information("{Command} {Device} on {Bridge}{Mtu}: {Why}{Pool}", request.CommandName, target, decision.Bridge,
             plan.Mtu is { } m ? $" mtu {m}" : "", decision.Reason, decision.Pool is null ? "" : $" (pool {decision.Pool}, {decision.Strategy})");
@@ -172,9 +175,6 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         log.Information("{Command} {Device}{From}", request.CommandName, device, master is null ? "" : " from " + master);
         RunHooks(request, device, master ?? "", settings);
     }
-
-    /// <summary>A run-directory state file that could not be read: one line, and the hotplug carries on without it.</summary>
-    private void Warn(string problem) => log.Warning("{Problem}", problem);
 
     private IDisposable LockAttach(RunDirectory runDir)
     {
