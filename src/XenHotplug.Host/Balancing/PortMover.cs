@@ -3,6 +3,7 @@ using Serilog;
 using XenHotplug.Core.Balancing;
 using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
+using XenHotplug.Host.CommandLine;
 using XenHotplug.Host.Netlink;
 
 namespace XenHotplug.Host.Balancing;

@@ -274,29 +274,52 @@ public sealed class BalancerRobustnessTests(ITestOutputHelper output) : IDisposa
         // A declared host-only bridge: `stop` deletes it when no guest is on it; onlines with bridge=xbrh race it.
         var host = new SimulatedDom0("[bridge:xbrh]\n");
         _hosts.Add(host);
-        const int rounds = 6, guests = 6;
+        var start = host.Dom0.Exec(Binaries.Network, ["start"], Env(host));
+        Assert.True(start.Ok, start.ToString());
+        // The window itself: stop has found no guest and not yet deleted the bridge; an online comes then.
+        var env = Env(host);
+        env["XEN_MULTIBRIDGE_TEST_PAUSE"] = "stop-checked:2";
+        host.AddLightGuest(1, 0, "xbrh");
+        using (var stop = new Running(host.Dom0.Start(Binaries.Network, ["stop"], env)))
+        {
+            Assert.True(stop.WaitForLine("paused at stop-checked", Bound), stop.Stderr);
+            var online = host.Hotplug("online", 1, 0);
+            output.WriteLine(online.ToString());
+            Assert.True(stop.Process.WaitForExit(30_000), stop.Stderr);
+            AssertConnectedMeansOnTheBridge(host, 1, online);
+        }
+        StopClean(host);
+        // And many onlines at once against stops, round after round.
+        const int rounds = 4, guests = 6;
         for (var round = 0; round < rounds; round++)
         {
-            var start = host.Dom0.Exec(Binaries.Network, ["start"], Env(host));
-            Assert.True(start.Ok, start.ToString());
-            var first = round * guests + 1;
+            Assert.True(host.Dom0.Exec(Binaries.Network, ["start"], Env(host)).Ok);
+            var first = round * guests + 2;
             for (var d = first; d < first + guests; d++) host.AddLightGuest(d, 0, "xbrh");
             var results = new ProcResult[guests + 1];
             Parallel.For(0, guests + 1, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
-                results[i] = i == guests ? host.Dom0.Exec(Binaries.Network, ["stop"], Env(host)) : host.Hotplug("online", first + i, 0));
-            output.WriteLine($"round {round}: stop exit {results[guests].ExitCode}; onlines ok {results.Take(guests).Count(r => r.Ok)}");
-            for (var i = 0; i < guests; i++)
-            {
-                var d = first + i;
-                var connected = host.Backend(d, 0, "hotplug-status") == "connected";
-                var master = host.Dom0.MasterOf($"vif{d}.0");
-                Assert.Equal(results[i].Ok, connected);
-                if (connected) Assert.True(master == "xbrh" && host.Dom0.Has("xbrh"), $"vif{d}.0 connected but on '{master}'");
-                else Assert.Null(master);
-                host.Dom0.Ip("link", "del", $"vif{d}.0");
-            }
-            var stop = host.Dom0.Exec(Binaries.Network, ["stop"], Env(host));
-            Assert.True(stop.Ok, stop.ToString());
+                results[i] = i == 0 ? host.Dom0.Exec(Binaries.Network, ["stop"], Env(host)) : host.Hotplug("online", first + i - 1, 0));
+            output.WriteLine($"round {round}: stop exit {results[0].ExitCode}; onlines ok {results.Skip(1).Count(r => r.Ok)}");
+            for (var i = 1; i <= guests; i++) AssertConnectedMeansOnTheBridge(host, first + i - 1, results[i]);
+            StopClean(host);
         }
+    }
+
+    /// <summary>An online that said connected left its vif on an existing xbrh; one that failed left it on no bridge.</summary>
+    private static void AssertConnectedMeansOnTheBridge(SimulatedDom0 host, int domid, ProcResult online)
+    {
+        var connected = host.Backend(domid, 0, "hotplug-status") == "connected";
+        var master = host.Dom0.MasterOf($"vif{domid}.0");
+        Assert.Equal(online.Ok, connected);
+        if (connected) Assert.True(master == "xbrh" && host.Dom0.Has("xbrh"), $"vif{domid}.0 connected but on '{master}'");
+        else Assert.Null(master);
+        host.Dom0.Ip("link", "del", $"vif{domid}.0");
+    }
+
+    private static void StopClean(SimulatedDom0 host)
+    {
+        var stop = host.Dom0.Exec(Binaries.Network, ["stop"], Env(host));
+        Assert.True(stop.Ok, stop.ToString());
+        Assert.False(host.Dom0.Has("xbrh"));
     }
 }
