@@ -183,8 +183,9 @@ internal static class Program
         }
         if (command.Command == NetworkCommand.Status)
         {
-            var moved = new UplinkRecords(config.Hotplug.RunDir).Read();
-            var report = StatusReport.Build(config, specs, NetStateReader.Read(runner, specs.SelectMany(s => new[] { s.Name, s.Uplink, s.Port }).OfType<string>(), sysfs.Exists), sysfs, moved, BalancerStore.FreshRates(config)) with { Config = configNote };
+            var moved = new UplinkRecords(config.Hotplug.RunDir).Read(w => log.Warning("{Problem}", w));
+            var rates = BalancerStore.FreshRates(config, w => log.Warning("{Problem}", w));
+            var report = StatusReport.Build(config, specs, NetStateReader.Read(runner, specs.SelectMany(s => new[] { s.Name, s.Uplink, s.Port }).OfType<string>(), sysfs.Exists), sysfs, moved, rates) with { Config = configNote };
             Console.Out.Write(command.Json ? report.RenderJson() + "\n" : report.RenderTable());
             return report.Healthy ? 0 : ExitPartialOrUnhealthy;
         }
@@ -192,6 +193,11 @@ internal static class Program
             throw new BridgeException($"{command.Command.ToString().ToLowerInvariant()} must be run as root (--dry-run shows the plan without root)");
         var manager = new BridgeManager(runner, sysfs, new Journal(config.Hotplug.RunDir), log, Console.Out, new UplinkProbe());
         using var held = command.DryRun ? null : new RunDirectory(config.Hotplug.RunDir).Lock("network", TimeSpan.FromSeconds(60));
+        // stop (and restart) also hold the attach lock that every hotplug and the balancer take: an online either
+        // attached before stop looked for guests (stop sees it and keeps the bridge) or looks after stop is done (and
+        // attaches to what stop left, or fails cleanly) — never a connected vif whose bridge went away under it.
+        using var attach = command.DryRun || command.Command is not (NetworkCommand.Stop or NetworkCommand.Restart) ? null
+            : new RunDirectory(config.Hotplug.RunDir).Lock("attach", TimeSpan.FromSeconds(60));
         if (specs.Count == 0)
         {
             log.Information("no bridges declared in {File:l}: nothing to do", configNote);

@@ -18,6 +18,9 @@ public sealed record BalanceGuest(string Vif, string Bridge, double Rate)
     /// <summary>An HVM guest's emulated NIC (its tap), which moves with its vif and counts as no guest of its own.</summary>
     public bool Twin { get; init; }
 
+    /// <summary>For a twin: its vif's name (the twin belongs on the vif's bridge).</summary>
+    public string? TwinOf { get; init; }
+
     /// <summary>The guest's MAC address (the frontend's, from xenstore), announced after a move.</summary>
     public string? Mac { get; init; }
 }

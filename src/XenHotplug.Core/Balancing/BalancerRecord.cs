@@ -1,6 +1,6 @@
 namespace XenHotplug.Core.Balancing;
 
-/// <summary>What the balancer keeps in the run directory: its recent moves, and the home bridge of each vif a failover moved.</summary>
+/// <summary>What the balancer keeps in the run directory: its recent moves, the home bridge of each vif a failover moved, moves under way.</summary>
 public sealed class BalancerRecord
 {
     public List<MoveRecord> Moves { get; set; } = [];
@@ -10,6 +10,9 @@ public sealed class BalancerRecord
 
     /// <summary>The last measured traffic per bridge (bytes/s), for status and traffic-aware placement.</summary>
     public Dictionary<string, double> BridgeRates { get; set; } = [];
+
+    /// <summary>Moves begun and not yet complete (see <see cref="PendingMove"/>): finished by the next pass.</summary>
+    public List<PendingMove> Pending { get; set; } = [];
 
     /// <summary>When <see cref="BridgeRates"/> was measured.</summary>
     public DateTimeOffset? MeasuredAt { get; set; }

@@ -17,6 +17,7 @@ namespace XenHotplug.Core.Balancing;
 /// by the same threshold, gain, hold and budget. Failback and rebalancing share the budget (recent failbacks and
 /// rebalancing moves count against it); failover never waits for it. A vif without a pool (pinned by an explicit
 /// bridge or a rule) is never moved, but its traffic and its place count; an emulated twin counts as no guest.
+/// Before all that, (0) rejoin: an emulated twin found on another bridge than its vif goes back to the vif's bridge.
 /// </summary>
 public static class MovePlanner
 {
@@ -36,7 +37,7 @@ public static class MovePlanner
             if (!g.Twin) count[g.Bridge] = Count(count, g.Bridge) + 1;
         }
         // Failback and rebalancing moves made in the last minute count against the limit, across pools.
-        var budget = new Budget(settings.MaxMovesPerMinute - state.History.Count(m => m.Kind != MoveKind.Failover && state.Now - m.At < Minute));
+        var budget = new Budget(settings.MaxMovesPerMinute - state.History.Count(m => m.Kind is MoveKind.Failback or MoveKind.Rebalance && state.Now - m.At < Minute));
         void Apply(BalanceGuest g, string to, MoveKind kind, string reason)
         {
             var from = where[g.Vif];
@@ -46,6 +47,17 @@ public static class MovePlanner
             load[to] = Load(load, to) + g.Rate;
             count[to] = Count(count, to) + 1;
             where[g.Vif] = to;
+        }
+
+        // (0) rejoin: a twin left on another bridge than its vif (a move killed between the two) goes back to it first,
+        // whatever the pools say (the pair is one guest NIC; never limited). Later moves of the vif then take it along.
+        foreach (var twin in state.Guests.Where(g => g.Twin && g.TwinOf is not null).OrderBy(g => g.Vif, StringComparer.Ordinal))
+        {
+            if (!where.TryGetValue(twin.TwinOf!, out var home) || home == twin.Bridge) continue;
+            moves.Add(new Move(twin.Vif, twin.Bridge, home, MoveKind.Rejoin, $"rejoin: {twin.TwinOf} is on {home}"));
+            load[twin.Bridge] = Load(load, twin.Bridge) - twin.Rate;
+            load[home] = Load(load, home) + twin.Rate;
+            where[twin.Vif] = home;
         }
 
         var ordered = state.Guests.OrderByDescending(g => g.Rate).ThenBy(g => g.Vif, StringComparer.Ordinal).ToList();

@@ -92,8 +92,8 @@ public static class BridgePlanner
             .Where(p => p != spec.Port && (p.StartsWith("vif", StringComparison.Ordinal) || p.StartsWith("tap", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Guest ports, also counting those vif-multibridge marked with an alias (needs sysfs).</summary>
-    public static List<string> Guests(ISysfsNet sysfs, BridgeSpec spec) => GuestPorts.On(sysfs, spec.Name, spec.Port);
+    /// <summary>Ports that keep a bridge from being stopped: guests, marked devices, and anything named vif*/tap* (needs sysfs).</summary>
+    public static List<string> Guests(ISysfsNet sysfs, BridgeSpec spec) => GuestPorts.Attached(sysfs, spec.Name, spec.Port);
 
     /// <summary>The stopped state: addresses and routes back on the NIC under its own name, the bridge gone.</summary>
     public static DesiredState Stop(NetState state, BridgeSpec spec, UplinkRecord? original = null)

@@ -31,7 +31,7 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             var exists = bridge is { IsBridge: true };
             var pools = config.Pools.Values.Where(p => p.Bridges.Contains(spec.Declared)).Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
             var addresses = exists ? bridge!.MovableAddresses.Select(a => a.Cidr).ToList() : [];
-            var guests = exists ? BridgePlanner.Guests(sysfs, spec) : [];
+            var guests = exists ? GuestPorts.On(sysfs, spec.Name, spec.Port) : [];
             LinkState? nic = spec.Uplink is null ? null : BridgePlanner.FindUplink(state, spec);
             var attached = nic is not null && nic.Master == spec.Name;
             bool? carrier = nic is null ? null : sysfs.HasCarrier(nic.Name);

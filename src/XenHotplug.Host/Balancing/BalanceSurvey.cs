@@ -49,14 +49,10 @@ public static partial class BalanceSurvey
                     Home = record.Homes.TryGetValue(port, out var home) ? home : null,
                 };
                 var id = Identity(port, sysfs.InterfaceAlias(port));
-                if (id is null)
-                {
-                    guests.Add(guest with { Pinned = "not a Xen vif" });
-                    continue;
-                }
+                if (id is null) continue; // marked, but not with a NIC's ids: no guest, and it counts for nothing
                 if (id.Value.Emulated)
                 {
-                    guests.Add(guest with { Pinned = $"emulated twin of vif{id.Value.Domain}.{id.Value.Device} (moves with it)", Twin = true });
+                    guests.Add(guest with { Pinned = $"emulated twin of vif{id.Value.Domain}.{id.Value.Device} (moves with it)", Twin = true, TwinOf = port[..^VifNames.TapSuffix.Length] });
                     continue;
                 }
                 if (store is null && storeProblem is null)
@@ -99,7 +95,7 @@ public static partial class BalanceSurvey
         if (values[0] is null) return guest with { Pinned = "no xenstore backend (the guest is going away?)" };
         // A renamed HVM guest's tap is VIFNAME-emu and carries the vif's alias: the twin, not a guest of its own.
         if (values[4]?.Trim() is { Length: > 0 } vifname && guest.Vif == vifname + VifNames.TapSuffix)
-            return guest with { Pinned = $"emulated twin of {vifname} (moves with it)", Twin = true };
+            return guest with { Pinned = $"emulated twin of {vifname} (moves with it)", Twin = true, TwinOf = vifname };
         var (pool, pinned) = GuestClassifier.Classify(config, values[1], values[3]);
         return guest with { Pool = pool, Pinned = pinned, Mac = values[2]?.Trim() };
     }

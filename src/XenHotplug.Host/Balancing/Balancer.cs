@@ -21,6 +21,7 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
     private readonly BalancerStore _store = new(config.Hotplug.RunDir);
     private readonly TrafficCounters _counters = new();
     private readonly PortMover _mover = new(sysfs, runner, log);
+    private string? _unrecorded; // the last write failure of balancer.json, so a full run directory is not said every pass
 
     private bool AnyShared => config.Pools.Values.Any(p => p.SharedSegment);
 
@@ -50,7 +51,7 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
         IReadOnlyDictionary<string, double> rates = new Dictionary<string, double>();
         log.Information("watching pools {Pools} (rebalancing every {Interval} s)",
             string.Join(", ", config.Pools.Values.Where(p => p.SharedSegment).Select(p => p.Name)), config.Balancer.Interval);
-        Pass(rates, dryRun: false, rebalance: false, verbose: false);
+        WatchPass(rates, rebalance: false);
         var next = DateTimeOffset.UtcNow + interval;
         while (!stop.IsCancellationRequested)
         {
@@ -60,16 +61,29 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
             if (changed.Count > 0 && Relevant(changed))
             {
                 log.Debug("link events: {Links}", string.Join(" ", changed));
-                Pass(rates, dryRun: false, rebalance: false, verbose: false);
+                WatchPass(rates, rebalance: false);
             }
             if (DateTimeOffset.UtcNow >= next)
             {
                 rates = _counters.Sample(GuestPorts());
-                Pass(rates, dryRun: false, rebalance: true, verbose: false);
+                WatchPass(rates, rebalance: true);
                 next = DateTimeOffset.UtcNow + interval;
             }
         }
         log.Information("stopped watching");
+    }
+
+    /// <summary>A pass of the service: a lock it could not get in time is said and tried again by the next pass.</summary>
+    private void WatchPass(IReadOnlyDictionary<string, double> rates, bool rebalance)
+    {
+        try
+        {
+            Pass(rates, dryRun: false, rebalance, verbose: false);
+        }
+        catch (TimeoutException e)
+        {
+            log.Warning("{Error}: this pass is skipped", e.Message);
+        }
     }
 
     private bool Relevant(IReadOnlySet<string> changed)
@@ -96,12 +110,22 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
         return ports;
     }
 
-    /// <summary>Surveys, plans and moves under the attach lock; returns the number of moves made (or planned, dry run).</summary>
+    /// <summary>
+    /// Surveys, plans and moves under the attach lock; returns the number of moves made (or planned, dry run). First
+    /// finishes the moves a killed balancer left half done (their recorded intent). Bookkeeping never stops a move:
+    /// what cannot be recorded (a full or broken run directory) is said in the journal and the pass carries on.
+    /// </summary>
     private int Pass(IReadOnlyDictionary<string, double> rates, bool dryRun, bool rebalance, bool verbose)
     {
-        using var held = dryRun ? null : _runDir.Lock("attach", LockTimeout);
+        using var held = dryRun ? null : LockOrCarryOn();
         var now = DateTimeOffset.UtcNow;
-        var record = _store.Read();
+        var record = _store.Read(w => log.Warning("{Problem}", w));
+        if (!dryRun && record.Pending.Count > 0)
+        {
+            foreach (var pending in record.Pending) _mover.Finish(pending);
+            record.Pending.Clear();
+            Save(record, "that the interrupted moves are finished");
+        }
         IXenstore? connection = null;
         BalanceState state;
         try
@@ -132,22 +156,26 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
             var uplink = state.Pools.SelectMany(p => p.Bridges).FirstOrDefault(b => b.Name == move.To)?.Uplink;
             var failback = guest.Pool is { } p && config.Pools.TryGetValue(p, out var pool) && pool.Failback;
             var newHome = move.Kind == MoveKind.Failover && failback && !record.Homes.ContainsKey(move.Vif);
-            if (newHome)
+            if (newHome) record.Homes[move.Vif] = move.From;
+            // Written before the move: a balancer killed mid-way still knows where this guest belongs and how to finish.
+            void Intent(PendingMove pending)
             {
-                // Written before the move: a balancer killed right after it still knows where this guest belongs.
-                record.Homes[move.Vif] = move.From;
-                _store.Write(record);
+                record.Pending.Add(pending);
+                Save(record, $"the intent of moving {move.Vif} {move.From} -> {move.To}" + (newHome ? $" (and its home {move.From}: failback will not bring it back)" : "")
+                    + " (a crash mid-move would lose its bridge-port flags)");
             }
-            if (!_mover.Move(move, guest.Mac, uplink, config.Balancer.Announce))
+            var moved = _mover.Move(move, guest.Mac, uplink, config.Balancer.Announce, Intent);
+            record.Pending.RemoveAll(x => x.Vif == move.Vif);
+            if (!moved)
             {
                 if (newHome) record.Homes.Remove(move.Vif);
                 continue;
             }
             made++;
             output.WriteLine($"moved {move}");
-            record.Moves.Add(new MoveRecord(move.Vif, move.From, move.To, move.Kind, now));
+            if (move.Kind != MoveKind.Rejoin) record.Moves.Add(new MoveRecord(move.Vif, move.From, move.To, move.Kind, now));
             if (move.Kind == MoveKind.Failback) record.Homes.Remove(move.Vif);
-            _store.Write(record);
+            Save(record, $"the move of {move.Vif} {move.From} -> {move.To} (the move limit and hold time do not count it)");
         }
         var present = state.Guests.Select(g => g.Vif).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in record.Homes.Keys.Where(v => !present.Contains(v)).ToList()) record.Homes.Remove(gone);
@@ -157,7 +185,42 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
             record.BridgeRates = state.Guests.GroupBy(g => g.Bridge).ToDictionary(g => g.Key, g => g.Sum(x => x.Rate), StringComparer.Ordinal);
             record.MeasuredAt = now;
         }
-        _store.Write(record);
+        Save(record, "the pass (measured traffic for least-traffic placement and status)");
         return made;
+    }
+
+    /// <summary>
+    /// The attach lock; when the run directory cannot hold it (not a directory, a broken lock file) the pass carries
+    /// on without it, said in the journal: failover does not wait for bookkeeping. A lock held by someone else is
+    /// still waited for (a hotplug holds it for a moment).
+    /// </summary>
+    private IDisposable? LockOrCarryOn()
+    {
+        try
+        {
+            return _runDir.Lock("attach", LockTimeout);
+        }
+        catch (IOException e)
+        {
+            log.Warning("cannot take the attach lock ({Error}): this pass runs without it", e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Writes balancer.json; a failure is one journal line (repeated only when it changes) and the pass goes on.</summary>
+    private void Save(BalancerRecord record, string what)
+    {
+        try
+        {
+            _store.Write(record);
+            if (_unrecorded is not null) log.Information("{File} is written again", _store.Path);
+            _unrecorded = null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (_unrecorded != e.Message || !what.StartsWith("the pass", StringComparison.Ordinal))
+                log.Warning("cannot record {What} in {File}: {Error}; carrying on without it", what, _store.Path, e.Message);
+            _unrecorded = e.Message;
+        }
     }
 }

@@ -3,6 +3,7 @@ using Serilog;
 using XenHotplug.Core.Balancing;
 using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
+using XenHotplug.Host.CommandLine;
 using XenHotplug.Host.Netlink;
 
 namespace XenHotplug.Host.Balancing;
@@ -23,8 +24,12 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
     private static readonly string[] PortFlags =
         ["learning", "unicast_flood", "multicast_flood", "broadcast_flood", "hairpin_mode", "isolated", "bpdu_guard", "root_block", "proxyarp", "neigh_suppress", "multicast_to_unicast"];
 
-    /// <summary>Carries out the move; false (logged) when the vif is gone or not where the plan thought.</summary>
-    public bool Move(Move move, string? mac, string? uplink, bool announce)
+    /// <summary>
+    /// Carries out the move; false (logged) when the vif is gone or not where the plan thought. <paramref name="intent"/>
+    /// is given the move's intent (the ports' flags as they are now) before anything changes: the caller records it,
+    /// so a balancer killed between the steps leaves what <see cref="Finish"/> needs to complete the move.
+    /// </summary>
+    public bool Move(Move move, string? mac, string? uplink, bool announce, Action<PendingMove>? intent = null)
     {
         var master = sysfs.Master(move.Vif);
         if (master != move.From)
@@ -34,6 +39,11 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
         }
         var flags = ReadFlags(move.Vif);
         var vlans = Vlans(move, move.Vif);
+        var twin = move.Vif + VifNames.TapSuffix;
+        var hasTwin = sysfs.Master(twin) == move.From && IsTwin(move.Vif, twin);
+        var twinFlags = hasTwin ? ReadFlags(twin) : null;
+        var twinVlans = hasTwin ? Vlans(move, twin) : null;
+        intent?.Invoke(new PendingMove(move.Vif, move.From, move.To) { Flags = flags, Twin = hasTwin ? twin : null, TwinFlags = twinFlags });
         try
         {
             runner.Run([new LinkSetMaster(move.Vif, move.To)]);
@@ -46,15 +56,14 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
             log.Warning("cannot move {Vif} {From} -> {To}: {Error}", move.Vif, move.From, move.To, e.Error);
             return false;
         }
+        TestPause.At("moved");
         WriteFlags(move.Vif, flags);
         CopyVlans(move, move.Vif, vlans);
-        var twin = move.Vif + VifNames.TapSuffix;
-        if (sysfs.Master(twin) == move.From && IsTwin(move.Vif, twin))
+        if (hasTwin)
         {
-            var twinFlags = ReadFlags(twin);
-            var twinVlans = Vlans(move, twin);
+            TestPause.At("twin");
             runner.Run([new LinkSetMaster(twin, move.To)], keepGoing: true);
-            WriteFlags(twin, twinFlags);
+            WriteFlags(twin, twinFlags!);
             CopyVlans(move, twin, twinVlans);
         }
         log.Information("moved {Vif} {From} -> {To}: {Reason}", move.Vif, move.From, move.To, move.Reason);
@@ -66,6 +75,29 @@ public sealed class PortMover(ISysfsNet sysfs, INetworkRunner runner, ILogger lo
             if (problem is not null) log.Warning("cannot announce {Mac} of {Vif} on {Uplink}: {Problem}", mac, move.Vif, uplink, problem);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Completes a move a killed balancer left half done, from its recorded intent: a vif found on the new bridge gets
+    /// its old flags back (the kernel gave the new port its defaults), its twin follows it and gets its flags too. A vif
+    /// still on the old bridge was never moved (its flags are intact); a vif elsewhere or gone has moved on since.
+    /// </summary>
+    public void Finish(PendingMove pending)
+    {
+        var where = sysfs.Master(pending.Vif);
+        if (where != pending.To)
+        {
+            log.Debug("interrupted move of {Vif} {From} -> {To}: it is {Where}, nothing to finish", pending.Vif, pending.From, pending.To, where ?? "on no bridge (or gone)");
+            return;
+        }
+        WriteFlags(pending.Vif, pending.Flags);
+        if (pending.Twin is { } twin && pending.TwinFlags is { } twinFlags && IsTwin(pending.Vif, twin))
+        {
+            if (sysfs.Master(twin) == pending.From) runner.Run([new LinkSetMaster(twin, pending.To)], keepGoing: true);
+            if (sysfs.Master(twin) == pending.To) WriteFlags(twin, twinFlags);
+        }
+        log.Information("finished the interrupted move of {Vif} {From} -> {To}: bridge-port flags restored{Twin}", pending.Vif, pending.From, pending.To,
+            pending.Twin is null ? "" : $", {pending.Twin} with it");
     }
 
     /// <summary>True when the bridge filters by VLAN (a kernel without CONFIG_BRIDGE_VLAN_FILTERING has no such file).</summary>

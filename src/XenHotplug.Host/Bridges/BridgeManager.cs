@@ -2,6 +2,7 @@ using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Distro;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
+using XenHotplug.Host.CommandLine;
 using XenHotplug.Host.Network;
 using XenHotplug.Host.RunState;
 
@@ -94,6 +95,7 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
                 Refuse("stop", spec, e.Message, dryRun, refused);
             }
         }
+        if (!dryRun) TestPause.At("stop-checked");
         foreach (var spec in ordered)
         {
             var guests = GuestsOf(spec);

@@ -18,7 +18,7 @@ namespace XenHotplug.Host.Hotplug;
 
 /// <summary>
 /// One hotplug, end to end: read the vif's settings, choose the bridge (under the run-directory lock
-/// when a policy is involved), run the plan as one batch (rtnetlink, or `ip -batch`), write xenstore, run
+/// when a policy is involved or bridges are declared), run the plan as one batch (rtnetlink, or `ip -batch`), write xenstore, run
 /// the hooks. On any failure the device is put back as it was and the error is raised for the caller to
 /// report.
 /// </summary>
@@ -49,7 +49,10 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
 
         var runDir = new RunDirectory(config.Hotplug.RunDir);
-        using var held = config.HasPolicy && !dryRun ? LockAttach(runDir) : null;
+        // The attach lock: a policy's choice never races another hotplug or the balancer, and an attach never races
+        // `network-multibridge stop` deleting a declared bridge (stop takes it too): the guest is either seen by stop,
+        // which then keeps the bridge, or this hotplug finds the bridge as stop left it.
+        using var held = (config.HasPolicy || config.Bridges.Count > 0) && !dryRun ? LockAttach(runDir) : null;
         // From here on the host is read once (under the lock, so other hotplugs' attaches are seen).
         var sysfs = new SysfsSnapshot(live);
         var (current, target) = VifPlanner.Names(request, settings, sysfs);
@@ -57,7 +60,9 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         if (sysfs.Exists(current)) DeviceIdentity.Check(request, current, sysfs, config, HoldsAddresses);
         var currentMaster = sysfs.Master(current);
         long? previousCursor = null; // what a failure after the cursor write puts back
-        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool)).Value, currentMaster, () => BalancerStore.FreshRates(config));
+        // State files that could not be read: said once the attach succeeded (a failure's one line names its cause).
+        var stateProblems = new List<string>();
+        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool, stateProblems.Add)).Value, currentMaster, () => BalancerStore.FreshRates(config, stateProblems.Add));
         var (prepare, undoPrepare) = PrepareBridge(decision.Bridge, sysfs);
         var declared = config.FindBridgeByInterface(decision.Bridge);
         var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
@@ -132,6 +137,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             throw new HotplugException($"{what}; {current} was put back as it was", e);
         }
         held?.Dispose();
+        foreach (var problem in stateProblems) log.Warning("{Problem}", problem);
 
         log.Information("{Command} {Device} on {Bridge}{Mtu}: {Why}{Pool}", request.CommandName, target, decision.Bridge,
             plan.Mtu is { } m ? $" mtu {m}" : "", decision.Reason, decision.Pool is null ? "" : $" (pool {decision.Pool}, {decision.Strategy})");

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace XenHotplug.Host.Native;
 
-/// <summary>Every libc call the project makes, in one place: flock, open/close, statx, geteuid, sockets (netlink, Unix, packet; setsockopt), poll, directory listing.</summary>
+/// <summary>Every libc call the project makes, in one place: flock, open/read/close, statx, geteuid, sockets (netlink, Unix, packet; setsockopt), poll, directory listing.</summary>
 internal static partial class LibC
 {
     public const int LOCK_SH = 1;
@@ -108,6 +108,14 @@ internal static partial class LibC
 
     public const int O_RDONLY = 0;
     public const int O_WRONLY = 1;
+    public const int O_NONBLOCK = 0x800;
+    public const int O_NOFOLLOW = 0x20000;
+    public const int AT_EMPTY_PATH = 0x1000;
+    public const int ENOENT = 2;
+    public const int ELOOP = 40;
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static unsafe partial nint Read(int fd, byte* buffer, nint length);
 
     /// <summary>posix_spawn_file_actions_t is 80 bytes in glibc on every architecture; callers give this many.</summary>
     public const int SpawnFileActionsSize = 128;

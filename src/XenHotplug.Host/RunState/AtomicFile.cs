@@ -4,7 +4,9 @@ namespace XenHotplug.Host.RunState;
 
 /// <summary>
 /// Replaces a file whole or not at all: written to a temporary file, flushed to disk (unless
-/// <c>flushToDisk</c> is false: a note that means nothing after a reboot), then renamed over it.
+/// <c>flushToDisk</c> is false: a note that means nothing after a reboot), then renamed over it. The temporary
+/// file is created afresh (O_EXCL, after removing whatever had its name): a FIFO or link planted there is never
+/// opened, so a write never blocks.
 /// </summary>
 public static class AtomicFile
 {
@@ -12,9 +14,10 @@ public static class AtomicFile
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
+        File.Delete(temp); // unlinks a FIFO or link in the way without opening it
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 write(stream);
                 stream.Flush(flushToDisk);

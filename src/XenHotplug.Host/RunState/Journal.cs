@@ -15,10 +15,12 @@ public sealed class Journal(string runDirectory)
 
     public JournalRecord? Read()
     {
-        if (!File.Exists(FilePath)) return null;
+        var text = StateFile.Read(FilePath, out var problem);
+        if (problem is not null) throw new BridgeException($"the journal {problem}; restore the network by hand if a run died mid-way");
+        if (text is null) return null;
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(FilePath), JournalJsonContext.Default.JournalRecord);
+            return JsonSerializer.Deserialize(text, JournalJsonContext.Default.JournalRecord);
         }
         catch (JsonException e)
         {

@@ -22,7 +22,10 @@ public sealed class RunDirectory(string path)
         Ensure();
         var file = System.IO.Path.Combine(Path, name + ".lock");
         // A plain open(2): .NET's FileStream takes flock locks of its own, which would fight ours.
-        var fd = LibC.Open(file, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0x180);
+        // Never through a link, never waiting on a FIFO in its place; anything but a regular file is refused.
+        if (FileOwner.Stat(file, followLinks: false) is { } st && StateFile.WhatElse(st.Type) is { } other)
+            throw new IOException($"lock file {file} is {other}, not a regular file: remove it");
+        var fd = LibC.Open(file, LibC.O_RDWR | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0x180);
         if (fd < 0) throw new IOException($"cannot open {file}: {Marshal.GetLastPInvokeErrorMessage()}");
         var held = new HeldLock(fd);
         if (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) == 0) return held;
@@ -106,17 +109,12 @@ public sealed class RunDirectory(string path)
         }
     }
 
-    /// <summary>The stored round-robin cursor of a pool (0 when none).</summary>
-    public long ReadCursor(string pool)
+    /// <summary>The stored round-robin cursor of a pool (0 when none, or when it cannot be read: <paramref name="warn"/> says why).</summary>
+    public long ReadCursor(string pool, Action<string>? warn = null)
     {
-        try
-        {
-            return long.TryParse(File.ReadAllText(CursorFile(pool)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
+        var text = StateFile.Read(CursorFile(pool), out var problem, limit: 64);
+        if (problem is not null) warn?.Invoke(problem + "; the round-robin starts over");
+        return text is not null && long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
     }
 
     /// <summary>Stores a pool's cursor (write to a temporary file, then rename: never a torn value).</summary>

@@ -8,11 +8,15 @@ public sealed class UplinkRecords(string runDirectory)
 {
     public string FilePath { get; } = Path.Combine(runDirectory, "network.uplinks");
 
-    public List<UplinkRecord> Read()
+    /// <summary>The records; none when the file is missing, damaged or not a regular file (<paramref name="warn"/> says which).</summary>
+    public List<UplinkRecord> Read(Action<string>? warn = null)
     {
+        var text = StateFile.Read(FilePath, out var problem);
+        if (problem is not null) warn?.Invoke(problem + "; the NICs' original MTU and MAC are not known");
+        if (text is null) return [];
         try
         {
-            return File.Exists(FilePath) ? JsonSerializer.Deserialize(File.ReadAllText(FilePath), UplinkJsonContext.Default.ListUplinkRecord) ?? [] : [];
+            return JsonSerializer.Deserialize(text, UplinkJsonContext.Default.ListUplinkRecord) ?? [];
         }
         catch (JsonException)
         {

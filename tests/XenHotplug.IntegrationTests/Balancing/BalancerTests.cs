@@ -20,7 +20,7 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         foreach (var h in _hosts) h.Dispose();
     }
 
-    private static string Config(bool shared, bool failback = false, string extra = "") => $"""
+    internal static string Config(bool shared, bool failback = false, string extra = "") => $"""
         [policy]
         default_pool = p
         [balancer]
@@ -44,8 +44,15 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
     /// </summary>
     private (SimulatedDom0 Host, Netns Lan) Host(string config, bool legacy = false)
     {
+        var made = NewHost(config, legacy);
+        _hosts.Add(made.Host);
+        return made;
+    }
+
+    /// <summary>The same, for another test class (which disposes the host).</summary>
+    internal static (SimulatedDom0 Host, Netns Lan) NewHost(string config, bool legacy = false)
+    {
         var host = new SimulatedDom0(config);
-        _hosts.Add(host);
         var lan = host.NewNamespace("lan");
         lan.Ip("link", "add", "sw", "type", "bridge", "stp_state", "0", "forward_delay", "0");
         lan.Ip("address", "add", "10.99.0.1/24", "dev", "sw");
@@ -61,13 +68,13 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         return (host, lan);
     }
 
-    private static void Online(SimulatedDom0 host, int domid)
+    internal static void Online(SimulatedDom0 host, int domid)
     {
         var r = host.Hotplug("online", domid, 0);
         Assert.True(r.Ok, r.ToString());
     }
 
-    private static Dictionary<string, string> Env(SimulatedDom0 host, string? interval = null)
+    internal static Dictionary<string, string> Env(SimulatedDom0 host, string? interval = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -88,7 +95,7 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         return r;
     }
 
-    private static bool WaitFor(Func<bool> condition, TimeSpan limit)
+    internal static bool WaitFor(Func<bool> condition, TimeSpan limit)
     {
         var end = DateTime.UtcNow + limit;
         while (DateTime.UtcNow < end)
@@ -99,10 +106,10 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         return condition();
     }
 
-    private static int GuestsOn(SimulatedDom0 host, string bridge) => host.Dom0.Ports(bridge).Count(p => p.StartsWith("vif", StringComparison.Ordinal));
+    internal static int GuestsOn(SimulatedDom0 host, string bridge) => host.Dom0.Ports(bridge).Count(p => p.StartsWith("vif", StringComparison.Ordinal));
 
     /// <summary>The guest's NIC takes the MAC xenstore gives it, as a netfront's does (the one the balancer announces).</summary>
-    private static string RealMac(SimulatedDom0 host, int domid)
+    internal static string RealMac(SimulatedDom0 host, int domid)
     {
         var mac = host.Backend(domid, 0, "mac")!;
         host.Guest(domid).Ip("link", "set", "eth0", "address", mac);

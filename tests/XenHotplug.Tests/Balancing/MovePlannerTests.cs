@@ -297,4 +297,22 @@ public class MovePlannerTests
         Assert.Equal(5, failover.Moves.Count);
         Assert.All(failover.Moves, m => Assert.Equal(MoveKind.Failover, m.Kind));
     }
+
+    [Fact]
+    public void A_twin_left_on_another_bridge_than_its_vif_rejoins_it_first_and_then_moves_with_it()
+    {
+        // A move killed between vif1.0 and its twin: vif1.0 on xbr1, vif1.0-emu still on xbr0.
+        var pool = Pool(true, false, Br("xbr0"), Br("xbr1"), Br("xbr2"));
+        BalanceGuest Twin(string vif, string bridge, string of) => G(vif, bridge, 0, pool: null) with { Pinned = "twin", Twin = true, TwinOf = of };
+        var plan = Plan(pool, [G("vif1.0", "xbr1", 0), Twin("vif1.0-emu", "xbr0", "vif1.0"), G("vif2.0", "xbr2", 0), Twin("vif2.0-emu", "xbr2", "vif2.0")]);
+        var rejoin = Assert.Single(plan.Moves);
+        Assert.Equal(new Move("vif1.0-emu", "xbr0", "xbr1", MoveKind.Rejoin, "rejoin: vif1.0 is on xbr1"), rejoin);
+        // Also when the vif's own bridge is dead: the twin rejoins it first, then the pair fails over together.
+        var dead = Pool(true, false, Br("xbr0"), Br("xbr1", healthy: false), Br("xbr2"));
+        var both = Plan(dead, [G("vif1.0", "xbr1", 0), Twin("vif1.0-emu", "xbr0", "vif1.0")]);
+        Assert.Equal([(MoveKind.Rejoin, "vif1.0-emu"), (MoveKind.Failover, "vif1.0")], both.Moves.Select(m => (m.Kind, m.Vif)));
+        // The budget is not spent on it, and a twin without its vif (the guest going away) stays put.
+        Assert.Single(Plan(pool, [G("vif1.0", "xbr1", 0), Twin("vif1.0-emu", "xbr0", "vif1.0")], settings: Settings with { MaxMovesPerMinute = 0 }).Moves);
+        Assert.Empty(Plan(pool, [Twin("vif1.0-emu", "xbr0", "vif1.0")]).Moves);
+    }
 }
