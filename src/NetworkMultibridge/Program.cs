@@ -166,10 +166,11 @@ internal static class Program
         var configNote = config.SourceFile ?? $"{ConfigLoader.PathFrom(ProcessEnvironment.Read())} does not exist (nothing declared)";
         if (command.Command == NetworkCommand.Status && command.Firewall)
         {
-            var guards = FirewallStatus.Read(new NftRunner());
+            var dormant = FirewallStatus.IsDormant();
+            var guards = FirewallStatus.Read(new NftRunner(), dormant);
             string? BridgeOf(string vif) => sysfs.Exists(vif) ? sysfs.Master(vif) ?? "(none)" : null;
-            Console.Out.Write(command.Json ? GuardListing.RenderJson(guards, BridgeOf) : GuardListing.RenderTable(guards, BridgeOf));
-            return 0;
+            Console.Out.Write(command.Json ? GuardListing.RenderJson(guards, BridgeOf, dormant) : GuardListing.RenderTable(guards, BridgeOf, dormant));
+            return dormant ? ExitPartialOrUnhealthy : 0;
         }
         if (command.Command == NetworkCommand.Render)
         {
