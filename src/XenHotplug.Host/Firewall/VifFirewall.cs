@@ -74,13 +74,18 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
             {
                 var owner = NftablesClient.GuardedElements().FirstOrDefault(g => g.Interface == guard.Interface).Chain;
                 var ownerDevice = owner is null ? null : AntispoofRules.InterfaceOf(owner);
-                if (owner is null || ownerDevice is null || deviceExists(ownerDevice) || deviceExists(guard.Interface))
+                // The earlier version's guard of this very name (its chain was named after the interface): the name
+                // is this NIC's by now (the planner refuses a vifname another interface holds), so it is taken over.
+                var legacy = ownerDevice == guard.Interface;
+                if (owner is null || ownerDevice is null || (!legacy && (deviceExists(ownerDevice) || deviceExists(guard.Interface))))
                 {
                     throw new HotplugException($"antispoof: cannot guard {guard.Interface}: the kernel holds {guard.Interface}'s guard for "
                         + (ownerDevice is null ? $"chain {owner ?? "?"}" : $"NIC {ownerDevice}") + ", not for " + request.Device + " (two guests with one vifname?)", e);
                 }
                 log.Warning("{Device}: antispoof: {Interface} was still guarded for {Owner}, which is gone: taken over", request.Device, guard.Interface, ownerDevice);
-                NftablesClient.Apply(AntispoofRules.Remove(ownerDevice, [guard.Interface]).Where(op => op is not NftDeleteChain and not NftFlushChain and not NftDeleteSet and not NftAddAddressSet).ToList());
+                NftablesClient.Apply(legacy
+                    ? AntispoofRules.Remove(ownerDevice, [guard.Interface])
+                    : AntispoofRules.Remove(ownerDevice, [guard.Interface]).Where(op => op is not NftDeleteChain and not NftFlushChain and not NftDeleteSet and not NftAddAddressSet).ToList());
                 NftablesClient.Apply(AntispoofRules.Install(guard));
             }
         }
@@ -115,8 +120,25 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
     /// <summary>
     /// At offline: removes this NIC's guard as the kernel holds it — its chain, its sets, and every element that
     /// jumps to its chain — whether or not the device still exists and whatever it is named now. Best effort, logged.
+    /// <paramref name="renamed"/> (the name the device has, or had, other than libxl's) also removes the earlier
+    /// version's guard of that name, keyed by the interface: the batch's proof refuses it when the name is another NIC's.
     /// </summary>
-    public void Release(HotplugRequest request)
+    public void Release(HotplugRequest request, string? renamed = null)
+    {
+        ReleaseOwn(request);
+        if (renamed is null || renamed == request.Device) return;
+        try
+        {
+            if (NftablesClient.GuardedElements().Any(g => g.Interface == renamed && g.Chain == AntispoofRules.ChainName(renamed)))
+                NftablesClient.Apply(AntispoofRules.Remove(renamed, [renamed]));
+        }
+        catch (FirewallException e)
+        {
+            log.Debug("{Device}: antispoof: the earlier guard of {Interface} stays: {Message}", request.Device, renamed, e.Message);
+        }
+    }
+
+    private void ReleaseOwn(HotplugRequest request)
     {
         // Nothing to read when no section uses antispoof and nf_tables was never loaded (reading would load it).
         if (!config.UsesAntispoof && !Directory.Exists("/sys/module/nf_tables")) return;

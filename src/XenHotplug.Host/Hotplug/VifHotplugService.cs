@@ -150,7 +150,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         {
             if (dryRun) output.WriteLine($"{device} does not exist: nothing to do");
             log.Debug("{Command} {Device}: no such device, nothing to do", request.CommandName, device);
-            if (!dryRun) _firewall.Release(request);
+            if (!dryRun) _firewall.Release(request, device);
             return;
         }
         // The identity guard: after netback destroyed the vif, vifname may name a dom0 interface; only a
@@ -173,7 +173,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
         foreach (var problem in runner.Run(plan.Operations, keepGoing: true))
             log.Debug("{Command} {Device}: {Problem}", request.CommandName, device, problem);
-        _firewall.Release(request); // after the port left the bridge: no unguarded moment
+        _firewall.Release(request, device); // after the port left the bridge: no unguarded moment
         log.Information("{Command} {Device}{From}", request.CommandName, device, master is null ? "" : " from " + master);
         RunHooks(request, device, master ?? "", settings);
     }

@@ -231,6 +231,51 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
+    public void KilledBetweenTheStepsOfAnOfflineTheNextOfflineCleansUp()
+    {
+        var host = Host("[policy]\nantispoof = mac\n");
+        host.AddBridge("xenbr0");
+        host.AddGuest(47, 0, "xenbr0", backend: Backend(("vifname", "web7")));
+        var steps = 0;
+        for (var k = 1; k < 10; k++)
+        {
+            Assert.True(host.Hotplug("online", 47, 0).Ok);
+            Assert.Contains("\"web7\" : jump vif_vif47_2e0", Ruleset(host.Dom0), StringComparison.Ordinal);
+            if (!KillBeforeStep(host, "offline", 47, k)) break;
+            steps = k;
+            var again = host.Hotplug("offline", 47, 0);
+            Assert.True(again.Ok, $"k={k}: {again}");
+            Assert.DoesNotContain("vif_vif47_2e0", Ruleset(host.Dom0), StringComparison.Ordinal);
+            Assert.Null(host.Dom0.MasterOf("web7"));
+        }
+        Assert.True(steps >= 3, $"only {steps} steps were reached"); // down, nomaster, the guard's batch
+    }
+
+    [Fact]
+    public void AGuardOfTheEarlierVersionKeyedByTheInterfaceIsTakenOverAndRemoved()
+    {
+        // An upgrade under a running guest: its guard was keyed by the interface's name (chain vif_web8).
+        var host = Host("[policy]\nantispoof = mac\n");
+        host.AddBridge("xenbr0");
+        host.AddGuest(48, 0, "xenbr0", backend: Backend(("vifname", "web8")));
+        Assert.True(host.Hotplug("online", 48, 0).Ok);
+        Assert.True(host.Hotplug("offline", 48, 0).Ok);
+        Nft(host.Dom0, "add chain bridge xen_multibridge vif_web8\nadd rule bridge xen_multibridge vif_web8 ether saddr != 00:16:3e:00:30:00 counter drop\n" +
+                       "add element bridge xen_multibridge guarded { \"web8\" : jump vif_web8 }\n", "-f", "-");
+        var online = host.Hotplug("online", 48, 0);
+        Assert.True(online.Ok, online.ToString());
+        var table = Ruleset(host.Dom0);
+        Assert.Contains("\"web8\" : jump vif_vif48_2e0", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("chain vif_web8", table, StringComparison.Ordinal);
+
+        // And an offline of the earlier version's guard (no new-style guard at all) removes it too.
+        Assert.True(host.Hotplug("offline", 48, 0).Ok);
+        Nft(host.Dom0, "add chain bridge xen_multibridge vif_web8\nadd element bridge xen_multibridge guarded { \"web8\" : jump vif_web8 }\n", "-f", "-");
+        Assert.True(host.Hotplug("offline", 48, 0).Ok);
+        Assert.DoesNotContain("web8", Ruleset(host.Dom0), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TwoHundredAddressesAreGuardedByOneLookupAndForgedOnesStillDropped()
     {
         var addresses = Enumerable.Range(0, 200).Select(i => $"10.{20 + (i / 200)}.{i % 200}.{(i * 7 % 250) + 1}").ToList();
