@@ -173,7 +173,7 @@ public static class AntispoofRules
             if (sets.FirstOrDefault(s => s.Set == name) is { } set)
             {
                 ops.Add(new NftFlushSet(name));
-                ops.Add(set);
+                ops.AddRange(Chunks(set));
             }
             else ops.Add(new NftDeleteSet(name));
         }
@@ -206,6 +206,22 @@ public static class AntispoofRules
         }
         ops.Add(new NftDeleteChain(chain));
         return ops;
+    }
+
+    /// <summary>The most elements one message carries: their list is one netlink attribute, at most 64 KiB long.</summary>
+    public const int ElementsPerMessage = 256;
+
+    /// <summary>A set's elements in messages of at most <see cref="ElementsPerMessage"/>, each ending after an interval's end where it can.</summary>
+    private static IEnumerable<NftAddSetElements> Chunks(NftAddSetElements set)
+    {
+        var elements = set.Elements;
+        for (var start = 0; start < elements.Count;)
+        {
+            var end = Math.Min(start + ElementsPerMessage, elements.Count);
+            if (end < elements.Count && !elements[end - 1].IntervalEnd) end--;
+            yield return set with { Elements = elements.Skip(start).Take(end - start).ToList(), Shown = start == 0 ? set.Shown : ["..."] };
+            start = end;
+        }
     }
 
     /// <summary>The transaction as `nft -f` text (what a reader, or a test, can replay with nft).</summary>

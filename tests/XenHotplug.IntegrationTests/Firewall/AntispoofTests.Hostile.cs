@@ -308,6 +308,25 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
+    public void AnIpListFillingXenstoresValueIsGuardedInOneBatchOfSeveralElementMessages()
+    {
+        var entries = new List<string> { "192.0.2.80" };
+        for (var i = 1; string.Join(' ', entries).Length + 6 <= 4095; i += 2) entries.Add($"{i:x}::");
+        var host = Host("[policy]\nantispoof = ip\n");
+        host.AddBridge("xenbr0");
+        host.AddLightGuest(49, 0, "xenbr0");
+        host.Xenstore.Write("/local/domain/0/backend/vif/49/0/ip", string.Join(' ', entries));
+        var online = host.Hotplug("online", 49, 0);
+        Assert.True(online.Ok, online.ToString());
+        var set = Nft(host.Dom0, null, "list", "set", "bridge", "xen_multibridge", "vif_vif49_2e0_v6");
+        Assert.Contains("1::", set, StringComparison.Ordinal);
+        Assert.Contains(entries[^1], set, StringComparison.Ordinal);
+        Assert.Equal(entries.Count, Regex.Count(set, @"[0-9a-f]+::|fe80::"));
+        Assert.True(host.Hotplug("offline", 49, 0).Ok);
+        Assert.DoesNotContain("vif_vif49_2e0", Ruleset(host.Dom0), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ADormantTableIsSaidByStatusAndWokenByTheNextOnline()
     {
         var host = Host("[policy]\nantispoof = mac\n");

@@ -62,6 +62,25 @@ public class NftablesClientTests
     }
 
     [Fact]
+    public void AnIpListFillingXenstoresValueIsSentInMessagesWhoseElementListsFitAnAttribute()
+    {
+        // 4095 bytes of the shortest IPv6 entries: the most elements an ip= can make.
+        var entries = new List<string>();
+        for (var i = 1; string.Join(' ', entries).Length + 6 <= 4095; i += 2) entries.Add($"{i:x}::"); // odd: never adjacent, never merged
+        var ip = string.Join(' ', entries);
+        Assert.InRange(entries.Count, 700, 1000);
+        var guard = VifGuard.Create(AntispoofMode.Ip, "vif1.0", "00:16:3e:00:01:00", ip, "backend/vif/1/0");
+        var messages = AntispoofRules.Install(guard).OfType<NftAddSetElements>().ToList();
+        Assert.True(messages.Count > 1);
+        Assert.Equal(AntispoofRules.Sets(guard).Single().Elements.Count, messages.Sum(m => m.Elements.Count));
+        foreach (var m in messages)
+        {
+            var bytes = NftablesClient.Encode(m).Finish(1);
+            Assert.True(Attributes(bytes.AsSpan(20)).Single(a => a.Type == 3).Value.Length < 65535 - 4);
+        }
+    }
+
+    [Fact]
     public void InvertedLookupCarriesTheInvertFlag()
     {
         var guard = VifGuard.Create(AntispoofMode.Ip, "vif1.0", "00:16:3e:00:01:00", "192.0.2.1", "backend/vif/1/0");
