@@ -169,10 +169,11 @@ internal static class Program
         {
             if (FileOwner.EffectiveUserId != 0)
                 throw new BridgeException("status --firewall must be run as root (the kernel lists nftables only to CAP_NET_ADMIN); status alone needs no root");
-            var guards = FirewallStatus.Read(new NftRunner());
+            var dormant = FirewallStatus.IsDormant();
+            var guards = FirewallStatus.Read(new NftRunner(), dormant);
             string? BridgeOf(string vif) => sysfs.Exists(vif) ? sysfs.Master(vif) ?? "(none)" : null;
-            Console.Out.Write(command.Json ? GuardListing.RenderJson(guards, BridgeOf) : GuardListing.RenderTable(guards, BridgeOf));
-            return 0;
+            Console.Out.Write(command.Json ? GuardListing.RenderJson(guards, BridgeOf, dormant) : GuardListing.RenderTable(guards, BridgeOf, dormant));
+            return dormant ? ExitPartialOrUnhealthy : 0;
         }
         if (command.Command == NetworkCommand.Render)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using XenHotplug.Core.Configuration;
 
@@ -9,9 +8,11 @@ namespace XenHotplug.Core.Firewall;
 /// The anti-spoofing guard as nf_tables data, pure: rules as expressions (with the text `nft list` shows for
 /// them) and transactions as operations, which the host sends as one netlink batch. One table owned by the
 /// project, `bridge xen_multibridge`: a base chain on the bridge family's prerouting hook (every frame entering any bridge from any port) with
-/// one rule, `iifname vmap @guarded`, and per guarded interface one chain plus one element of that map. A vif
-/// is therefore guarded on whatever bridge it is on (a balancer may move it), and adding or removing one vif
-/// is one nf_tables transaction that touches nothing else — no other table, no other vif's chain.
+/// one rule, `iifname vmap @guarded`, and per guarded NIC one chain named after its owner (libxl's name for the NIC,
+/// whatever vifname renames the device to), its address sets, and one element of that map from the interface's name
+/// to the chain. A vif is therefore guarded on whatever bridge it is on (a balancer may move it), adding or removing
+/// one vif is one nf_tables transaction that touches nothing else — no other table, no other vif's chain — and the
+/// kernel itself says whose guard an interface has.
 /// </summary>
 public static class AntispoofRules
 {
@@ -59,82 +60,168 @@ public static class AntispoofRules
     public static GuardRule Dispatch { get; } =
         new($"iifname vmap @{Map}", [new NftMetaLoad(NftMetaLoad.IifName), new NftVerdictLookup(Map)], null);
 
+    /// <summary>The interval set of a chain's IPv4 (or IPv6) addresses: the chain's name and _v4 (_v6).</summary>
+    public static string SetName(string chain, bool v6) => chain + (v6 ? "_v6" : "_v4");
+
+    /// <summary>The tag types a frame may carry addresses in that the guard would not see: 802.1Q (also priority-tagged, VID 0), 802.1ad, the old QinQ 0x9100.</summary>
+    public static IReadOnlyList<(ushort Type, string Name)> Tags { get; } = [(0x8100, "8021q"), (0x88a8, "8021ad"), (0x9100, "0x9100")];
+
     /// <summary>
-    /// The rules of the interface's chain, in order (explain prints their listing). An allow-list is one rule of
-    /// conjoined inequalities (`ip saddr != A ip saddr != B/24 ... drop`): exactly "not in the set", with no set.
+    /// The ND messages that carry a link-layer address option, where their options start, and the option they carry:
+    /// router solicitation (source), neighbour solicitation (source), neighbour advertisement (target).
+    /// </summary>
+    private static readonly (byte Type, string Name, int Options, byte Option, string What)[] NdMessages =
+        [(133, "nd-router-solicit", 8, 1, "RS source"), (135, "nd-neighbor-solicit", 24, 1, "NS source"), (136, "nd-neighbor-advert", 24, 2, "NA target")];
+
+    /// <summary>
+    /// The rules of the guard's chain, in order (explain prints their listing). In every mode: tagged frames are
+    /// dropped (the guest has no VLANs: a tag would hide its addresses from every later rule), then the source MAC,
+    /// the ARP sender MAC and the link-layer address option of ND messages are the guest's MAC. In ip mode the
+    /// addresses are one lookup in the chain's interval sets (<see cref="SetName"/>), however many there are.
     /// </summary>
     public static IReadOnlyList<GuardRule> Rules(VifGuard guard)
     {
         var mac = VifGuard.ParseMac(guard.Mac)!;
-        var rules = new List<GuardRule>
+        var macHex = "0x" + Convert.ToHexStringLower(mac).TrimStart('0');
+        var chain = ChainName(guard.Owner);
+        var rules = new List<GuardRule>();
+        foreach (var (type, name) in Tags)
+            rules.Add(Rule().Field($"ether type {name}", NftPayloadBase.Link, 12, [(byte)(type >> 8), (byte)type]).Drop($"VLAN tag {name}: no VLANs on this vif"));
+        rules.Add(Rule().Field($"ether saddr != {guard.Mac}", NftPayloadBase.Link, 6, mac, equal: false).Drop("source MAC"));
+        rules.Add(Rule().Arp().Field($"arp saddr ether != {guard.Mac}", NftPayloadBase.Network, 8, mac, equal: false).Drop("ARP sender MAC"));
+        foreach (var (type, name, options, option, what) in NdMessages)
         {
-            Rule().Field($"ether saddr != {guard.Mac}", NftPayloadBase.Link, 6, mac, equal: false).Drop("source MAC"),
-            Rule().Arp().Field($"arp saddr ether != {guard.Mac}", NftPayloadBase.Network, 8, mac, equal: false).Drop("ARP sender MAC"),
-        };
+            // One option at most (a nonce, or the link-layer address): the guard cannot walk a list of options.
+            rules.Add(Rule().Ip6().L4(58).Field($"icmpv6 type {name}", NftPayloadBase.Transport, 0, [type])
+                .Field($"ip6 length != {options}", NftPayloadBase.Network, 4, [0, (byte)options], equal: false)
+                .Field($"ip6 length != {options + 8}", NftPayloadBase.Network, 4, [0, (byte)(options + 8)], equal: false).Drop(null));
+            var at = options * 8;
+            rules.Add(Rule().Ip6().L4(58).Field($"icmpv6 type {name}", NftPayloadBase.Transport, 0, [type])
+                .Field($"@th,{at},8 0x{option:x}", NftPayloadBase.Transport, options, [option])
+                .Field($"@th,{at + 8},8 != 0x1", NftPayloadBase.Transport, options + 1, [1], equal: false).Drop(null));
+            rules.Add(Rule().Ip6().L4(58).Field($"icmpv6 type {name}", NftPayloadBase.Transport, 0, [type])
+                .Field($"@th,{at},8 0x{option:x}", NftPayloadBase.Transport, options, [option])
+                .Field($"@th,{at + 16},48 != {macHex}", NftPayloadBase.Transport, options + 2, mac, equal: false).Drop($"{what} link-layer address"));
+        }
         if (guard.Mode != AntispoofMode.Ip) return rules;
 
-        var v4 = guard.Addresses.V4;
+        var v4 = guard.Addresses.V4.Count > 0 ? SetName(chain, v6: false) : null;
+        var v6 = SetName(chain, v6: true);
         rules.Add(Rule().Arp().Field("arp htype != 1", NftPayloadBase.Network, 0, [0, 1], equal: false).Drop(null));
         rules.Add(Rule().Arp().Field("arp ptype != ip", NftPayloadBase.Network, 2, [0x08, 0x00], equal: false).Drop(null));
         rules.Add(Rule().Arp().Field("arp hlen != 6", NftPayloadBase.Network, 4, [6], equal: false).Drop(null));
         rules.Add(Rule().Arp().Field("arp plen != 4", NftPayloadBase.Network, 5, [4], equal: false).Drop(null));
         rules.Add(Rule().Arp().Field("arp operation request", NftPayloadBase.Network, 6, [0, 1]).Field("arp saddr ip 0.0.0.0", NftPayloadBase.Network, 14, [0, 0, 0, 0])
             .Accept("ARP probe (RFC 5227)"));
-        rules.Add(v4.Count > 0
-            ? Rule().Arp().NotAnyOf("arp saddr ip", NftPayloadBase.Network, 14, v4).Drop("ARP sender address")
+        rules.Add(v4 is not null
+            ? Rule().Arp().NotIn("arp saddr ip", NftPayloadBase.Network, 14, 4, v4).Drop("ARP sender address")
             : Rule().Arp(shown: true).Drop("no IPv4 address in ip="));
         rules.Add(Rule().Arp(shown: true).Accept(null));
         rules.Add(Rule().Ip().Field("ip saddr 0.0.0.0", NftPayloadBase.Network, 12, [0, 0, 0, 0]).Field("ip daddr 255.255.255.255", NftPayloadBase.Network, 16, [255, 255, 255, 255])
             .L4(17).Field("udp sport 68", NftPayloadBase.Transport, 0, [0, 68]).Field("udp dport 67", NftPayloadBase.Transport, 2, [0, 67]).Accept("DHCP client"));
-        rules.Add(v4.Count > 0
-            ? Rule().Ip().NotAnyOf("ip saddr", NftPayloadBase.Network, 12, v4).Drop("IPv4 source")
+        rules.Add(v4 is not null
+            ? Rule().Ip().NotIn("ip saddr", NftPayloadBase.Network, 12, 4, v4).Drop("IPv4 source")
             : Rule().Ip(shown: true).Drop("no IPv4 address in ip="));
         rules.Add(Rule().Ip(shown: true).Accept(null));
 
-        var v6 = new List<string> { guard.LinkLocal };
-        v6.AddRange(guard.Addresses.V6);
         foreach (var (type, name) in new (byte, string)[] { (135, "nd-neighbor-solicit"), (131, "mld-listener-report"), (143, "mld2-listener-report") })
         {
             rules.Add(Rule().Ip6().Field("ip6 saddr ::", NftPayloadBase.Network, 8, new byte[16]).L4(58).Field($"icmpv6 type {name}", NftPayloadBase.Transport, 0, [type])
                 .Accept("DAD and MLD before an address"));
         }
-        rules.Add(Rule().Ip6().NotAnyOf("ip6 saddr", NftPayloadBase.Network, 8, v6).Drop("IPv6 source"));
+        rules.Add(Rule().Ip6().NotIn("ip6 saddr", NftPayloadBase.Network, 8, 16, v6).Drop("IPv6 source"));
         // The neighbour advertisement's target: nft 1.0.6 has no `icmpv6 taddr`, it is the 128 bits after the first 8 bytes.
-        rules.Add(Rule().Ip6().L4(58).Field("icmpv6 type nd-neighbor-advert", NftPayloadBase.Transport, 0, [136]).NotAnyOf("@th,64,128", NftPayloadBase.Transport, 8, v6, raw: true)
+        rules.Add(Rule().Ip6().L4(58).Field("icmpv6 type nd-neighbor-advert", NftPayloadBase.Transport, 0, [136]).NotIn("@th,64,128", NftPayloadBase.Transport, 8, 16, v6)
             .Drop("NA target"));
         rules.Add(Rule().Ip6(shown: true).Accept(null));
-        rules.Add(Rule().Drop("other protocols (VLAN tags, PPPoE, ...) could carry unchecked addresses"));
+        rules.Add(Rule().Drop("other protocols (PPPoE, ...) could carry unchecked addresses"));
         return rules;
     }
 
-    /// <summary>The transaction that guards one interface: creates the table if needed, then replaces the interface's chain and map element.</summary>
+    /// <summary>The address sets of an ip-mode guard, with their elements (none in mac mode; no IPv4 set without an IPv4 address).</summary>
+    public static IReadOnlyList<NftAddSetElements> Sets(VifGuard guard)
+    {
+        if (guard.Mode != AntispoofMode.Ip) return [];
+        var chain = ChainName(guard.Owner);
+        var sets = new List<NftAddSetElements>();
+        if (guard.Addresses.V4.Count > 0)
+            sets.Add(new NftAddSetElements(SetName(chain, v6: false), AddressIntervals.Elements(guard.Addresses.V4, 4), guard.Addresses.V4));
+        List<string> v6 = [guard.LinkLocal, .. guard.Addresses.V6];
+        sets.Add(new NftAddSetElements(SetName(chain, v6: true), AddressIntervals.Elements(v6, 16), v6));
+        return sets;
+    }
+
+    /// <summary>
+    /// The transaction that guards one NIC: creates the table if needed (waking it if dormant), then replaces the
+    /// chain of the NIC's owner (<see cref="VifGuard.Owner"/>, libxl's name for it), its address sets, and adds the map
+    /// element of its interface. The kernel refuses the element (EEXIST) when that name already jumps to another NIC's
+    /// chain: two guests with one vifname never share, nor take over, a guard.
+    /// </summary>
     public static IReadOnlyList<NftOp> Install(VifGuard guard)
     {
-        var chain = ChainName(guard.Interface);
+        var chain = ChainName(guard.Owner);
         var ops = Skeleton();
         ops.Add(new NftFlushChain(BaseChain));
         ops.Add(new NftAddRule(BaseChain, Dispatch));
         ops.Add(new NftAddChain(chain));
         ops.Add(new NftFlushChain(chain));
+        var sets = Sets(guard);
+        foreach (var v6 in new[] { false, true })
+        {
+            var name = SetName(chain, v6);
+            ops.Add(new NftAddAddressSet(name, v6));
+            if (sets.FirstOrDefault(s => s.Set == name) is { } set)
+            {
+                ops.Add(new NftFlushSet(name));
+                ops.AddRange(Chunks(set));
+            }
+            else ops.Add(new NftDeleteSet(name));
+        }
         ops.AddRange(Rules(guard).Select(r => new NftAddRule(chain, r)));
         ops.Add(new NftAddJumpElement(Map, guard.Interface, chain));
         return ops;
     }
 
     /// <summary>
-    /// The transaction that removes one interface's guard, whether or not it exists (each object is declared
-    /// before it is deleted, in the same transaction), leaving every other vif's guard as it is.
+    /// The transaction that removes one NIC's guard (the chain of <paramref name="owner"/>, its sets, and the map
+    /// elements of <paramref name="interfaces"/>), whether or not it exists: each object is declared before it is deleted.
+    /// Declaring an element as a jump to this NIC's chain is the proof it is this NIC's: when the name jumps to another
+    /// NIC's chain the kernel refuses it (EEXIST) and the whole transaction, so nothing of the other guard is removed.
     /// </summary>
-    public static IReadOnlyList<NftOp> Remove(string interfaceName)
+    public static IReadOnlyList<NftOp> Remove(string owner, IEnumerable<string> interfaces)
     {
-        var chain = ChainName(interfaceName);
+        var chain = ChainName(owner);
         var ops = Skeleton();
         ops.Add(new NftAddChain(chain));
-        ops.Add(new NftAddJumpElement(Map, interfaceName, chain));
-        ops.Add(new NftDeleteElement(Map, interfaceName));
+        foreach (var name in interfaces)
+        {
+            ops.Add(new NftAddJumpElement(Map, name, chain));
+            ops.Add(new NftDeleteElement(Map, name));
+        }
         ops.Add(new NftFlushChain(chain));
+        foreach (var v6 in new[] { false, true })
+        {
+            ops.Add(new NftAddAddressSet(SetName(chain, v6), v6));
+            ops.Add(new NftDeleteSet(SetName(chain, v6)));
+        }
         ops.Add(new NftDeleteChain(chain));
         return ops;
+    }
+
+    /// <summary>The most elements one message carries: their list is one netlink attribute, at most 64 KiB long.</summary>
+    public const int ElementsPerMessage = 256;
+
+    /// <summary>A set's elements in messages of at most <see cref="ElementsPerMessage"/>, each ending after an interval's end where it can.</summary>
+    private static IEnumerable<NftAddSetElements> Chunks(NftAddSetElements set)
+    {
+        var elements = set.Elements;
+        for (var start = 0; start < elements.Count;)
+        {
+            var end = Math.Min(start + ElementsPerMessage, elements.Count);
+            if (end < elements.Count && !elements[end - 1].IntervalEnd) end--;
+            yield return set with { Elements = elements.Skip(start).Take(end - start).ToList(), Shown = start == 0 ? set.Shown : ["..."] };
+            start = end;
+        }
     }
 
     /// <summary>The transaction as `nft -f` text (what a reader, or a test, can replay with nft).</summary>
@@ -180,40 +267,12 @@ public static class AntispoofRules
             return this;
         }
 
-        /// <summary>
-        /// The field is none of the addresses or prefixes: one inequality each. A prefix on a byte boundary loads only
-        /// its network bytes, any other is masked (as nft does); <c>raw</c> (a payload nft has no name for) always masks, and
-        /// prints them as nft prints a raw payload.
-        /// </summary>
-        public RuleBuilder NotAnyOf(string field, NftPayloadBase payloadBase, int offset, IEnumerable<string> addressesOrPrefixes, bool raw = false)
+        /// <summary>The field (<paramref name="length"/> bytes) is not in the set: one lookup, inverted.</summary>
+        public RuleBuilder NotIn(string field, NftPayloadBase payloadBase, int offset, int length, string set)
         {
-            foreach (var item in addressesOrPrefixes)
-            {
-                var slash = item.IndexOf('/', StringComparison.Ordinal);
-                var bytes = IPAddress.Parse(slash < 0 ? item : item[..slash]).GetAddressBytes();
-                var prefix = slash < 0 ? bytes.Length * 8 : int.Parse(item.AsSpan(slash + 1), CultureInfo.InvariantCulture);
-                if (slash < 0 || (prefix % 8 == 0 && prefix > 0 && !raw))
-                {
-                    _expressions.Add(new NftPayloadLoad(payloadBase, offset, prefix / 8));
-                    _expressions.Add(new NftCompare(false, bytes[..(prefix / 8)]));
-                }
-                else
-                {
-                    var mask = new byte[bytes.Length];
-                    for (var i = 0; i < mask.Length; i++) mask[i] = (byte)(0xff << (8 - Math.Clamp(prefix - (i * 8), 0, 8)));
-                    _expressions.Add(new NftPayloadLoad(payloadBase, offset, bytes.Length));
-                    _expressions.Add(new NftMask(mask));
-                    _expressions.Add(new NftCompare(false, bytes));
-                }
-                if (!raw) _text.Add($"{field} != {item}");
-                else if (slash < 0) _text.Add($"{field} != {Hex(bytes)}");
-                else
-                {
-                    var mask = new byte[bytes.Length];
-                    for (var i = 0; i < mask.Length; i++) mask[i] = (byte)(0xff << (8 - Math.Clamp(prefix - (i * 8), 0, 8)));
-                    _text.Add($"{field} & {Hex(mask)} != {Hex(bytes)}");
-                }
-            }
+            _expressions.Add(new NftPayloadLoad(payloadBase, offset, length));
+            _expressions.Add(new NftSetLookup(set, Invert: true));
+            _text.Add($"{field} != @{set}");
             return this;
         }
 
@@ -232,6 +291,5 @@ public static class AntispoofRules
             return new GuardRule(string.Join(' ', _text), _expressions, comment);
         }
 
-        private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
     }
 }

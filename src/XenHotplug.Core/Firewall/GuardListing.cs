@@ -10,12 +10,27 @@ namespace XenHotplug.Core.Firewall;
 /// </summary>
 public static class GuardListing
 {
-    public static IReadOnlyList<GuardedVif> Parse(string nftJson)
+    public static IReadOnlyList<GuardedVif> Parse(string nftJson) => Parse([nftJson]);
+
+    /// <summary>The same from several listings (the map's, then each chain's), read as one.</summary>
+    public static IReadOnlyList<GuardedVif> Parse(IReadOnlyList<string> nftJsons)
     {
-        using var document = JsonDocument.Parse(nftJson);
+        var documents = nftJsons.Select(j => JsonDocument.Parse(j)).ToList();
+        try
+        {
+            return Parse(documents.SelectMany(d => d.RootElement.GetProperty("nftables").EnumerateArray()));
+        }
+        finally
+        {
+            foreach (var d in documents) d.Dispose();
+        }
+    }
+
+    private static List<GuardedVif> Parse(IEnumerable<JsonElement> items)
+    {
         var elements = new List<(string Interface, string Chain)>();
         var rules = new Dictionary<string, (int Count, long Dropped, bool Ip)>(StringComparer.Ordinal);
-        foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
+        foreach (var item in items)
         {
             if (item.TryGetProperty("map", out var map) && Text(map, "name") == AntispoofRules.Map && map.TryGetProperty("elem", out var elem))
             {
@@ -50,24 +65,29 @@ public static class GuardListing
             .ToList();
     }
 
-    /// <summary>A table: interface, the bridge it is on now (or "(no device)"), mode, rules, packets dropped.</summary>
-    public static string RenderTable(IReadOnlyList<GuardedVif> guards, Func<string, string?> bridgeOf)
+    /// <summary>What status says of a dormant table: one line, first.</summary>
+    public const string DormantLine = $"antispoof: table {AntispoofRules.Family} {AntispoofRules.Table} is dormant: its guards are NOT enforced (the next guarded online wakes it)\n";
+
+    /// <summary>A table: interface, the bridge it is on now (or "(no device)"), mode, rules, packets dropped; a dormant table said first.</summary>
+    public static string RenderTable(IReadOnlyList<GuardedVif> guards, Func<string, string?> bridgeOf, bool dormant = false)
     {
-        if (guards.Count == 0) return $"antispoof: no vif is guarded (table {AntispoofRules.Family} {AntispoofRules.Table})\n";
-        var text = new StringBuilder($"antispoof: {guards.Count.ToString(CultureInfo.InvariantCulture)} guarded vif(s), table {AntispoofRules.Family} {AntispoofRules.Table}\n");
+        var warning = dormant ? DormantLine : "";
+        if (guards.Count == 0) return warning + $"antispoof: no vif is guarded (table {AntispoofRules.Family} {AntispoofRules.Table})\n";
+        var text = new StringBuilder(warning + $"antispoof: {guards.Count.ToString(CultureInfo.InvariantCulture)} guarded vif(s), table {AntispoofRules.Family} {AntispoofRules.Table}\n");
         text.Append(CultureInfo.InvariantCulture, $"{"VIF",-16}{"BRIDGE",-16}{"MODE",-6}{"RULES",6}{"DROPPED",10}\n");
         foreach (var g in guards)
             text.Append(CultureInfo.InvariantCulture, $"{g.Interface,-16}{bridgeOf(g.Interface) ?? "(no device)",-16}{g.Mode,-6}{g.Rules,6}{g.Dropped,10}\n");
         return text.ToString();
     }
 
-    /// <summary>The same as JSON: {"guarded":[{"vif":..,"bridge":..,"mode":..,"rules":..,"dropped":..}]}.</summary>
-    public static string RenderJson(IReadOnlyList<GuardedVif> guards, Func<string, string?> bridgeOf)
+    /// <summary>The same as JSON: {"enforced":..,"guarded":[{"vif":..,"bridge":..,"mode":..,"rules":..,"dropped":..}]}.</summary>
+    public static string RenderJson(IReadOnlyList<GuardedVif> guards, Func<string, string?> bridgeOf, bool dormant = false)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
+            json.WriteBoolean("enforced", !dormant);
             json.WriteStartArray("guarded");
             foreach (var g in guards)
             {

@@ -38,3 +38,6 @@ public sealed record NftImmediateVerdict(bool Accept) : NftExpr;
 
 /// <summary>[ lookup reg 1 set SET dreg 0 ]: a verdict map keyed by register 1.</summary>
 public sealed record NftVerdictLookup(string Map) : NftExpr;
+
+/// <summary>[ lookup reg 1 set SET (0x1 = inverted) ]: register 1 is (with <c>Invert</c>: is not) in the address set.</summary>
+public sealed record NftSetLookup(string Set, bool Invert) : NftExpr;

@@ -16,7 +16,10 @@ public abstract record NftOp
     public override string ToString() => Text;
 }
 
-/// <summary>NFT_MSG_NEWTABLE without NLM_F_EXCL: creates the table unless it exists.</summary>
+/// <summary>
+/// NFT_MSG_NEWTABLE without NLM_F_EXCL: creates the table unless it exists, and sets its flags to none — a table an
+/// administrator made dormant (whose chains the kernel does not run) is woken up in the same transaction.
+/// </summary>
 public sealed record NftAddTable : NftOp
 {
     public override string Text => $"add table {Qualified}";
@@ -69,4 +72,28 @@ public sealed record NftDeleteElement(string Map, string Interface) : NftOp
 public sealed record NftDeleteChain(string Chain) : NftOp
 {
     public override string Text => $"delete chain {Qualified} {Chain}";
+}
+
+/// <summary>NFT_MSG_NEWSET of an interval set of IPv4 (4-byte) or IPv6 (16-byte) addresses.</summary>
+public sealed record NftAddAddressSet(string Set, bool V6) : NftOp
+{
+    public override string Text => $"add set {Qualified} {Set} {{ type {(V6 ? "ipv6_addr" : "ipv4_addr")}; flags interval; }}";
+}
+
+/// <summary>NFT_MSG_DELSETELEM naming only the set: deletes every element in it.</summary>
+public sealed record NftFlushSet(string Set) : NftOp
+{
+    public override string Text => $"flush set {Qualified} {Set}";
+}
+
+/// <summary>NFT_MSG_NEWSETELEM of an interval set's elements (<see cref="AddressIntervals"/>).</summary>
+public sealed record NftAddSetElements(string Set, IReadOnlyList<SetElement> Elements, IReadOnlyList<string> Shown) : NftOp
+{
+    public override string Text => $"add element {Qualified} {Set} {{ {string.Join(", ", Shown)} }}";
+}
+
+/// <summary>NFT_MSG_DELSET.</summary>
+public sealed record NftDeleteSet(string Set) : NftOp
+{
+    public override string Text => $"delete set {Qualified} {Set}";
 }

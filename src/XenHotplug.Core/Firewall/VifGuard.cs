@@ -6,17 +6,21 @@ using XenHotplug.Core.Naming;
 namespace XenHotplug.Core.Firewall;
 
 /// <summary>
-/// What one guest NIC may claim: the interface the rules are keyed by (its final name, after vifname and
+/// What one guest NIC may claim: the interface the rules apply to (its final name, after vifname and
 /// with -emu for a tap), the guest's MAC, the mode, and for <see cref="AntispoofMode.Ip"/> its addresses and
-/// the IPv6 link-local address derived from the MAC (EUI-64).
+/// the IPv6 link-local address derived from the MAC (EUI-64). <see cref="Owner"/> is libxl's name for the NIC
+/// (vifD.V, vifD.V-emu): the guard's chain is named after it, so whose guard it is is in the kernel.
 /// </summary>
 public sealed record VifGuard(string Interface, string Mac, AntispoofMode Mode, GuestAddresses Addresses, string LinkLocal)
 {
+    /// <summary>libxl's name for the NIC the guard belongs to (the interface itself when not given).</summary>
+    public string Owner { get; init; } = Interface;
+
     /// <summary>
     /// The guard for one NIC, or a <see cref="HotplugException"/> when the backend lacks what the mode needs: a
     /// valid mac=, and for ip mode a non-empty ip= (an empty one is refused rather than silently allowing all).
     /// </summary>
-    public static VifGuard Create(AntispoofMode mode, string interfaceName, string? mac, string? ip, string xenbusPath)
+    public static VifGuard Create(AntispoofMode mode, string interfaceName, string? mac, string? ip, string xenbusPath, string? owner = null)
     {
         if (mode == AntispoofMode.Off) throw new ArgumentException("no guard when antispoof is off", nameof(mode));
         var problem = InterfaceName.Problem(interfaceName)
@@ -28,7 +32,10 @@ public sealed record VifGuard(string Interface, string Mac, AntispoofMode Mode, 
         var addresses = GuestAddresses.Parse(ip, xenbusPath + "/ip");
         if (mode == AntispoofMode.Ip && addresses.IsEmpty)
             throw new HotplugException($"antispoof = ip needs the guest's addresses, but {xenbusPath}/ip is empty: set ip= in the VM's vif line, or antispoof = mac for this guest");
-        return new VifGuard(interfaceName, string.Join(':', octets.Select(o => o.ToString("x2", CultureInfo.InvariantCulture))), mode, addresses, LinkLocalOf(octets));
+        return new VifGuard(interfaceName, string.Join(':', octets.Select(o => o.ToString("x2", CultureInfo.InvariantCulture))), mode, addresses, LinkLocalOf(octets))
+        {
+            Owner = owner ?? interfaceName,
+        };
     }
 
     /// <summary>The mode as the INI spells it.</summary>

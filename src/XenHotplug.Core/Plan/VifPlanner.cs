@@ -7,7 +7,7 @@ using XenHotplug.Core.Request;
 namespace XenHotplug.Core.Plan;
 
 /// <summary>
-/// The operations of vif-bridge, computed without side effects. Online/add: rename to vifname if one is
+/// The operations of vif-bridge, computed without side effects. Online/add: mark and rename to vifname if one is
 /// set, link down, MAC fe:ff:ff:ff:ff:ff, addresses flushed, MTU (backend mtu, else the bridge's),
 /// enslave, link up, then frontend mtu and hotplug-status. Offline/remove: link down, leave the bridge
 /// the device is really on.
@@ -57,8 +57,10 @@ public static class VifPlanner
         var ops = new List<NetOp>();
         if (current != target)
         {
+            // The mark first, on libxl's name: a hotplug killed between the two leaves a device that is this guest's
+            // by either proof (its name, or the mark), never a renamed device without the mark.
+            ops.Add(new LinkSetAlias(current, request.OwnerAlias));
             ops.Add(new LinkRename(current, target));
-            ops.Add(new LinkSetAlias(target, request.OwnerAlias));
         }
         ops.Add(new LinkDown(target));
         ops.Add(new LinkSetMac(target, PortMac));

@@ -1,4 +1,5 @@
 using XenHotplug.Core.Failures;
+using XenHotplug.Core.Firewall;
 
 namespace XenHotplug.Host.Firewall;
 
@@ -8,4 +9,10 @@ public sealed class FirewallException : XenHotplugException
     public FirewallException() { }
     public FirewallException(string message) : base(message) { }
     public FirewallException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>The errno of the refusal (0 when not known).</summary>
+    public int Errno { get; init; }
+
+    /// <summary>The operation the kernel refused, when it was one of a transaction's.</summary>
+    public NftOp? FailedOp { get; init; }
 }

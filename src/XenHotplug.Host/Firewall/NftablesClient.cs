@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using XenHotplug.Core.Firewall;
 using XenHotplug.Host.Netlink;
@@ -14,11 +15,16 @@ public static class NftablesClient
 {
     private const byte NFPROTO_BRIDGE = 7;
     private const ushort NFNL_SUBSYS_NFTABLES = 10;
-    private const ushort NFT_MSG_NEWTABLE = 0, NFT_MSG_NEWCHAIN = 3, NFT_MSG_DELCHAIN = 5, NFT_MSG_NEWRULE = 6, NFT_MSG_DELRULE = 8,
-        NFT_MSG_NEWSET = 9, NFT_MSG_NEWSETELEM = 12, NFT_MSG_DELSETELEM = 14;
-    private const ushort NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
+    private const ushort NFT_MSG_NEWTABLE = 0, NFT_MSG_GETTABLE = 1, NFT_MSG_NEWCHAIN = 3, NFT_MSG_DELCHAIN = 5, NFT_MSG_NEWRULE = 6, NFT_MSG_DELRULE = 8,
+        NFT_MSG_NEWSET = 9, NFT_MSG_DELSET = 11, NFT_MSG_NEWSETELEM = 12, NFT_MSG_GETSETELEM = 13, NFT_MSG_DELSETELEM = 14;
+    private const ushort NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_DUMP = 0x300, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
+    private const int ENOENT = 2, EEXIST = 17;
 
-    private const ushort NFTA_TABLE_NAME = 1;
+    private const ushort NFTA_TABLE_NAME = 1, NFTA_TABLE_FLAGS = 2;
+    private const uint NFT_TABLE_F_DORMANT = 1;
+    private const ushort NFTA_SET_ELEM_FLAGS = 3, NFTA_LOOKUP_FLAGS = 5;
+    private const uint NFT_SET_INTERVAL = 0x4, NFT_SET_ELEM_INTERVAL_END = 1, NFT_LOOKUP_F_INV = 1, TYPE_IPADDR = 7, TYPE_IP6ADDR = 8;
+    private const byte BYTEORDER_BIG_ENDIAN = 2;
     private const ushort NFTA_CHAIN_TABLE = 1, NFTA_CHAIN_NAME = 3, NFTA_CHAIN_HOOK = 4, NFTA_CHAIN_POLICY = 5, NFTA_CHAIN_TYPE = 7;
     private const ushort NFTA_HOOK_HOOKNUM = 1, NFTA_HOOK_PRIORITY = 2;
     private const ushort NFTA_RULE_TABLE = 1, NFTA_RULE_CHAIN = 2, NFTA_RULE_EXPRESSIONS = 4, NFTA_RULE_USERDATA = 7;
@@ -45,12 +51,99 @@ public static class NftablesClient
         try
         {
             using var socket = new NetfilterBatchSocket();
-            socket.Apply(ops.Select(op => (Encode(op), op.Text)).ToList());
+            var messages = ops.Select(op => (Encode(op), op.Text)).ToList();
+            Hotplug.StepStop.Before($"nf_tables batch of {ops.Count} messages");
+            socket.Apply(messages);
         }
         catch (NetlinkException e)
         {
-            throw new FirewallException(e.Message, e);
+            throw new FirewallException(e.Message, e) { Errno = e.Errno, FailedOp = e.FailedMessage >= 0 && e.FailedMessage < ops.Count ? ops[e.FailedMessage] : null };
         }
+    }
+
+    /// <summary>True when the kernel made the refusal because a map element of that name already jumps to another chain.</summary>
+    public static bool IsElementClash(FirewallException e) => e.Errno == EEXIST && e.FailedOp is NftAddJumpElement;
+
+    /// <summary>
+    /// Whether the project's table is dormant (its chains are not run: nothing it holds is enforced); null when
+    /// the table does not exist.
+    /// </summary>
+    public static bool? TableIsDormant()
+    {
+        try
+        {
+            using var socket = new NetfilterBatchSocket();
+            var m = Message(NFT_MSG_GETTABLE, 0, ack: false);
+            m.Attribute(NFTA_TABLE_NAME, AntispoofRules.Table);
+            foreach (var answer in socket.Query(m, dump: false))
+            {
+                if (ReadAttributes(answer.AsSpan(4)).FirstOrDefault(a => a.Type == NFTA_TABLE_FLAGS).Value is { Length: 4 } flags)
+                    return (BinaryPrimitives.ReadUInt32BigEndian(flags) & NFT_TABLE_F_DORMANT) != 0;
+                return false;
+            }
+            return null;
+        }
+        catch (NetlinkException e) when (e.Errno == ENOENT)
+        {
+            return null;
+        }
+        catch (NetlinkException e)
+        {
+            throw new FirewallException(e.Message, e) { Errno = e.Errno };
+        }
+    }
+
+    /// <summary>The guarded map as the kernel holds it: each interface name and the chain it jumps to (none when there is no table or map).</summary>
+    public static IReadOnlyList<(string Interface, string Chain)> GuardedElements()
+    {
+        try
+        {
+            using var socket = new NetfilterBatchSocket();
+            var m = Message(NFT_MSG_GETSETELEM, NLM_F_DUMP, ack: false);
+            m.Attribute(NFTA_SET_ELEM_LIST_TABLE, AntispoofRules.Table);
+            m.Attribute(NFTA_SET_ELEM_LIST_SET, AntispoofRules.Map);
+            var result = new List<(string, string)>();
+            foreach (var answer in socket.Query(m, dump: true))
+            {
+                foreach (var list in ReadAttributes(answer.AsSpan(4)).Where(a => a.Type == NFTA_SET_ELEM_LIST_ELEMENTS))
+                {
+                    foreach (var element in ReadAttributes(list.Value).Where(a => a.Type == NFTA_LIST_ELEM))
+                    {
+                        var fields = ReadAttributes(element.Value);
+                        var key = fields.FirstOrDefault(a => a.Type == NFTA_SET_ELEM_KEY).Value;
+                        var data = fields.FirstOrDefault(a => a.Type == NFTA_SET_ELEM_DATA).Value;
+                        var name = key is null ? null : ReadAttributes(key).FirstOrDefault(a => a.Type == NFTA_DATA_VALUE).Value;
+                        var verdict = data is null ? null : ReadAttributes(data).FirstOrDefault(a => a.Type == NFTA_DATA_VERDICT).Value;
+                        var chain = verdict is null ? null : ReadAttributes(verdict).FirstOrDefault(a => a.Type == NFTA_VERDICT_CHAIN).Value;
+                        if (name is null || chain is null) continue;
+                        result.Add((Encoding.UTF8.GetString(name).TrimEnd('\0'), Encoding.UTF8.GetString(chain).TrimEnd('\0')));
+                    }
+                }
+            }
+            return result;
+        }
+        catch (NetlinkException e) when (e.Errno == ENOENT)
+        {
+            return [];
+        }
+        catch (NetlinkException e)
+        {
+            throw new FirewallException(e.Message, e) { Errno = e.Errno };
+        }
+    }
+
+    /// <summary>The attributes of a netlink payload (type without the nested/byte-order bits, value).</summary>
+    internal static List<(ushort Type, byte[] Value)> ReadAttributes(ReadOnlySpan<byte> data)
+    {
+        var result = new List<(ushort, byte[])>();
+        for (var at = 0; at + 4 <= data.Length;)
+        {
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(data[at..]);
+            if (length < 4 || at + length > data.Length) break;
+            result.Add(((ushort)(BinaryPrimitives.ReadUInt16LittleEndian(data[(at + 2)..]) & 0x3fff), data.Slice(at + 4, length - 4).ToArray()));
+            at += (length + 3) & ~3;
+        }
+        return result;
     }
 
     /// <summary>One operation as its nf_tables message (internal: the unit tests read the bytes).</summary>
@@ -62,6 +155,7 @@ public static class NftablesClient
                 {
                     var m = Message(NFT_MSG_NEWTABLE, NLM_F_CREATE);
                     m.Attribute(NFTA_TABLE_NAME, AntispoofRules.Table);
+                    m.AttributeBigEndian(NFTA_TABLE_FLAGS, 0); // not dormant: an existing dormant table is woken
                     return m;
                 }
             case NftAddBaseChain b:
@@ -89,6 +183,48 @@ public static class NftablesClient
                     m.Attribute(NFTA_SET_USERDATA, [NFTNL_UDATA_SET_KEYBYTEORDER, 4, BYTEORDER_HOST_ENDIAN, 0, 0, 0, NFTNL_UDATA_SET_DATABYTEORDER, 4, 0, 0, 0, 0]);
                     return m;
                 }
+            case NftAddAddressSet a:
+                {
+                    var m = Message(NFT_MSG_NEWSET, NLM_F_CREATE);
+                    m.Attribute(NFTA_SET_TABLE, AntispoofRules.Table);
+                    m.Attribute(NFTA_SET_NAME, a.Set);
+                    m.AttributeBigEndian(NFTA_SET_FLAGS, NFT_SET_INTERVAL);
+                    m.AttributeBigEndian(NFTA_SET_KEY_TYPE, a.V6 ? TYPE_IP6ADDR : TYPE_IPADDR);
+                    m.AttributeBigEndian(NFTA_SET_KEY_LEN, a.V6 ? 16u : 4u);
+                    m.AttributeBigEndian(NFTA_SET_ID, a.V6 ? 3u : 2u);
+                    m.Attribute(NFTA_SET_USERDATA, [NFTNL_UDATA_SET_KEYBYTEORDER, 4, BYTEORDER_BIG_ENDIAN, 0, 0, 0]);
+                    return m;
+                }
+            case NftFlushSet f:
+                {
+                    var m = Message(NFT_MSG_DELSETELEM, 0);
+                    m.Attribute(NFTA_SET_ELEM_LIST_TABLE, AntispoofRules.Table);
+                    m.Attribute(NFTA_SET_ELEM_LIST_SET, f.Set);
+                    return m;
+                }
+            case NftAddSetElements e:
+                {
+                    var m = Message(NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+                    m.Attribute(NFTA_SET_ELEM_LIST_TABLE, AntispoofRules.Table);
+                    m.Attribute(NFTA_SET_ELEM_LIST_SET, e.Set);
+                    var elements = m.BeginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+                    foreach (var element in e.Elements)
+                    {
+                        var nest = m.BeginNested(NFTA_LIST_ELEM);
+                        Value(m, NFTA_SET_ELEM_KEY, [.. element.Key]);
+                        if (element.IntervalEnd) m.AttributeBigEndian(NFTA_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+                        m.EndNested(nest);
+                    }
+                    m.EndNested(elements);
+                    return m;
+                }
+            case NftDeleteSet d:
+                {
+                    var m = Message(NFT_MSG_DELSET, 0);
+                    m.Attribute(NFTA_SET_TABLE, AntispoofRules.Table);
+                    m.Attribute(NFTA_SET_NAME, d.Set);
+                    return m;
+                }
             case NftAddChain c:
                 return Chain(NFT_MSG_NEWCHAIN, NLM_F_CREATE, c.Chain);
             case NftDeleteChain d:
@@ -111,9 +247,9 @@ public static class NftablesClient
         }
     }
 
-    private static NetlinkMessage Message(ushort command, ushort flags)
+    private static NetlinkMessage Message(ushort command, ushort flags, bool ack = true)
     {
-        var m = new NetlinkMessage((ushort)((NFNL_SUBSYS_NFTABLES << 8) | command), (ushort)(NLM_F_REQUEST | NLM_F_ACK | flags));
+        var m = new NetlinkMessage((ushort)((NFNL_SUBSYS_NFTABLES << 8) | command), (ushort)(NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | flags));
         m.NfGen(NFPROTO_BRIDGE, 0);
         return m;
     }
@@ -221,6 +357,13 @@ public static class NftablesClient
                 var value = m.BeginNested(NFTA_IMMEDIATE_DATA);
                 Verdict(m, verdict.Accept ? NF_ACCEPT : NF_DROP, null);
                 m.EndNested(value);
+                m.EndNested(data);
+                break;
+            case NftSetLookup lookup:
+                Begin(m, "lookup", out data);
+                m.Attribute(NFTA_LOOKUP_SET, lookup.Set);
+                m.AttributeBigEndian(NFTA_LOOKUP_SREG, NFT_REG_1);
+                if (lookup.Invert) m.AttributeBigEndian(NFTA_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
                 m.EndNested(data);
                 break;
             case NftVerdictLookup lookup:

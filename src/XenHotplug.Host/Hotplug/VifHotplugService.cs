@@ -29,7 +29,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
 
     /// <summary>Whether a link holds addresses (null: ask the kernel); the identity guard refuses such a link.</summary>
     public Func<string, bool>? HoldsAddresses { get; init; }
-    private readonly VifFirewall _firewall = new(config, log);
+    private readonly VifFirewall _firewall = new(config, log, live.Exists);
 
     /// <summary>Carries out the request, or with <paramref name="dryRun"/> prints what it would do and changes nothing.</summary>
     public void Run(HotplugRequest request, bool dryRun, TextWriter output)
@@ -109,8 +109,8 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
         catch (NetOpException e)
         {
-            var renamed = current != target && e.FailedIndex > 0;
-            RollBack(snapshot, renamed ? target : current, undoPrepare);
+            var renamed = current != target && e.FailedIndex > plan.Operations.ToList().FindIndex(o => o is LinkRename);
+            RollBack(snapshot, renamed ? target : current, undoPrepare, marked: current != target);
             _firewall.Uninstall(request, currentMaster is null ? guard : null); // a port that was attached before stays guarded
             throw new HotplugException($"attaching {request.Device} to {decision.Bridge} failed: {e.Message}; {current} was put back as it was", e);
         }
@@ -128,7 +128,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
         catch (Exception e) when (e is XenstoreException or IOException or UnauthorizedAccessException or HotplugException)
         {
-            RollBack(snapshot, target, undoPrepare);
+            RollBack(snapshot, target, undoPrepare, marked: current != target);
             _firewall.Uninstall(request, currentMaster is null ? guard : null);
             if (cursorWritten && decision.Pool is { } pool && previousCursor is { } previous) RestoreCursor(runDir, pool, previous);
             var what = e is XenstoreException ? "xenstore: " + e.Message
@@ -161,7 +161,15 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
         // The identity guard: after netback destroyed the vif, vifname may name a dom0 interface; only a
         // device that is libxl's name for this NIC or carries our mark is ever downed or detached.
-        DeviceIdentity.Check(request, device, sysfs, config, HoldsAddresses);
+        try
+        {
+            DeviceIdentity.Check(request, device, sysfs, config, HoldsAddresses);
+        }
+        catch (HotplugException) when (!dryRun)
+        {
+            _firewall.Release(request); // the guard is this NIC's whatever the device is: the kernel names its owner
+            throw;
+        }
         var master = sysfs.Master(device);
         var plan = VifPlanner.Detach(device, master);
         if (dryRun)
@@ -252,9 +260,9 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         return (ops, undo);
     }
 
-    private void RollBack(LinkSnapshot snapshot, string currentName, IReadOnlyList<NetOp> undoPrepare)
+    private void RollBack(LinkSnapshot snapshot, string currentName, IReadOnlyList<NetOp> undoPrepare, bool marked)
     {
-        var restore = new List<NetOp>(snapshot.Restore(currentName));
+        var restore = new List<NetOp>(snapshot.Restore(currentName, marked));
         restore.AddRange(undoPrepare);
         foreach (var problem in runner.Run(restore, keepGoing: true))
             log.Warning("rollback of {Device}: {Problem}", snapshot.Name, problem);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace XenHotplug.Host.Native;
 
-/// <summary>Every libc call the project makes, in one place: flock, open/read/close, statx, geteuid, sockets (netlink, Unix, packet; setsockopt), poll, directory listing.</summary>
+/// <summary>Every libc call the project makes, in one place: flock, open/read/close, statx, geteuid, getpid/kill, sockets (netlink, Unix, packet; setsockopt), poll, directory listing.</summary>
 internal static partial class LibC
 {
     public const int LOCK_SH = 1;
@@ -23,6 +23,14 @@ internal static partial class LibC
 
     [LibraryImport("libc")]
     public static partial uint geteuid();
+
+    public const int SIGSTOP = 19;
+
+    [LibraryImport("libc")]
+    public static partial int getpid();
+
+    [LibraryImport("libc")]
+    public static partial int kill(int pid, int signal);
 
     public const int O_RDWR = 2;
     public const int O_CREAT = 0x40;

@@ -67,6 +67,7 @@ internal sealed class NetfilterBatchSocket : IDisposable
         // kernel that answers late, and bounds the wait when it does not answer every message.
         var pending = new HashSet<uint>(Enumerable.Range(1, messages.Count).Select(i => first + (uint)i));
         string? refused = null;
+        int refusedErrno = 0, refusedIndex = -1;
         while (pending.Count > 0 && refused is null)
         {
             nint n;
@@ -97,6 +98,11 @@ internal sealed class NetfilterBatchSocket : IDisposable
                 pending.Remove(seq);
                 if (error == 0) continue;
                 var index = (int)(seq - first);
+                if (refused is null)
+                {
+                    refusedErrno = error;
+                    refusedIndex = index >= 1 && index <= messages.Count ? index - 1 : -1;
+                }
                 refused ??= index >= 1 && index <= messages.Count
                     ? $"{messages[index - 1].What}: {Describe(error)}"
                     : error == EOPNOTSUPP
@@ -104,7 +110,60 @@ internal sealed class NetfilterBatchSocket : IDisposable
                         : "the kernel refused the nf_tables batch: " + Describe(error);
             }
         }
-        if (refused is not null) throw new NetlinkException(refused);
+        if (refused is not null) throw new NetlinkException(refused) { Errno = refusedErrno, FailedMessage = refusedIndex };
+    }
+
+    /// <summary>
+    /// Sends one request (a get, or with NLM_F_DUMP a dump) and returns the payload of every answer (after the
+    /// netlink header), or throws a <see cref="NetlinkException"/> with the errno, e.g. ENOENT when the object does not exist.
+    /// </summary>
+    public unsafe List<byte[]> Query(NetlinkMessage request, bool dump)
+    {
+        const ushort NLMSG_DONE = 3;
+        var seq = ((uint)Environment.TickCount & 0x3fffffff) | 0x40000000;
+        var bytes = request.Finish(seq);
+        fixed (byte* p = bytes)
+        {
+            if (LibC.Send(_fd, p, bytes.Length, 0) < 0)
+                throw new NetlinkException("netlink send failed: " + Describe(Marshal.GetLastPInvokeError()));
+        }
+        var answers = new List<byte[]>();
+        while (true)
+        {
+            nint n;
+            fixed (byte* p = _receive)
+            {
+                n = LibC.Receive(_fd, p, _receive.Length, LibC.MSG_DONTWAIT);
+            }
+            if (n < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == LibC.EINTR) continue;
+                if (errno != LibC.EAGAIN) throw new NetlinkException("netlink receive failed: " + Describe(errno));
+                var poll = new LibC.PollFd { Fd = _fd, Events = LibC.POLLIN };
+                if (LibC.Poll(ref poll, 1, AnswerTimeoutMs) == 0) throw new NetlinkException("the kernel did not answer an nf_tables request");
+                continue;
+            }
+            for (var at = 0; at + 16 <= n;)
+            {
+                var span = _receive.AsSpan(at, (int)n - at);
+                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
+                if (length < 16 || length > span.Length) throw new NetlinkException("malformed netlink reply");
+                var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
+                var answerSeq = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
+                at += (length + 3) & ~3;
+                if (answerSeq != seq) continue;
+                if (type == NLMSG_DONE) return answers;
+                if (type == NLMSG_ERROR)
+                {
+                    var error = length >= 20 ? -BinaryPrimitives.ReadInt32LittleEndian(span[16..]) : 0;
+                    if (error != 0) throw new NetlinkException(Describe(error)) { Errno = error };
+                    return answers;
+                }
+                answers.Add(span[16..length].ToArray());
+                if (!dump) return answers;
+            }
+        }
     }
 
     /// <summary>strerror and the errno: "File exists (errno 17)".</summary>

@@ -23,6 +23,7 @@ public sealed class NetlinkRunner(INetworkRunner fallback) : INetworkRunner
             var op = operations[i];
             try
             {
+                Hotplug.StepStop.Before(op.ToString());
                 if (!TryApply(socket, indexes, op))
                 {
                     var problems = fallback.Run([op], keepGoing);

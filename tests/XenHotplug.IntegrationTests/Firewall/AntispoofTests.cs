@@ -98,7 +98,8 @@ public sealed partial class AntispoofTests : IDisposable
         var explain = host.Dom0.Exec(Binaries.Vif, ["explain", "1", "0"], host.LibxlEnvironment(1, 0));
         Assert.True(explain.Ok, explain.ToString());
         Assert.Contains("antispoof: ip", explain.StdOut, StringComparison.Ordinal);
-        Assert.Contains("ip saddr != 192.0.2.50 counter drop", explain.StdOut, StringComparison.Ordinal);
+        Assert.Contains("ip saddr != @vif_vif1_2e0_v4 counter drop", explain.StdOut, StringComparison.Ordinal);
+        Assert.Contains("set vif_vif1_2e0_v4: 192.0.2.50\n", explain.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain("vif1.0", Ruleset(host.Dom0), StringComparison.Ordinal); // explain changes nothing
 
         var online = host.Hotplug("online", 1, 0);
@@ -173,7 +174,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void RenamedVifIsGuardedByItsNameAndOfflineRemovesTheRulesWhenTheDeviceIsGone()
+    public void RenamedVifIsGuardedUnderItsNameByTheNicsChainAndOfflineRemovesTheRulesWhenTheDeviceIsGone()
     {
         var host = Host("[domain:web-*]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -181,7 +182,7 @@ public sealed partial class AntispoofTests : IDisposable
         var online = host.Hotplug("online", 3, 0);
         Assert.True(online.Ok, online.ToString());
         var rules = Ruleset(host.Dom0);
-        Assert.Contains("\"web0\" : jump vif_web0", rules, StringComparison.Ordinal);
+        Assert.Contains("\"web0\" : jump vif_vif3_2e0", rules, StringComparison.Ordinal); // the chain is the NIC's, the element its interface's
         Assert.Contains("ether saddr != 00:16:3e:00:03:00", rules, StringComparison.Ordinal);
 
         host.Dom0.Ip("link", "delete", "web0"); // the domain died: netback removed the device before the offline
@@ -190,6 +191,7 @@ public sealed partial class AntispoofTests : IDisposable
         Assert.True(offline.Ok, offline.ToString());
         var after = Ruleset(host.Dom0);
         Assert.DoesNotContain("web0", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("vif_vif3_2e0", after, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -206,7 +208,7 @@ public sealed partial class AntispoofTests : IDisposable
         Assert.True(again.Ok, again.ToString());
         var rules = Ruleset(host.Dom0);
         Assert.Single(Regex.Matches(rules, "jump vif_vif9_2e0_2demu"));
-        Assert.Equal(2, RulesIn(rules, "vif_vif9_2e0_2demu"));
+        Assert.Equal(14, RulesIn(rules, "vif_vif9_2e0_2demu"));
         var remove = host.Hotplug("remove", 9, 0, type: "tap");
         Assert.True(remove.Ok, remove.ToString());
         Assert.DoesNotContain("vif9.0-emu", Ruleset(host.Dom0), StringComparison.Ordinal);
@@ -321,7 +323,8 @@ public sealed partial class AntispoofTests : IDisposable
         {
             Assert.Single(Regex.Matches(table, $"\"vif{d}\\.0\" : jump vif_vif{d}_2e0\\b"));
             Assert.Equal(expected, RulesIn(table, $"vif_vif{d}_2e0"));
-            Assert.Contains($"ip saddr != 192.0.2.{d} counter", table, StringComparison.Ordinal);
+            Assert.Contains($"ip saddr != @vif_vif{d}_2e0_v4 counter", table, StringComparison.Ordinal);
+            Assert.Matches($@"set vif_vif{d}_2e0_v4 {{[^}}]*elements = {{ 192\.0\.2\.{d} }}", table);
         }
     }
 

@@ -28,12 +28,43 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void MacModeChecksOnlyTheSourceMacAndTheArpSender()
+    public void MacModeDropsTagsThenChecksTheSourceMacTheArpSenderAndNdLinkLayerOptions()
     {
         var rules = AntispoofRules.Rules(Guard(AntispoofMode.Mac)).Select(r => r.Listing).ToList();
-        Assert.Equal(2, rules.Count);
-        Assert.Equal("ether saddr != 00:16:3e:00:01:00 counter drop comment \"source MAC\"", rules[0]);
-        Assert.Equal("arp saddr ether != 00:16:3e:00:01:00 counter drop comment \"ARP sender MAC\"", rules[1]);
+        Assert.Equal("ether type 8021q counter drop comment \"VLAN tag 8021q: no VLANs on this vif\"", rules[0]);
+        Assert.Equal("ether type 8021ad counter drop comment \"VLAN tag 8021ad: no VLANs on this vif\"", rules[1]);
+        Assert.Equal("ether type 0x9100 counter drop comment \"VLAN tag 0x9100: no VLANs on this vif\"", rules[2]);
+        Assert.Equal("ether saddr != 00:16:3e:00:01:00 counter drop comment \"source MAC\"", rules[3]);
+        Assert.Equal("arp saddr ether != 00:16:3e:00:01:00 counter drop comment \"ARP sender MAC\"", rules[4]);
+        Assert.Contains("icmpv6 type nd-neighbor-advert @th,192,8 0x2 @th,208,48 != 0x163e000100 counter drop comment \"NA target link-layer address\"", rules);
+        Assert.Contains("icmpv6 type nd-neighbor-solicit @th,192,8 0x1 @th,208,48 != 0x163e000100 counter drop comment \"NS source link-layer address\"", rules);
+        Assert.Contains("icmpv6 type nd-router-solicit @th,64,8 0x1 @th,80,48 != 0x163e000100 counter drop comment \"RS source link-layer address\"", rules);
+        Assert.Contains("icmpv6 type nd-neighbor-advert ip6 length != 24 ip6 length != 32 counter drop", rules);
+        Assert.Equal(14, rules.Count);
+    }
+
+    [Theory]
+    [InlineData(AntispoofMode.Mac)]
+    [InlineData(AntispoofMode.Ip)]
+    public void EveryModeDropsTaggedFramesBeforeAnythingIsAccepted(AntispoofMode mode)
+    {
+        var rules = AntispoofRules.Rules(Guard(mode));
+        foreach (var (type, i) in new ushort[] { 0x8100, 0x88a8, 0x9100 }.Select((t, i) => (t, i)))
+        {
+            Assert.Equal(["NftPayloadLoad Link 12 2", $"NftCompare True {type:x4}", "NftCounter", "NftImmediateVerdict False"], rules[i].Expressions.Select(Describe));
+        }
+        var firstAccept = rules.ToList().FindIndex(r => r.Expressions[^1] is NftImmediateVerdict { Accept: true });
+        Assert.True(firstAccept is -1 or > 2);
+    }
+
+    [Fact]
+    public void NaTargetOptionIsTheOptionAfterTheTargetAddressAndComparedToTheMac()
+    {
+        var rule = AntispoofRules.Rules(Guard(AntispoofMode.Mac)).Single(r => r.Comment == "NA target link-layer address");
+        Assert.Equal(
+            ["NftPayloadLoad Link 12 2", "NftCompare True 86dd", "NftMetaLoad 16", "NftCompare True 3a", "NftPayloadLoad Transport 0 1", "NftCompare True 88",
+             "NftPayloadLoad Transport 24 1", "NftCompare True 02", "NftPayloadLoad Transport 26 6", "NftCompare False 00163e000100", "NftCounter", "NftImmediateVerdict False"],
+            rule.Expressions.Select(Describe));
     }
 
     [Fact]
@@ -44,78 +75,113 @@ public class AntispoofRulesTests
         byte[] mac = [0x00, 0x16, 0x3e, 0x00, 0x01, 0x00];
         Assert.Equal(
             ["NftPayloadLoad Link 6 6", "NftCompare False 00163e000100", "NftCounter", "NftImmediateVerdict False"],
-            rules[0].Expressions.Select(Describe));
+            rules[3].Expressions.Select(Describe));
         Assert.Equal(
             ["NftPayloadLoad Link 12 2", "NftCompare True 0806", "NftPayloadLoad Network 8 6", "NftCompare False 00163e000100", "NftCounter", "NftImmediateVerdict False"],
-            rules[1].Expressions.Select(Describe));
+            rules[4].Expressions.Select(Describe));
         Assert.Equal(
             ["NftMetaLoad 6", "NftVerdictLookup guarded"],
             AntispoofRules.Dispatch.Expressions.Select(Describe));
-        Assert.Equal(mac, ((NftCompare)rules[0].Expressions[1]).Data);
+        Assert.Equal(mac, ((NftCompare)rules[3].Expressions[1]).Data);
     }
 
     [Fact]
-    public void AnAllowListIsOneRuleOfInequalitiesAPrefixOffAByteBoundaryIsMasked()
+    public void AnAllowListIsOneInvertedLookupInTheNicsIntervalSet()
     {
         var rules = AntispoofRules.Rules(Guard(AntispoofMode.Ip, "192.0.2.50 172.16.0.0/12"));
         var source = rules.Single(r => r.Comment == "IPv4 source");
         Assert.Equal(
-            ["NftPayloadLoad Link 12 2", "NftCompare True 0800", "NftPayloadLoad Network 12 4", "NftCompare False c0000232",
-             "NftPayloadLoad Network 12 4", "NftMask fff00000", "NftCompare False ac100000", "NftCounter", "NftImmediateVerdict False"],
+            ["NftPayloadLoad Link 12 2", "NftCompare True 0800", "NftPayloadLoad Network 12 4", "NftSetLookup vif_vif1_2e0_v4 True", "NftCounter", "NftImmediateVerdict False"],
             source.Expressions.Select(Describe));
         var arp = rules.Single(r => r.Comment == "ARP sender address");
-        Assert.Equal("arp saddr ip != 192.0.2.50 arp saddr ip != 172.16.0.0/12 counter drop", arp.Text);
+        Assert.Equal("arp saddr ip != @vif_vif1_2e0_v4 counter drop", arp.Text);
+    }
+
+    [Fact]
+    public void TwoHundredAddressesAreStillOneRuleEachAndTheSetHoldsThemAll()
+    {
+        var ip = string.Join(' ', Enumerable.Range(0, 200).Select(i => $"10.{i / 250}.{i % 250}.{(i * 7 % 250) + 1}"));
+        Assert.True(ip.Length < 4096);
+        var guard = Guard(AntispoofMode.Ip, ip + " 2001:db8::/64");
+        Assert.True(AntispoofRules.Rules(guard).All(r => r.Expressions.Count < 16));
+        var v4 = AntispoofRules.Sets(guard).Single(s => s.Set == "vif_vif1_2e0_v4");
+        Assert.Equal(200, v4.Shown.Count);
+        Assert.Equal(401, v4.Elements.Count); // the zero end, then a start and an end per address
+    }
+
+    [Fact]
+    public void IntervalsAreSortedMergedAndEndAfterTheirLastAddress()
+    {
+        var e = AddressIntervals.Elements(["10.0.0.5", "10.0.0.0/30", "10.0.0.4", "192.0.2.0/24", "255.255.255.255"], 4)
+            .Select(x => $"{string.Join('.', x.Key)}{(x.IntervalEnd ? " end" : "")}").ToList();
+        Assert.Equal(["0.0.0.0 end", "10.0.0.0", "10.0.0.6 end", "192.0.2.0", "192.0.3.0 end", "255.255.255.255"], e);
+        Assert.Equal(["0.0.0.0"], AddressIntervals.Elements(["0.0.0.0/0"], 4).Select(x => string.Join('.', x.Key)));
+        var v6 = AddressIntervals.Elements(["2001:db8::/64"], 16);
+        Assert.Equal(3, v6.Count);
+        Assert.Equal(Convert.FromHexString("20010db8000000010000000000000000"), v6[2].Key);
     }
 
     [Fact]
     public void IpModeAllowsTheListedAddressesTheLinkLocalAndDhcpAndDropsTheRest()
     {
-        var rules = AntispoofRules.Rules(Guard(AntispoofMode.Ip, "192.0.2.50 10.1.0.0/24, 2001:db8::/64")).Select(r => r.Listing).ToList();
-        Assert.Contains(rules, r => r.StartsWith("arp saddr ip != 192.0.2.50 arp saddr ip != 10.1.0.0/24 counter drop", StringComparison.Ordinal));
-        Assert.Contains(rules, r => r.StartsWith("ip saddr != 192.0.2.50 ip saddr != 10.1.0.0/24 counter drop", StringComparison.Ordinal));
+        var guard = Guard(AntispoofMode.Ip, "192.0.2.50 10.1.0.0/24, 2001:db8::/64");
+        var rules = AntispoofRules.Rules(guard).Select(r => r.Listing).ToList();
+        Assert.Contains(rules, r => r.StartsWith("arp saddr ip != @vif_vif1_2e0_v4 counter drop", StringComparison.Ordinal));
+        Assert.Contains(rules, r => r.StartsWith("ip saddr != @vif_vif1_2e0_v4 counter drop", StringComparison.Ordinal));
         Assert.Contains(rules, r => r.StartsWith("ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 accept", StringComparison.Ordinal));
-        Assert.Contains(rules, r => r.StartsWith("ip6 saddr != fe80::216:3eff:fe00:100 ip6 saddr != 2001:db8::/64 counter drop", StringComparison.Ordinal));
-        Assert.Contains(rules, r => r.Contains("nd-neighbor-advert @th,64,128 != 0xfe8000000000000002163efffe000100 @th,64,128 & 0xffffffffffffffff0000000000000000 != 0x20010db8000000000000000000000000 counter drop", StringComparison.Ordinal));
+        Assert.Contains(rules, r => r.StartsWith("ip6 saddr != @vif_vif1_2e0_v6 counter drop", StringComparison.Ordinal));
+        Assert.Contains(rules, r => r.Contains("nd-neighbor-advert @th,64,128 != @vif_vif1_2e0_v6 counter drop", StringComparison.Ordinal));
+        Assert.Equal(["fe80::216:3eff:fe00:100", "2001:db8::/64"], AntispoofRules.Sets(guard).Single(s => s.Set.EndsWith("_v6", StringComparison.Ordinal)).Shown);
         Assert.Equal(3, rules.Count(r => r.StartsWith("ip6 saddr :: icmpv6 type ", StringComparison.Ordinal)));
         Assert.StartsWith("counter drop", rules[^1], StringComparison.Ordinal);
-        // the MAC checks come first, before anything is accepted
-        Assert.StartsWith("ether saddr != ", rules[0], StringComparison.Ordinal);
+        // the tag and MAC checks come first, before anything is accepted
+        Assert.StartsWith("ether saddr != ", rules[3], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void IpModeWithOnlyIpv6DropsAllIpv4ButDhcp()
+    public void IpModeWithOnlyIpv6DropsAllIpv4ButDhcpAndHasNoIpv4Set()
     {
-        var rules = AntispoofRules.Rules(Guard(AntispoofMode.Ip, "2001:db8::5")).Select(r => r.Listing).ToList();
+        var guard = Guard(AntispoofMode.Ip, "2001:db8::5");
+        var rules = AntispoofRules.Rules(guard).Select(r => r.Listing).ToList();
         Assert.Contains(rules, r => r.StartsWith("ether type ip counter drop", StringComparison.Ordinal));
         Assert.Contains(rules, r => r.StartsWith("ether type arp counter drop", StringComparison.Ordinal));
-        Assert.Contains(rules, r => r.Contains("@th,64,128 != 0x20010db8000000000000000000000005 counter", StringComparison.Ordinal));
+        Assert.Equal(["vif_vif1_2e0_v6"], AntispoofRules.Sets(guard).Select(s => s.Set));
+        var lines = AntispoofRules.Text(AntispoofRules.Install(guard)).Split('\n');
+        Assert.Contains("delete set bridge xen_multibridge vif_vif1_2e0_v4", lines); // a set an earlier online left goes
     }
 
     [Fact]
-    public void InstallIsOneTransactionThatReplacesTheChainAndTheElementOfOneInterface()
+    public void InstallIsOneTransactionThatReplacesTheOwnersChainAndAddsTheElementOfItsInterface()
     {
-        var text = AntispoofRules.Text(AntispoofRules.Install(Guard(AntispoofMode.Mac)));
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var guard = VifGuard.Create(AntispoofMode.Ip, "web0", "00:16:3e:00:01:00", "192.0.2.50", "backend/vif/1/0", "vif1.0");
+        var lines = AntispoofRules.Text(AntispoofRules.Install(guard)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("add table bridge xen_multibridge", lines[0]);
         Assert.Contains("add chain bridge xen_multibridge prerouting { type filter hook prerouting priority filter; policy accept; }", lines);
         Assert.Contains("flush chain bridge xen_multibridge prerouting", lines);
         Assert.Single(lines, l => l == "add rule bridge xen_multibridge prerouting iifname vmap @guarded");
         Assert.Contains("flush chain bridge xen_multibridge vif_vif1_2e0", lines);
-        Assert.Equal("add element bridge xen_multibridge guarded { \"vif1.0\" : jump vif_vif1_2e0 }", lines[^1]);
+        Assert.Contains("add set bridge xen_multibridge vif_vif1_2e0_v4 { type ipv4_addr; flags interval; }", lines);
+        Assert.Contains("flush set bridge xen_multibridge vif_vif1_2e0_v4", lines);
+        Assert.Contains("add element bridge xen_multibridge vif_vif1_2e0_v4 { 192.0.2.50 }", lines);
+        Assert.Equal("add element bridge xen_multibridge guarded { \"web0\" : jump vif_vif1_2e0 }", lines[^1]);
         Assert.All(lines, l => Assert.Contains("bridge xen_multibridge", l, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void RemoveDeclaresBeforeDeletingSoItSucceedsWhetherOrNotTheGuardExists()
+    public void RemoveDeclaresEveryElementAsAJumpToTheOwnersChainBeforeDeletingIt()
     {
-        var lines = AntispoofRules.Text(AntispoofRules.Remove("web0")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = AntispoofRules.Text(AntispoofRules.Remove("vif3.0", ["web0"])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
         [
-            "add chain bridge xen_multibridge vif_web0",
-            "add element bridge xen_multibridge guarded { \"web0\" : jump vif_web0 }",
+            "add chain bridge xen_multibridge vif_vif3_2e0",
+            "add element bridge xen_multibridge guarded { \"web0\" : jump vif_vif3_2e0 }",
             "delete element bridge xen_multibridge guarded { \"web0\" }",
-            "flush chain bridge xen_multibridge vif_web0",
-            "delete chain bridge xen_multibridge vif_web0",
+            "flush chain bridge xen_multibridge vif_vif3_2e0",
+            "add set bridge xen_multibridge vif_vif3_2e0_v4 { type ipv4_addr; flags interval; }",
+            "delete set bridge xen_multibridge vif_vif3_2e0_v4",
+            "add set bridge xen_multibridge vif_vif3_2e0_v6 { type ipv6_addr; flags interval; }",
+            "delete set bridge xen_multibridge vif_vif3_2e0_v6",
+            "delete chain bridge xen_multibridge vif_vif3_2e0",
         ], lines[3..]);
         Assert.DoesNotContain(lines, l => l.Contains("flush chain bridge xen_multibridge prerouting", StringComparison.Ordinal));
     }
@@ -127,6 +193,7 @@ public class AntispoofRulesTests
         NftMask m => $"NftMask {Convert.ToHexStringLower([.. m.Mask])}",
         NftMetaLoad m => $"NftMetaLoad {m.Key}",
         NftVerdictLookup l => $"NftVerdictLookup {l.Map}",
+        NftSetLookup l => $"NftSetLookup {l.Set} {l.Invert}",
         NftImmediateVerdict v => $"NftImmediateVerdict {v.Accept}",
         _ => e.GetType().Name,
     };

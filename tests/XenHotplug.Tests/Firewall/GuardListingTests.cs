@@ -42,4 +42,24 @@ public class GuardListingTests
         Assert.Contains("no vif is guarded", GuardListing.RenderTable([], _ => null), StringComparison.Ordinal);
         Assert.Contains("\"dropped\": 7", GuardListing.RenderJson(GuardListing.Parse(Json), _ => "xenbr0"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ListingsOfTheMapAndEachChainReadAsTheTableDoes()
+    {
+        // What status reads for a dormant table, whose `nft -j list table` nft 1.0.6 cannot write as JSON.
+        const string map = """{"nftables": [{"map": {"family": "bridge", "name": "guarded", "table": "xen_multibridge", "elem": [["web0", {"jump": {"target": "vif_vif1_2e0"}}]]}}]}""";
+        const string chain = """{"nftables": [{"chain": {"name": "vif_vif1_2e0"}}, {"rule": {"chain": "vif_vif1_2e0", "comment": "IPv4 source", "expr": [{"counter": {"packets": 2, "bytes": 1}}, {"drop": null}]}}]}""";
+        Assert.Equal([new GuardedVif("web0", "vif_vif1_2e0", "ip", 1, 2)], GuardListing.Parse([map, chain]));
+    }
+
+    [Fact]
+    public void ADormantTableIsSaidFirstAndInTheJson()
+    {
+        var text = GuardListing.RenderTable(GuardListing.Parse(Json), _ => "xenbr0", dormant: true);
+        Assert.StartsWith("antispoof: table bridge xen_multibridge is dormant: its guards are NOT enforced", text, StringComparison.Ordinal);
+        Assert.StartsWith("antispoof: table bridge xen_multibridge is dormant", GuardListing.RenderTable([], _ => null, dormant: true), StringComparison.Ordinal);
+        Assert.Contains("\"enforced\": false", GuardListing.RenderJson([], _ => null, dormant: true), StringComparison.Ordinal);
+        Assert.Contains("\"enforced\": true", GuardListing.RenderJson([], _ => null), StringComparison.Ordinal);
+        Assert.DoesNotContain("dormant", GuardListing.RenderTable([], _ => null), StringComparison.Ordinal);
+    }
 }
