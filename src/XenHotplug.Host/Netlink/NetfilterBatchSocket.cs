@@ -70,21 +70,9 @@ internal sealed class NetfilterBatchSocket : IDisposable
         int refusedErrno = 0, refusedIndex = -1;
         while (pending.Count > 0 && refused is null)
         {
-            nint n;
-            fixed (byte* p = _receive)
-            {
-                n = LibC.Receive(_fd, p, _receive.Length, LibC.MSG_DONTWAIT);
-            }
+            var n = Receive();
             if (n < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.EINTR) continue;
-                if (errno != LibC.EAGAIN) throw new NetlinkException("netlink receive failed: " + Describe(errno));
-                var poll = new LibC.PollFd { Fd = _fd, Events = LibC.POLLIN };
-                if (LibC.Poll(ref poll, 1, AnswerTimeoutMs) == 0)
-                    throw new NetlinkException(string.Create(CultureInfo.InvariantCulture, $"the kernel acknowledged {messages.Count - pending.Count} of {messages.Count} nf_tables messages"));
-                continue;
-            }
+                throw new NetlinkException(string.Create(CultureInfo.InvariantCulture, $"the kernel acknowledged {messages.Count - pending.Count} of {messages.Count} nf_tables messages"));
             for (var at = 0; at + 16 <= n;)
             {
                 var span = _receive.AsSpan(at, (int)n - at);
@@ -130,20 +118,8 @@ internal sealed class NetfilterBatchSocket : IDisposable
         var answers = new List<byte[]>();
         while (true)
         {
-            nint n;
-            fixed (byte* p = _receive)
-            {
-                n = LibC.Receive(_fd, p, _receive.Length, LibC.MSG_DONTWAIT);
-            }
-            if (n < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.EINTR) continue;
-                if (errno != LibC.EAGAIN) throw new NetlinkException("netlink receive failed: " + Describe(errno));
-                var poll = new LibC.PollFd { Fd = _fd, Events = LibC.POLLIN };
-                if (LibC.Poll(ref poll, 1, AnswerTimeoutMs) == 0) throw new NetlinkException("the kernel did not answer an nf_tables request");
-                continue;
-            }
+            var n = Receive();
+            if (n < 0) throw new NetlinkException("the kernel did not answer an nf_tables request");
             for (var at = 0; at + 16 <= n;)
             {
                 var span = _receive.AsSpan(at, (int)n - at);
@@ -169,4 +145,22 @@ internal sealed class NetfilterBatchSocket : IDisposable
     /// <summary>strerror and the errno: "File exists (errno 17)".</summary>
     public static string Describe(int errno) =>
         string.Create(CultureInfo.InvariantCulture, $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+    /// <summary>One datagram into the receive buffer: its length, or -1 when the kernel sent nothing within <see cref="AnswerTimeoutMs"/>.</summary>
+    private unsafe nint Receive()
+    {
+        while (true)
+        {
+            nint n;
+            fixed (byte* p = _receive)
+            {
+                n = LibC.Receive(_fd, p, _receive.Length, LibC.MSG_DONTWAIT);
+            }
+            if (n >= 0) return n;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == LibC.EINTR) continue;
+            if (errno != LibC.EAGAIN) throw new NetlinkException("netlink receive failed: " + Describe(errno));
+            var poll = new LibC.PollFd { Fd = _fd, Events = LibC.POLLIN };
+            if (LibC.Poll(ref poll, 1, AnswerTimeoutMs) == 0) return -1;
+        }
+    }
 }
