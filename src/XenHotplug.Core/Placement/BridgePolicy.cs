@@ -17,13 +17,13 @@ public static class BridgePolicy
     public const string PoolPrefix = "pool:";
 
     /// <summary>
-    /// Chooses the bridge. <paramref name="currentMaster"/> is the bridge the vif is on now, if any: a pool keeps a
-    /// vif where it is (an online repeated is idempotent), as long as that bridge is still one the pool would use.
+    /// Chooses the bridge from data: the host's interfaces and <paramref name="facts"/> (none: no cursor stored, no
+    /// traffic measured, on no bridge). A pool keeps a vif on the bridge it is on now (an online repeated is
+    /// idempotent), as long as that bridge is still one the pool would use.
     /// </summary>
-    /// <param name="traffic">the last measured traffic per bridge (bytes/s; null: none fresh), for least-traffic.</param>
-    public static BridgeDecision Decide(MultibridgeConfig config, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string? currentMaster = null,
-        Func<IReadOnlyDictionary<string, double>?>? traffic = null)
+    public static BridgeDecision Decide(MultibridgeConfig config, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, PlacementFacts? facts = null)
     {
+        facts ??= PlacementFacts.None;
         var source = request.XenbusPath + "/bridge";
         var requested = settings.Bridge;
         var poolReference = requested is not null && requested.StartsWith(PoolPrefix, StringComparison.Ordinal) ? requested[PoolPrefix.Length..] : null;
@@ -42,7 +42,7 @@ public static class BridgePolicy
                     var why = $"rule [domain:{rule.Glob}] matches guest '{name}'";
                     return rule.Bridge is { } b
                         ? Explicit(config, b, sysfs, why, $"[domain:{rule.Glob}] bridge")
-                        : FromPool(config, config.Pools[rule.Pool!], request, settings, sysfs, readCursor, why, currentMaster, traffic);
+                        : FromPool(config, config.Pools[rule.Pool!], request, settings, sysfs, facts, why);
                 }
             }
         }
@@ -54,12 +54,12 @@ public static class BridgePolicy
                 var known = config.Pools.Count == 0 ? "none are declared" : "declared: " + string.Join(", ", config.Pools.Keys.Order(StringComparer.Ordinal));
                 throw new HotplugException($"unknown pool '{poolReference}' in {source} ({known} in {config.SourceFile ?? ConfigValidator.DefaultPath})");
             }
-            return FromPool(config, pool, request, settings, sysfs, readCursor, $"bridge=pool:{poolReference} in the VM config", currentMaster, traffic);
+            return FromPool(config, pool, request, settings, sysfs, facts, $"bridge=pool:{poolReference} in the VM config");
         }
 
         if (config.DefaultPool is { } defaultPool)
-            return FromPool(config, config.Pools[defaultPool], request, settings, sysfs, readCursor,
-                requested is null ? "no bridge set: [policy] default_pool" : $"bridge={requested} is an auto_bridge: [policy] default_pool", currentMaster, traffic);
+            return FromPool(config, config.Pools[defaultPool], request, settings, sysfs, facts,
+                requested is null ? "no bridge set: [policy] default_pool" : $"bridge={requested} is an auto_bridge: [policy] default_pool");
 
         return Explicit(config, requested, sysfs, requested is null ? "no bridge set: the host's first bridge (vif-bridge behaviour)" : $"bridge={requested} (no policy applies)", source);
     }
@@ -77,8 +77,9 @@ public static class BridgePolicy
         return new BridgeDecision(BridgeResolver.Resolve(bridge, sysfs, source), why);
     }
 
-    private static BridgeDecision FromPool(MultibridgeConfig config, PoolDeclaration pool, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, Func<string, long> readCursor, string why, string? currentMaster, Func<IReadOnlyDictionary<string, double>?>? traffic)
+    private static BridgeDecision FromPool(MultibridgeConfig config, PoolDeclaration pool, HotplugRequest request, VifSettings settings, ISysfsNet sysfs, PlacementFacts facts, string why)
     {
+        var currentMaster = facts.CurrentMaster;
         var candidates = CandidateSurvey.Survey(config, pool, sysfs);
         var healthy = candidates.Where(c => c.Healthy).ToList();
         string? warning = null;
@@ -113,11 +114,11 @@ public static class BridgePolicy
                 break;
             case PoolStrategy.RoundRobin:
                 var set = usable.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-                (choice, var n) = RoundRobinStrategy.Choose(candidates, readCursor(pool.Name), c => set.Contains(c.Name));
+                (choice, var n) = RoundRobinStrategy.Choose(candidates, facts.Cursor(pool.Name), c => set.Contains(c.Name));
                 next = n;
                 break;
             case PoolStrategy.LeastTraffic:
-                var rates = traffic?.Invoke();
+                var rates = facts.Rates;
                 candidates = candidates.Select(c => c with { Rate = rates is not null && rates.TryGetValue(c.Name, out var r) ? r : null, SpeedMbps = LeastTrafficStrategy.Speed(config, c.Name, sysfs) }).ToList();
                 choice = LeastTrafficStrategy.Choose(candidates.Where(c => usable.Exists(u => u.Name == c.Name)).ToList(), rates is not null);
                 break;

@@ -4,10 +4,8 @@ using Serilog;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
-using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
-using XenHotplug.Host.Balancing;
 using XenHotplug.Host.Firewall;
 using XenHotplug.Host.Hooks;
 using XenHotplug.Host.RunState;
@@ -17,10 +15,10 @@ using XenHotplug.Host.Xenstore;
 namespace XenHotplug.Host.Hotplug;
 
 /// <summary>
-/// One hotplug, end to end: read the vif's settings, choose the bridge (under the run-directory lock
-/// when a policy is involved or bridges are declared), run the plan as one batch (rtnetlink, or `ip -batch`), write xenstore, run
-/// the hooks. On any failure the device is put back as it was and the error is raised for the caller to
-/// report.
+/// One hotplug, end to end. An attach: read the vif's settings and the host once (under the run-directory lock when
+/// a policy is involved or bridges are declared), plan the whole attach in the core (<see cref="AttachPlanner"/>),
+/// run it (<see cref="AttachExecutor"/>: on any failure the undos of what ran put the host back as it was), run the
+/// hooks. A detach: down and detach the device from the bridge it is really on, best effort.
 /// </summary>
 public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xenstore, ISysfsNet live, INetworkRunner runner, ILogger log)
 {
@@ -53,95 +51,25 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         // `network-multibridge stop` deleting a declared bridge (stop takes it too): the guest is either seen by stop,
         // which then keeps the bridge, or this hotplug finds the bridge as stop left it.
         using var held = (config.HasPolicy || config.Bridges.Count > 0) && !dryRun ? LockAttach(runDir) : null;
-        // From here on the host is read once (under the lock, so other hotplugs' attaches are seen).
-        var sysfs = new SysfsSnapshot(live);
-        var (current, target) = VifPlanner.Names(request, settings, sysfs);
-        // The identity guard: only this guest's own device is ever configured.
-        if (sysfs.Exists(current)) DeviceIdentity.Check(request, current, sysfs, config, HoldsAddresses);
-        var currentMaster = sysfs.Master(current);
-        long? previousCursor = null; // what a failure after the cursor write puts back
-        // State files that could not be read: said once the attach succeeded (a failure's one line names its cause).
-        var stateProblems = new List<string>();
-        var decision = BridgePolicy.Decide(config, request, settings, sysfs, pool => (previousCursor = runDir.ReadCursor(pool, stateProblems.Add)).Value, currentMaster, () => BalancerStore.FreshRates(config, stateProblems.Add));
-        var (prepare, undoPrepare) = PrepareBridge(decision.Bridge, sysfs);
-        var declared = config.FindBridgeByInterface(decision.Bridge);
-        var bridgeMtu = sysfs.Exists(decision.Bridge) ? sysfs.Mtu(decision.Bridge) : declared?.Mtu;
-        var plan = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, currentMaster)
-            with
-        { Preparation = prepare, UndoPreparation = undoPrepare };
-
+        // Three moves: the host is read once (under the lock, so other hotplugs' attaches are seen), the core plans
+        // the whole attach, the host runs the plan's steps (and on a failure their undos, in one place).
+        var stateProblems = new List<string>(); // state files that could not be read: said once the attach succeeded
+        var facts = AttachFactsReader.Read(config, request, settings, new SysfsSnapshot(live), runDir, HoldsAddresses ?? DeviceIdentity.HoldsAddresses, stateProblems);
+        var plan = AttachPlanner.Plan(config, request, facts);
         if (dryRun)
         {
-            output.Write(Explain(request, settings, decision, plan) + _firewall.Explain(request, settings, decision.Pool, target));
+            output.Write(Explain(request, settings, plan) + _firewall.Explain(request, settings, plan.Decision.Pool, plan.Target));
             return;
         }
-        var guard = _firewall.Plan(request, settings, decision.Pool, target);
-        if (decision.Warning is { } warning) log.Warning("{Device}: {Warning}", request.Device, warning);
-
-        var snapshot = LinkSnapshot.Take(sysfs, current);
-        if (prepare.Count > 0)
-        {
-            try
-            {
-                runner.Run(prepare);
-            }
-            catch (NetOpException e)
-            {
-                runner.Run(undoPrepare, keepGoing: true);
-                throw new HotplugException($"cannot create bridge {decision.Bridge}: {e.Error}", e);
-            }
-        }
-        if (guard is not null)
-        {
-            try
-            {
-                _firewall.Install(request, guard); // before the port is up: keyed by the final name, which need not exist yet
-            }
-            catch (HotplugException)
-            {
-                runner.Run(undoPrepare, keepGoing: true);
-                throw;
-            }
-        }
-        try
-        {
-            runner.Run(plan.Operations);
-        }
-        catch (NetOpException e)
-        {
-            var renamed = current != target && e.FailedIndex > plan.Operations.ToList().FindIndex(o => o is LinkRename);
-            RollBack(snapshot, renamed ? target : current, undoPrepare, marked: current != target);
-            _firewall.Uninstall(request, currentMaster is null ? guard : null); // a port that was attached before stays guarded
-            throw new HotplugException($"attaching {request.Device} to {decision.Bridge} failed: {e.Message}; {current} was put back as it was", e);
-        }
-        // Everything after the attach either completes or puts the host back as it was: the cursor, then xenstore.
-        var cursorWritten = false;
-        try
-        {
-            Deadline.ThrowIfExpired($"attaching {target} to {decision.Bridge}");
-            if (decision.NextCursor is { } cursor && decision.Pool is { } pool)
-            {
-                runDir.WriteCursor(pool, cursor);
-                cursorWritten = true;
-            }
-            xenstore.WriteMany(plan.XenstoreWrites);
-        }
-        catch (Exception e) when (e is XenstoreException or IOException or UnauthorizedAccessException or HotplugException)
-        {
-            RollBack(snapshot, target, undoPrepare, marked: current != target);
-            _firewall.Uninstall(request, currentMaster is null ? guard : null);
-            if (cursorWritten && decision.Pool is { } pool && previousCursor is { } previous) RestoreCursor(runDir, pool, previous);
-            var what = e is XenstoreException ? "xenstore: " + e.Message
-                : e is HotplugException ? e.Message
-                : $"cannot store the round-robin cursor in {config.Hotplug.RunDir}: {e.Message}";
-            throw new HotplugException($"{what}; {current} was put back as it was", e);
-        }
+        if (plan.Decision.Warning is { } warning) log.Warning("{Device}: {Warning}", request.Device, warning);
+        new AttachExecutor(new HostAttachEffects(request, runner, _firewall, runDir, xenstore), Deadline, log).Execute(request, plan);
         held?.Dispose();
         foreach (var problem in stateProblems) log.Warning("{Problem}", problem);
 
-        log.Information("{Command} {Device} on {Bridge}{Mtu}: {Why}{Pool}", request.CommandName, target, decision.Bridge,
+        var decision = plan.Decision;
+        log.Information("{Command} {Device} on {Bridge}{Mtu}: {Why}{Pool}", request.CommandName, plan.Target, decision.Bridge,
             plan.Mtu is { } m ? $" mtu {m}" : "", decision.Reason, decision.Pool is null ? "" : $" (pool {decision.Pool}, {decision.Strategy})");
-        RunHooks(request, target, decision.Bridge, settings);
+        RunHooks(request, plan.Target, decision.Bridge, settings);
     }
 
     private void Detach(HotplugRequest request, bool dryRun, TextWriter output)
@@ -196,18 +124,6 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
     }
 
-    private void RestoreCursor(RunDirectory runDir, string pool, long previous)
-    {
-        try
-        {
-            runDir.WriteCursor(pool, previous);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            log.Warning("rollback of the round-robin cursor of pool {Pool}: {Error}", pool, e.Message);
-        }
-    }
-
     /// <summary>The backend ip for the hooks of an offline (read only when there are hooks to run).</summary>
     private string? HookIp(HotplugRequest request)
     {
@@ -234,40 +150,6 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         }
     }
 
-    /// <summary>Operations that create a declared bridge that does not exist yet, and their undo.</summary>
-    private (IReadOnlyList<NetOp>, IReadOnlyList<NetOp>) PrepareBridge(string bridge, SysfsSnapshot sysfs)
-    {
-        if (sysfs.Exists(bridge)) return ([], []);
-        var declared = config.FindBridgeByInterface(bridge) ?? throw new HotplugException($"bridge {bridge} does not exist");
-        if (config.Naming == BridgeNaming.Legacy && declared.Uplink is not null)
-            throw new HotplugException($"bridge {bridge} does not exist: with legacy naming its NIC must be renamed first; run 'network-multibridge start'");
-        var ops = new List<NetOp> { new BridgeCreate(bridge, declared.Mtu) };
-        var undo = new List<NetOp> { new LinkDelete(bridge) };
-        if (declared.Uplink is { } uplink)
-        {
-            if (!sysfs.Exists(uplink))
-                throw new HotplugException($"bridge {bridge} does not exist and its uplink {uplink} is missing");
-            if (sysfs.Master(uplink) is { } m)
-                throw new HotplugException($"bridge {bridge} does not exist and its uplink {uplink} is already a port of {m}");
-            var addresses = runner.Query(["-o", "address", "show", "dev", uplink, "scope", "global"]);
-            if (addresses.Trim().Length > 0)
-                throw new HotplugException($"bridge {bridge} does not exist and its uplink {uplink} carries addresses: run 'network-multibridge start' to move them onto the bridge");
-            ops.Add(new LinkSetMaster(uplink, bridge));
-            ops.Add(new LinkUp(uplink));
-            if (!sysfs.IsUp(uplink)) undo.Add(new LinkDown(uplink));
-        }
-        ops.Add(new LinkUp(bridge));
-        return (ops, undo);
-    }
-
-    private void RollBack(LinkSnapshot snapshot, string currentName, IReadOnlyList<NetOp> undoPrepare, bool marked)
-    {
-        var restore = new List<NetOp>(snapshot.Restore(currentName, marked));
-        restore.AddRange(undoPrepare);
-        foreach (var problem in runner.Run(restore, keepGoing: true))
-            log.Warning("rollback of {Device}: {Problem}", snapshot.Name, problem);
-    }
-
     private void RunHooks(HotplugRequest request, string device, string bridge, VifSettings settings)
     {
         // What vif-common.sh leaves set for the code after it: dev, bridge, ip (and vifname, mac when known).
@@ -285,8 +167,9 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
     }
 
     /// <summary>What explain and --dry-run print.</summary>
-    public static string Explain(HotplugRequest request, VifSettings settings, BridgeDecision decision, VifPlan plan)
+    public static string Explain(HotplugRequest request, VifSettings settings, AttachPlan plan)
     {
+        var decision = plan.Decision;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{request.CommandName} {request.Device} (domain {request.DomainId}{(settings.DomainName is null ? "" : " '" + settings.DomainName + "'")}, device {request.DeviceId}, {request.XenbusPath})\n");
         text.Append(CultureInfo.InvariantCulture, $"bridge: {decision.Bridge}\n");

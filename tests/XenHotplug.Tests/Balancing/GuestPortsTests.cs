@@ -59,7 +59,7 @@ public class GuestPortsTests
         for (var d = 1; d <= 4; d++)
         {
             var request = new HotplugRequest(HotplugCommand.Online, InterfaceType.Vif, $"vif{d}.0", $"backend/vif/{d}/0", d, 0, new Dictionary<string, string>());
-            var decision = BridgePolicy.Decide(config, request, new VifSettings("pool:p", null, null, null, null, null, "g", "u"), host, _ => 0);
+            var decision = BridgePolicy.Decide(config, request, new VifSettings("pool:p", null, null, null, null, null, "g", "u"), host);
             placed.Add(decision.Bridge);
             host.Add($"vif{d}.0", master: decision.Bridge);
         }

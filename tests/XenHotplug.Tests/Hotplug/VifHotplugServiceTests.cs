@@ -20,9 +20,10 @@ public sealed class VifHotplugServiceTests : IDisposable
         if (Directory.Exists(_runDir)) Directory.Delete(_runDir, true);
     }
 
-    private VifHotplugService Service(MultibridgeConfig? config = null) =>
+    private VifHotplugService Service(MultibridgeConfig? config = null, Func<string, bool>? holdsAddresses = null) =>
         new((config ?? MultibridgeConfig.Default) with { Hotplug = new HotplugOptions { RunDir = _runDir, HooksDir = "/nonexistent", DeviceWait = 0.05 } },
-            _xs, _sys, _runner, new LoggerConfiguration().CreateLogger());
+            _xs, _sys, _runner, new LoggerConfiguration().CreateLogger())
+        { HoldsAddresses = holdsAddresses ?? (_ => false) };
 
     private static HotplugRequest Online => new(HotplugCommand.Online, InterfaceType.Vif, "vif3.0", "backend/vif/3/0", 3, 0, new Dictionary<string, string>());
 
@@ -114,9 +115,8 @@ public sealed class VifHotplugServiceTests : IDisposable
     {
         var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:xenbr5]\nuplink = eth5\n"), new Dictionary<string, string>());
         _sys.Add("eth5");
-        _runner.QueryAnswer = "5: eth5    inet 10.0.0.2/24 scope global eth5";
         _xs.Write("backend/vif/3/0/bridge", "xenbr5");
-        var e = Assert.Throws<HotplugException>(() => Service(config).Run(Online, dryRun: false, TextWriter.Null));
+        var e = Assert.Throws<HotplugException>(() => Service(config, holdsAddresses: d => d == "eth5").Run(Online, dryRun: false, TextWriter.Null));
         Assert.Contains("carries addresses: run 'network-multibridge start'", e.Message, StringComparison.Ordinal);
         Assert.Empty(_runner.Batches);
     }

@@ -49,7 +49,7 @@ public class BridgePolicyTests
     private static VifSettings Vm(string? bridge, string? name = "web1") => new(bridge, null, null, null, null, null, name, "uuid-3");
 
     private static BridgeDecision Decide(MultibridgeConfig config, FakeSysfs host, string? bridge, string? name = "web1") =>
-        BridgePolicy.Decide(config, Request, Vm(bridge, name), host, _ => 0);
+        BridgePolicy.Decide(config, Request, Vm(bridge, name), host);
 
     [Fact]
     public void ExplicitRealBridgeWinsOverEverything()
@@ -91,7 +91,7 @@ public class BridgePolicyTests
     public void AutoBridgeFallsToTheDefaultPool()
     {
         var c = Config() with { DefaultPool = "rr" };
-        var d = BridgePolicy.Decide(c, Request, Vm("xenbr0"), Host(), _ => 2);
+        var d = BridgePolicy.Decide(c, Request, Vm("xenbr0"), Host(), new PlacementFacts(null, new Dictionary<string, long> { ["rr"] = 2 }, null));
         Assert.Equal("xenbr2", d.Bridge);
         Assert.Equal(3, d.NextCursor);
     }
@@ -167,18 +167,18 @@ public class BridgePolicyTests
         // least-loaded would pick xenbr1 (xenbr0 holds the guest's vif): the tap joins its vif instead, and back.
         var host = Host().Add("vif3.0", master: "xenbr0");
         var tap = Request with { Type = InterfaceType.Tap, Command = HotplugCommand.Add, Device = "vif3.0-emu" };
-        var d = BridgePolicy.Decide(Config(), tap, Vm("pool:default"), host, _ => 0);
+        var d = BridgePolicy.Decide(Config(), tap, Vm("pool:default"), host);
         Assert.Equal("xenbr0", d.Bridge);
         Assert.Contains("vif3.0, the other half of this NIC, is on xenbr0", d.Reason, StringComparison.Ordinal);
         var vifFirst = Host().Add("vif3.0-emu", master: "xenbr0");
         Assert.Equal("xenbr0", Decide(Config(), vifFirst, "pool:default").Bridge);
         // Renamed (vifname web3): the twin is known by the alias vif-multibridge gave it; another device of that name is not.
         var renamed = Host().Add("web3", master: "xenbr0", alias: "xen-vif-3.0");
-        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default") with { VifName = "web3" }, renamed, _ => 0).Bridge);
+        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default") with { VifName = "web3" }, renamed).Bridge);
         var stranger = Host().Add("web3", master: "xenbr1");
-        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default") with { VifName = "web3" }, stranger, _ => 0).Bridge);
+        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default") with { VifName = "web3" }, stranger).Bridge);
         // Not on a usable bridge of the pool: placed as usual.
         var elsewhere = Host().Add("vif3.0", master: "xenbr2");
-        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default"), elsewhere, _ => 0).Bridge);
+        Assert.Equal("xenbr0", BridgePolicy.Decide(Config(), tap, Vm("pool:default"), elsewhere).Bridge);
     }
 }

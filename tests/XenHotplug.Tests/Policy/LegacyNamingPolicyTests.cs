@@ -29,7 +29,7 @@ public class LegacyNamingPolicyTests
     [Fact]
     public void PoolsChooseAmongTheRealBridgeNamesAndCountNoUplink()
     {
-        var d = BridgePolicy.Decide(Config(), Request, new VifSettings("pool:p", null, null, null, null, null, "g", null), LegacyHost(), _ => 0);
+        var d = BridgePolicy.Decide(Config(), Request, new VifSettings("pool:p", null, null, null, null, null, "g", null), LegacyHost());
         Assert.Equal("eth1", d.Bridge);
         Assert.Equal(["eth0", "eth1"], d.Candidates.Select(c => c.Name));
         Assert.Equal([1, 0], d.Candidates.Select(c => c.Load));
@@ -39,7 +39,7 @@ public class LegacyNamingPolicyTests
     [Fact]
     public void AnExplicitDeclaredNameMapsToItsBridge()
     {
-        var d = BridgePolicy.Decide(Config(), Request, new VifSettings("xenbr1", null, null, null, null, null, "g", null), LegacyHost(), _ => 0);
+        var d = BridgePolicy.Decide(Config(), Request, new VifSettings("xenbr1", null, null, null, null, null, "g", null), LegacyHost());
         Assert.Equal("eth1", d.Bridge);
     }
 }

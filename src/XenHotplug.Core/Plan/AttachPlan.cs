@@ -1,0 +1,26 @@
+using System.Text;
+using XenHotplug.Core.Placement;
+
+namespace XenHotplug.Core.Plan;
+
+/// <summary>
+/// A whole attach as data: the bridge decision and the steps (bridge preparation, guard, port, round-robin cursor,
+/// xenstore), each with its undo. `explain` and --dry-run print it; the host executes it. <see cref="Refusal"/> is a
+/// problem found while planning that the online refuses with before any step runs (explain shows it instead).
+/// </summary>
+public sealed record AttachPlan(BridgeDecision Decision, string Current, string Target, int? Mtu, IReadOnlyList<AttachStep> Steps)
+{
+    public string? Refusal { get; init; }
+
+    /// <summary>The step that configures the guest's port.</summary>
+    public NetworkStep Port => Steps.OfType<NetworkStep>().Single(s => s.Kind == NetworkStepKind.Port);
+
+    /// <summary>A readable listing: one line per change, in the order they are made.</summary>
+    public string Render()
+    {
+        var text = new StringBuilder();
+        foreach (var line in Steps.SelectMany(s => s.Lines())) text.Append(line).Append('\n');
+        if (text.Length == 0) text.Append("  (nothing to do)\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,38 @@
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Placement;
+using XenHotplug.Core.Plan;
+using XenHotplug.Core.Request;
+using XenHotplug.Host.Configuration;
+
+namespace XenHotplug.Tests.Support;
+
+/// <summary>
+/// An attach with every kind of step: a declared bridge xenbr5 that does not exist yet (its uplink eth5 down and
+/// free), a round-robin pool with antispoof = mac, and a vifname, so the port is renamed from vif3.0 to web.
+/// </summary>
+public static class AttachFixture
+{
+    public const string Ini = """
+        [bridge:xenbr5]
+        uplink = eth5
+        mtu = 9000
+        [pool:p]
+        bridges = xenbr5
+        strategy = round-robin
+        antispoof = mac
+        """;
+
+    public static MultibridgeConfig Config => ConfigLoader.Build(IniDocument.Parse("multibridge.ini", Ini), new Dictionary<string, string>());
+
+    public static HotplugRequest Request => new(HotplugCommand.Online, InterfaceType.Vif, "vif3.0", "backend/vif/3/0", 3, 0, new Dictionary<string, string>());
+
+    public static VifSettings Settings => new("pool:p", null, null, "web", "00:16:3e:00:00:0a", null, "guest", "uuid-3");
+
+    public static FakeSysfs Host() => new FakeSysfs().Add("vif3.0", up: false).Add("eth5", up: false);
+
+    public static AttachFacts Facts(FakeSysfs host, long cursor = 0, IReadOnlySet<string>? uplinksWithAddresses = null) =>
+        new(Settings, host, "vif3.0", "web", new DeviceFacts(true, false, false, null, null, false),
+            new PlacementFacts(null, new Dictionary<string, long> { ["p"] = cursor }, null), uplinksWithAddresses ?? new HashSet<string>());
+
+    public static AttachPlan Plan() => AttachPlanner.Plan(Config, Request, Facts(Host()));
+}
