@@ -50,4 +50,11 @@ internal static class Usage
         See vif-multibridge(8) and multibridge.ini(5).
 
         """;
+
+    /// <summary>Reports a usage error the same way in both executables: the problem, the usage line, where help is; exit status 2.</summary>
+    public static int Error(string message)
+    {
+        Console.Error.Write($"{Program.Name}: {message}\n{Line}Try '{Program.Name} --help' for more information.\n");
+        return 2;
+    }
 }

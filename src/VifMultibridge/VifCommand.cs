@@ -1,4 +1,5 @@
 using Serilog.Core;
+using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
@@ -33,8 +34,9 @@ internal sealed class VifCommand(string program, bool verbose)
 
     private XenstoreClient ConnectXenstore() => XenstoreClient.Connect(ReplyBudget);
 
-    public int Run(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, bool dryRun)
+    public int Run(VifArguments arguments, IReadOnlyDictionary<string, string> environment)
     {
+        var (args, dryRun) = (arguments.Words, arguments.DryRun);
         using Logger log = LogSetup.Create(program, verbose);
         HotplugRequest? request = null;
         LazyXenstore? xenstore = null;

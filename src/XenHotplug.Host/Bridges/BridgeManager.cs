@@ -36,7 +36,7 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
         return true;
     }
 
-    public List<string> Start(IReadOnlyList<BridgeSpec> specs, bool dryRun, bool force = false)
+    public List<string> Start(IReadOnlyList<BridgeSpec> specs, bool dryRun, bool force)
     {
         if (!dryRun) Repair();
         var initial = Observe();
@@ -74,7 +74,7 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
         return refused;
     }
 
-    public List<string> Stop(IReadOnlyList<BridgeSpec> specs, bool force, bool dryRun)
+    public List<string> Stop(IReadOnlyList<BridgeSpec> specs, bool dryRun, bool force)
     {
         if (!dryRun) Repair();
         var initial = Observe();
