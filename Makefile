@@ -36,7 +36,10 @@ unit-test: restore
 integration-test: deps build
 	@OUT=$(OUT) CONFIG=$(CONFIG) tests/scripts/run-tests.sh integration
 
-# Real Xen: Xen 4.17 + Debian 12 dom0 in QEMU, the .deb installed in dom0, real `xl create` (tests/xen/).
+# Real Xen in QEMU, the .deb installed in dom0, real `xl create` (tests/xen/): XEN_SUITE=trixie (Debian 13,
+# Xen 4.20; the default) or XEN_SUITE=bookworm (Debian 12, Xen 4.17), each image cached on its own.
+XEN_SUITE ?= trixie
+export XEN_SUITE
 # The dom0 image is cached in $(XMB_CACHE); the whole run is capped at $(XEN_TEST_TIMEOUT) s.
 XMB_CACHE        ?= /var/cache/xen-multibridge-test
 XEN_TEST_TIMEOUT ?= 1500

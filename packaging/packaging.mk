@@ -30,9 +30,9 @@ PREFIX        ?= /usr
 DESTDIR       ?=
 SYSCONFDIR    ?= /etc
 XEN_SCRIPTDIR ?= $(SYSCONFDIR)/xen/scripts
-# One unit path for both packages: Debian 12 keeps units in /lib/systemd/system, and on
-# merged-/usr rpm distributions /lib is /usr/lib, so the same path works there too.
-UNITDIR       ?= /lib/systemd/system
+# One unit path for both packages: /usr/lib/systemd/system, where Debian 13 (merged /usr) and the rpm
+# distributions keep units; systemd reads it on Debian 12 as well (the unit search path has both).
+UNITDIR       ?= /usr/lib/systemd/system
 PKGLIBDIR      = $(PREFIX)/lib/$(PKG_NAME)
 SBINDIR        = $(PREFIX)/sbin
 MANDIR         = $(PREFIX)/share/man

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `make test-xen`: boots Debian's Xen 4.17 with a Debian 12 dom0 in QEMU (TCG, no KVM), installs the
+# `make test-xen`: boots Debian's Xen with a Debian dom0 in QEMU (TCG, no KVM): Debian 13's Xen 4.20 by
+# default, Debian 12's Xen 4.17 with XEN_SUITE=bookworm; installs the
 # product's .deb in dom0 and runs tests/xen/dom0/scenario.sh there with real libxl (`xl create`),
 # oxenstored and xen-netback. Prints one line per check and "xen-tests: N passed, N failed".
 #
 # Usage: tests/xen/run.sh DEB        (the Makefile passes packaging/build/xen-multibridge_*.deb)
-# Env:   XMB_CACHE   image cache (default /var/cache/xen-multibridge-test, outside the repository)
+# Env:   XEN_SUITE   trixie (default) or bookworm
+#        XMB_CACHE   image cache (default /var/cache/xen-multibridge-test, outside the repository)
 #        XMB_SCENARIO another script to run in dom0 instead of dom0/scenario.sh (debugging)
 #        XMB_KEEP_MAC_LINK=1 sets udev's MACAddressPolicy=none for xenbr* (the old work-around; see dom0/setup.sh)
 #        XMB_TIMEOUT seconds the VM may run (default 1200); the Makefile wraps everything in a
@@ -57,7 +59,9 @@ gzip -dc "$img/xen.gz" > "$tmp/xen"
 
 XEN_OPTS="dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot"
 DOM0_OPTS="root=/dev/vda rw console=hvc0 earlyprintk=xen init=/usr/local/sbin/xmb-preinit systemd.show_status=1"
-echo "xen-tests: booting Xen 4.17 + dom0 in QEMU (TCG; image $img, made in ${t_image} s)"
+SUITE=${XEN_SUITE:-trixie}
+XEN_VERSION=$(cat "$img/xen-version" 2>/dev/null || echo "?")
+echo "xen-tests: booting Xen $XEN_VERSION + Debian $SUITE dom0 in QEMU (TCG; image $img, made in ${t_image} s)"
 qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm -smp 2 -m 3072 \
 	-nographic -no-reboot -nic none -monitor none -parallel none \
 	-serial "file:$tmp/serial.log" \
@@ -84,7 +88,7 @@ t_vm=$((SECONDS - boot))
 out=$(tr -d '\000' < "$tmp/results.img")
 results=$(awk '/^XMB-RESULTS-END$/ { exit } on { print } /^XMB-RESULTS-BEGIN$/ { on = 1 }' <<< "$out")
 # Keep the last run's logs (outside the repository) for a look after a failure.
-logs=$CACHE/last-run
+logs=$CACHE/last-run-$SUITE
 rm -rf "$logs"; mkdir -p "$logs"
 cp "$tmp/serial.log" "$tmp/qemu.log" "$logs/" 2>/dev/null || true
 printf '%s\n' "$out" > "$logs/dom0-results-and-diagnostics.txt"
@@ -98,6 +102,6 @@ if ! grep -q '^XMB-RESULTS-END$' <<< "$out"; then
 	echo "--- last lines of the serial console:"
 	tail -n 40 "$tmp/serial.log" | tr -d '\r' | cut -c1-200
 fi
-echo "xen-tests: image ${t_image} s, VM ${t_vm} s (boot + scenario); logs in $logs"
+echo "xen-tests: Xen $XEN_VERSION (Debian $SUITE): image ${t_image} s, VM ${t_vm} s (boot + scenario); logs in $logs"
 echo "xen-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

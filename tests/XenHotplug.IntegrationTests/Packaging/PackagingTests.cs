@@ -18,8 +18,8 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
         "etc/xen/multibridge.ini",
         "etc/xen/scripts/network-multibridge",
         "etc/xen/scripts/vif-multibridge",
-        "lib/systemd/system/xen-multibridge.service",
-        "lib/systemd/system/xen-multibridge-balancer.service",
+        "usr/lib/systemd/system/xen-multibridge.service",
+        "usr/lib/systemd/system/xen-multibridge-balancer.service",
         "usr/lib/xen-multibridge/network-multibridge",
         "usr/lib/xen-multibridge/vif-multibridge",
         "usr/share/doc/xen-multibridge/changelog.gz",
@@ -211,7 +211,7 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
     [Fact]
     public void Balancer_unit_runs_watch_after_the_bridges_exist()
     {
-        var unit = File.ReadAllLines(Path.Combine(_fx.DebTree, "lib/systemd/system/xen-multibridge-balancer.service"))
+        var unit = File.ReadAllLines(Path.Combine(_fx.DebTree, "usr/lib/systemd/system/xen-multibridge-balancer.service"))
             .Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
         foreach (var line in new[]
         {
@@ -226,7 +226,7 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
     [Fact]
     public void Unit_runs_network_multibridge_before_the_guests()
     {
-        var unit = File.ReadAllLines(Path.Combine(_fx.DebTree, "lib/systemd/system/xen-multibridge.service"))
+        var unit = File.ReadAllLines(Path.Combine(_fx.DebTree, "usr/lib/systemd/system/xen-multibridge.service"))
             .Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
         foreach (var line in new[]
         {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # mmdebstrap --customize-hook for the dom0 image of `make test-xen`: runs on the host with $1 = the
-# new root file system (Debian bookworm with Xen 4.17 installed). Everything here is part of the image
+# new root file system (Debian trixie with Xen 4.20, or bookworm with Xen 4.17, installed). Everything here is part of the image
 # recipe: changing this file changes the cache key and rebuilds the image.
 set -eu
 R=$1
