@@ -53,7 +53,7 @@ internal sealed class VifCommand(string program, bool verbose)
             _deadline = Deadline.Since(_started, TimeSpan.FromSeconds(config.Hotplug.Deadline));
             xenstore = new LazyXenstore(ConnectXenstore);
             var ip = new IpRunner { TimeLeft = () => _deadline.Remaining };
-            INetworkRunner runner = config.Hotplug.NetworkBackend == NetworkBackend.Ip ? ip : new NetlinkRunner(ip);
+            INetworkRunner runner = config.Hotplug.NetworkBackend == NetworkBackend.Ip ? ip : new NetlinkRunner(ip) { TimeLeft = ip.TimeLeft };
             new VifHotplugService(config, xenstore, new SysfsNet(), runner, log) { Deadline = _deadline }.Run(request, dryRun, Console.Out);
             return 0;
         }

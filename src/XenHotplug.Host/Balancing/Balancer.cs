@@ -3,6 +3,7 @@ using Serilog;
 using XenHotplug.Core.Balancing;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Network;
+using XenHotplug.Host.Netlink;
 using XenHotplug.Host.RunState;
 using XenHotplug.Host.Xenstore;
 
@@ -88,7 +89,7 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
 
     private bool Relevant(IReadOnlySet<string> changed)
     {
-        if (changed.Contains("*")) return true;
+        if (changed.Contains(LinkEvents.Everything)) return true;
         foreach (var pool in config.Pools.Values.Where(p => p.SharedSegment))
         {
             foreach (var b in pool.Bridges)

@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using System.Text;
 using XenHotplug.Core.Firewall;
+using XenHotplug.Host.Native;
 using XenHotplug.Host.Netlink;
 
 namespace XenHotplug.Host.Firewall;
@@ -16,9 +16,10 @@ public static class NftablesClient
     private const byte NFPROTO_BRIDGE = 7;
     private const ushort NFNL_SUBSYS_NFTABLES = 10;
     private const ushort NFT_MSG_NEWTABLE = 0, NFT_MSG_GETTABLE = 1, NFT_MSG_NEWCHAIN = 3, NFT_MSG_DELCHAIN = 5, NFT_MSG_NEWRULE = 6, NFT_MSG_DELRULE = 8,
-        NFT_MSG_NEWSET = 9, NFT_MSG_DELSET = 11, NFT_MSG_NEWSETELEM = 12, NFT_MSG_GETSETELEM = 13, NFT_MSG_DELSETELEM = 14;
-    private const ushort NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_DUMP = 0x300, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
-    private const int ENOENT = 2, EEXIST = 17;
+        NFT_MSG_NEWSET = 9, NFT_MSG_GETSET = 10, NFT_MSG_DELSET = 11, NFT_MSG_NEWSETELEM = 12, NFT_MSG_GETSETELEM = 13, NFT_MSG_DELSETELEM = 14;
+    private const ushort NLM_F_REQUEST = NetlinkWire.NLM_F_REQUEST, NLM_F_ACK = NetlinkWire.NLM_F_ACK, NLM_F_DUMP = NetlinkWire.NLM_F_DUMP,
+        NLM_F_CREATE = NetlinkWire.NLM_F_CREATE, NLM_F_APPEND = NetlinkWire.NLM_F_APPEND;
+    private const int NfGenLength = 4; // struct nfgenmsg, before an answer's attributes
 
     private const ushort NFTA_TABLE_NAME = 1, NFTA_TABLE_FLAGS = 2;
     private const uint NFT_TABLE_F_DORMANT = 1;
@@ -62,7 +63,7 @@ public static class NftablesClient
     }
 
     /// <summary>True when the kernel made the refusal because a map element of that name already jumps to another chain.</summary>
-    public static bool IsElementClash(FirewallException e) => e.Errno == EEXIST && e.FailedOp is NftAddJumpElement;
+    public static bool IsElementClash(FirewallException e) => e.Errno == Errno.EEXIST && e.FailedOp is NftAddJumpElement;
 
     /// <summary>
     /// Whether the project's table is dormant (its chains are not run: nothing it holds is enforced); null when
@@ -75,15 +76,15 @@ public static class NftablesClient
             using var socket = new NetfilterBatchSocket();
             var m = Message(NFT_MSG_GETTABLE, 0, ack: false);
             m.Attribute(NFTA_TABLE_NAME, AntispoofRules.Table);
-            foreach (var answer in socket.Query(m, dump: false))
+            foreach (var answer in socket.Query(m))
             {
-                if (ReadAttributes(answer.AsSpan(4)).FirstOrDefault(a => a.Type == NFTA_TABLE_FLAGS).Value is { Length: 4 } flags)
-                    return (BinaryPrimitives.ReadUInt32BigEndian(flags) & NFT_TABLE_F_DORMANT) != 0;
+                if (NetlinkAttributes.TryFind(Attributes(answer), NFTA_TABLE_FLAGS, out var flags) && flags.Value.Length == 4)
+                    return (flags.BigEndianU32 & NFT_TABLE_F_DORMANT) != 0;
                 return false;
             }
             return null;
         }
-        catch (NetlinkException e) when (e.Errno == ENOENT)
+        catch (NetlinkException e) when (e.Errno == Errno.ENOENT)
         {
             return null;
         }
@@ -103,26 +104,30 @@ public static class NftablesClient
             m.Attribute(NFTA_SET_ELEM_LIST_TABLE, AntispoofRules.Table);
             m.Attribute(NFTA_SET_ELEM_LIST_SET, AntispoofRules.Map);
             var result = new List<(string, string)>();
-            foreach (var answer in socket.Query(m, dump: true))
+            foreach (var answer in socket.Query(m))
             {
-                foreach (var list in ReadAttributes(answer.AsSpan(4)).Where(a => a.Type == NFTA_SET_ELEM_LIST_ELEMENTS))
+                foreach (var list in new NetlinkAttributes(Attributes(answer)))
                 {
-                    foreach (var element in ReadAttributes(list.Value).Where(a => a.Type == NFTA_LIST_ELEM))
+                    if (list.Type != NFTA_SET_ELEM_LIST_ELEMENTS) continue;
+                    foreach (var element in list.Nested)
                     {
-                        var fields = ReadAttributes(element.Value);
-                        var key = fields.FirstOrDefault(a => a.Type == NFTA_SET_ELEM_KEY).Value;
-                        var data = fields.FirstOrDefault(a => a.Type == NFTA_SET_ELEM_DATA).Value;
-                        var name = key is null ? null : ReadAttributes(key).FirstOrDefault(a => a.Type == NFTA_DATA_VALUE).Value;
-                        var verdict = data is null ? null : ReadAttributes(data).FirstOrDefault(a => a.Type == NFTA_DATA_VERDICT).Value;
-                        var chain = verdict is null ? null : ReadAttributes(verdict).FirstOrDefault(a => a.Type == NFTA_VERDICT_CHAIN).Value;
-                        if (name is null || chain is null) continue;
-                        result.Add((Encoding.UTF8.GetString(name).TrimEnd('\0'), Encoding.UTF8.GetString(chain).TrimEnd('\0')));
+                        if (element.Type != NFTA_LIST_ELEM) continue;
+                        string? name = null, chain = null;
+                        foreach (var field in element.Nested)
+                        {
+                            if (field.Type == NFTA_SET_ELEM_KEY && name is null && NetlinkAttributes.TryFind(field.Value, NFTA_DATA_VALUE, out var value))
+                                name = value.Text;
+                            else if (field.Type == NFTA_SET_ELEM_DATA && chain is null && NetlinkAttributes.TryFind(field.Value, NFTA_DATA_VERDICT, out var verdict)
+                                && NetlinkAttributes.TryFind(verdict.Value, NFTA_VERDICT_CHAIN, out var target))
+                                chain = target.Text;
+                        }
+                        if (name is not null && chain is not null) result.Add((name, chain));
                     }
                 }
             }
             return result;
         }
-        catch (NetlinkException e) when (e.Errno == ENOENT)
+        catch (NetlinkException e) when (e.Errno == Errno.ENOENT)
         {
             return [];
         }
@@ -132,19 +137,31 @@ public static class NftablesClient
         }
     }
 
-    /// <summary>The attributes of a netlink payload (type without the nested/byte-order bits, value).</summary>
-    internal static List<(ushort Type, byte[] Value)> ReadAttributes(ReadOnlySpan<byte> data)
+    /// <summary>True when the project's table holds the guarded map (false when the table or the map does not exist).</summary>
+    public static bool MapExists()
     {
-        var result = new List<(ushort, byte[])>();
-        for (var at = 0; at + 4 <= data.Length;)
+        try
         {
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(data[at..]);
-            if (length < 4 || at + length > data.Length) break;
-            result.Add(((ushort)(BinaryPrimitives.ReadUInt16LittleEndian(data[(at + 2)..]) & 0x3fff), data.Slice(at + 4, length - 4).ToArray()));
-            at += (length + 3) & ~3;
+            using var socket = new NetfilterBatchSocket();
+            var m = Message(NFT_MSG_GETSET, 0, ack: false);
+            m.Attribute(NFTA_SET_TABLE, AntispoofRules.Table);
+            m.Attribute(NFTA_SET_NAME, AntispoofRules.Map);
+            return socket.Query(m).Count > 0;
         }
-        return result;
+        catch (NetlinkException e) when (e.Errno == Errno.ENOENT)
+        {
+            return false;
+        }
+        catch (NetlinkException e)
+        {
+            throw new FirewallException(e.Message, e) { Errno = e.Errno };
+        }
     }
+
+    /// <summary>The attributes of an nf_tables answer: what follows its struct nfgenmsg.</summary>
+    private static ReadOnlySpan<byte> Attributes(byte[] answer) => answer.Length >= NfGenLength
+        ? answer.AsSpan(NfGenLength)
+        : throw new NetlinkException("malformed nf_tables answer: shorter than its nfgenmsg");
 
     /// <summary>One operation as its nf_tables message (internal: the unit tests read the bytes).</summary>
     internal static NetlinkMessage Encode(NftOp op)

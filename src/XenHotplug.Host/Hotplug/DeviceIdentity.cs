@@ -1,6 +1,7 @@
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Request;
+using XenHotplug.Host.Native;
 using XenHotplug.Host.Netlink;
 
 namespace XenHotplug.Host.Hotplug;
@@ -40,7 +41,7 @@ public static class DeviceIdentity
             using var netlink = new RtnetlinkSocket();
             return netlink.HoldsAddresses(netlink.IndexOf(name));
         }
-        catch (NetlinkException e) when (e.Message.StartsWith("Cannot find device", StringComparison.Ordinal))
+        catch (NetlinkException e) when (e.Errno == Errno.ENODEV)
         {
             return false; // vanished meanwhile: nothing to protect
         }

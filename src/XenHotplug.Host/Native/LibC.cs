@@ -14,9 +14,6 @@ internal static partial class LibC
     public const uint STATX_MODE = 0x2;
     public const uint STATX_TYPE = 0x1;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
-    public const int EINTR = 4;
-    public const int EAGAIN = 11;
-    public const int EWOULDBLOCK = 11;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int flock(int fd, int operation);
@@ -119,8 +116,6 @@ internal static partial class LibC
     public const int O_NONBLOCK = 0x800;
     public const int O_NOFOLLOW = 0x20000;
     public const int AT_EMPTY_PATH = 0x1000;
-    public const int ENOENT = 2;
-    public const int ELOOP = 40;
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     public static unsafe partial nint Read(int fd, byte* buffer, nint length);

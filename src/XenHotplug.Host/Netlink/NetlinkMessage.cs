@@ -1,19 +1,18 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace XenHotplug.Host.Netlink;
 
 /// <summary>
 /// One netlink request being built: the 16-byte header (written by <see cref="Finish"/>), a fixed part, then
-/// attributes, 4-byte aligned, possibly nested. rtnetlink and nf_tables messages are both built with it.
+/// attributes (<see cref="NetlinkAttributeWriter"/>). rtnetlink and nf_tables messages are both built with it.
 /// </summary>
-internal sealed class NetlinkMessage(ushort type, ushort flags)
+internal sealed class NetlinkMessage(ushort type, ushort flags) : NetlinkAttributeWriter
 {
-    private const ushort NLA_F_NESTED = 0x8000;
-    private readonly List<byte> _body = [];
-
     public ushort Type => type;
 
+    public ushort Flags => flags;
+
+    /// <summary>struct ifinfomsg: family 0 (AF_UNSPEC), the link's index, flags and the mask of flags to change.</summary>
     public void IfInfo(int index, uint flags, uint change)
     {
         Span<byte> info = stackalloc byte[16];
@@ -31,63 +30,15 @@ internal sealed class NetlinkMessage(ushort type, ushort flags)
         Raw(header);
     }
 
-    public void Raw(ReadOnlySpan<byte> bytes)
-    {
-        foreach (var b in bytes) _body.Add(b);
-        while (_body.Count % 4 != 0) _body.Add(0);
-    }
-
-    public void Attribute(ushort attributeType, ReadOnlySpan<byte> value)
-    {
-        Span<byte> header = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt16LittleEndian(header, (ushort)(4 + value.Length));
-        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], attributeType);
-        foreach (var b in header) _body.Add(b);
-        Raw(value);
-    }
-
-    /// <summary>A NUL-terminated UTF-8 string attribute.</summary>
-    public void Attribute(ushort attributeType, string value) => Attribute(attributeType, NulTerminated(value));
-
-    /// <summary>A 32-bit attribute in network byte order (nf_tables' NLA_BE32).</summary>
-    public void AttributeBigEndian(ushort attributeType, uint value)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
-        Attribute(attributeType, bytes);
-    }
-
-    /// <summary>Starts a nested attribute; the attributes added until <see cref="EndNested"/> are its content.</summary>
-    public int BeginNested(ushort attributeType)
-    {
-        var start = _body.Count;
-        Attribute((ushort)(attributeType | NLA_F_NESTED), []);
-        return start;
-    }
-
-    public void EndNested(int start)
-    {
-        var length = _body.Count - start;
-        _body[start] = (byte)length;
-        _body[start + 1] = (byte)(length >> 8);
-    }
-
-    public static byte[] NulTerminated(string text)
-    {
-        var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
-        Encoding.UTF8.GetBytes(text, bytes);
-        return bytes;
-    }
-
     public byte[] Finish(uint sequence)
     {
-        var message = new byte[16 + _body.Count];
+        var message = new byte[Length];
         WriteTo(message, sequence);
         return message;
     }
 
     /// <summary>The length of the finished message (header included).</summary>
-    public int Length => 16 + _body.Count;
+    public int Length => NetlinkWire.HeaderLength + BodyLength;
 
     /// <summary>Writes the finished message at the start of <paramref name="destination"/>.</summary>
     public void WriteTo(Span<byte> destination, uint sequence)
@@ -97,6 +48,6 @@ internal sealed class NetlinkMessage(ushort type, ushort flags)
         BinaryPrimitives.WriteUInt16LittleEndian(destination[6..], flags);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], 0);
-        for (var i = 0; i < _body.Count; i++) destination[16 + i] = _body[i];
+        CopyBodyTo(destination[NetlinkWire.HeaderLength..]);
     }
 }

@@ -12,11 +12,14 @@ namespace XenHotplug.Host.Netlink;
 /// </summary>
 public sealed class NetlinkRunner(INetworkRunner fallback) : INetworkRunner
 {
+    /// <summary>The time the run has left (its deadline): no kernel answer is waited for longer. Null: 5 s per answer.</summary>
+    public Func<TimeSpan>? TimeLeft { get; init; }
+
     public IReadOnlyList<string> Run(IReadOnlyList<NetOp> operations, bool keepGoing = false)
     {
         if (operations.Count == 0) return [];
         var errors = new List<string>();
-        using var socket = new RtnetlinkSocket();
+        using var socket = new RtnetlinkSocket(TimeLeft);
         var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < operations.Count; i++)
         {

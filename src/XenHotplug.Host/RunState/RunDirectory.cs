@@ -30,7 +30,7 @@ public sealed class RunDirectory(string path)
         var held = new HeldLock(fd);
         if (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) == 0) return held;
         var errno = Marshal.GetLastPInvokeError();
-        if (errno != LibC.EWOULDBLOCK && errno != LibC.EINTR)
+        if (errno != Errno.EWOULDBLOCK && errno != Errno.EINTR)
         {
             held.Dispose();
             throw new IOException($"cannot lock {file}: {Marshal.GetPInvokeErrorMessage(errno)}");
@@ -79,7 +79,7 @@ public sealed class RunDirectory(string path)
             var thread = new Thread(() =>
             {
                 int r;
-                while ((r = LibC.flock(_descriptor, LibC.LOCK_EX)) != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+                while ((r = LibC.flock(_descriptor, LibC.LOCK_EX)) != 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
                 {
                 }
                 if (r != 0) error = Marshal.GetLastPInvokeError();

@@ -30,8 +30,8 @@ public static class StateFile
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno == LibC.ENOENT) return null;
-            problem = errno == LibC.ELOOP ? $"{path} is a symbolic link, not a regular file: not read (remove it)"
+            if (errno == Errno.ENOENT) return null;
+            problem = errno == Errno.ELOOP ? $"{path} is a symbolic link, not a regular file: not read (remove it)"
                 : $"cannot read {path}: {Marshal.GetPInvokeErrorMessage(errno)}";
             return null;
         }
@@ -55,7 +55,7 @@ public static class StateFile
                 while (total < buffer.Length)
                 {
                     var n = LibC.Read(fd, b + total, buffer.Length - total);
-                    if (n < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR) continue;
+                    if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR) continue;
                     if (n < 0)
                     {
                         problem = $"cannot read {path}: {Marshal.GetLastPInvokeErrorMessage()}";

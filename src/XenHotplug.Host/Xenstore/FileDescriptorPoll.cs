@@ -24,7 +24,7 @@ internal static partial class FileDescriptorPoll
                 }
 
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno != LibC.EINTR)
+                if (errno != Errno.EINTR)
                 {
                     throw new XenstoreConnectionException($"poll on the xenbus device failed: {Marshal.GetPInvokeErrorMessage(errno)}");
                 }

@@ -39,12 +39,12 @@ internal static unsafe partial class UnixStreamSocket
         address[0] = AF_UNIX; // sa_family_t, little-endian
         bytes.CopyTo(new Span<byte>(address + 2, SunPathLength));
         int result;
-        while ((result = LibC.Connect(fd, address, 2 + bytes.Length + 1)) != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+        while ((result = LibC.Connect(fd, address, 2 + bytes.Length + 1)) != 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
         {
         }
         if (result != 0)
         {
-            error = Marshal.GetLastPInvokeError() == LibC.EAGAIN ? "no answer in time (its listen queue is full)" : Marshal.GetLastPInvokeErrorMessage();
+            error = Marshal.GetLastPInvokeError() == Errno.EAGAIN ? "no answer in time (its listen queue is full)" : Marshal.GetLastPInvokeErrorMessage();
             _ = LibC.Close(fd);
             return null;
         }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Failures;
 using XenHotplug.Host.Balancing;
@@ -22,29 +21,6 @@ public class BalancerWireTests
         Assert.Equal(mac, frame[32..38]);
         Assert.Null(MacAnnouncer.ParseMac("00:16:3e:01:02"));
         Assert.Null(MacAnnouncer.ParseMac("00:16:3e:01:02:zz"));
-    }
-
-    [Fact]
-    public void Link_events_name_the_links_that_changed()
-    {
-        static byte[] Message(ushort type, string name)
-        {
-            var attr = Encoding.ASCII.GetBytes(name + "\0");
-            var attrLength = 4 + attr.Length;
-            var length = 16 + 16 + ((attrLength + 3) & ~3);
-            var m = new byte[length];
-            BinaryPrimitives.WriteUInt32LittleEndian(m, (uint)length);
-            BinaryPrimitives.WriteUInt16LittleEndian(m.AsSpan(4), type);
-            BinaryPrimitives.WriteUInt16LittleEndian(m.AsSpan(32), (ushort)attrLength);
-            BinaryPrimitives.WriteUInt16LittleEndian(m.AsSpan(34), 3); // IFLA_IFNAME
-            attr.CopyTo(m, 36);
-            return m;
-        }
-        var batch = Message(16, "eth0").Concat(Message(17, "vif3.0")).Concat(Message(20, "addr")).ToArray();
-        var changed = new HashSet<string>();
-        LinkEvents.Parse(batch, changed);
-        Assert.Equal(new HashSet<string> { "eth0", "vif3.0" }, changed);
-        LinkEvents.Parse(batch.AsSpan(0, 20), changed); // truncated: ignored, no exception
     }
 
     [Fact]
