@@ -67,7 +67,7 @@ public sealed class DistributionUplinkTests
     [Theory]
     [InlineData(true, false, "its IPv4 address 10.77.0.2/24 is dynamic (valid_lft")]
     [InlineData(false, true, "its IPv4 route default via 10.77.0.1 is proto dhcp")]
-    public void DynamicUplink_IsRefused_NothingChangesForIt_TheOtherBridgeIsBuilt(bool address, bool route, string cause)
+    public void Dynamic_uplink_is_refused_nothing_changes_for_it_and_the_other_bridge_is_built(bool address, bool route, string cause)
     {
         using var lab = TwoUplinks();
         Lease(lab, address, route);
@@ -109,7 +109,7 @@ public sealed class DistributionUplinkTests
     }
 
     [Fact]
-    public void MissingNic_TheOtherBridgesAreBuilt_ExitPartial_StatusSaysWhichIsMissing()
+    public void With_a_missing_nic_the_other_bridges_are_built_the_exit_is_partial_and_status_says_which_is_missing()
     {
         using var lab = TwoUplinks();
         lab.WriteConfig("[bridge:xenbr0]\nuplink = eth0\n\n[bridge:xenbr9]\nuplink = enp9s0\n\n[bridge:xenbr1]\nuplink = eth1\n");
@@ -132,7 +132,7 @@ public sealed class DistributionUplinkTests
     }
 
     [Fact]
-    public void Status_LostAddressOrDefaultRoute_IsUnhealthy_Exit3()
+    public void Status_with_a_lost_address_or_default_route_is_unhealthy_with_exit_3()
     {
         using var lab = TwoUplinks();
         lab.WriteConfig("[bridge:xenbr0]\nuplink = eth0\n");
@@ -154,7 +154,7 @@ public sealed class DistributionUplinkTests
     }
 
     [Fact]
-    public void Status_ExitCodes_NoConfiguration0_BrokenConfiguration4()
+    public void Status_exits_0_without_a_configuration_and_4_with_a_broken_one()
     {
         using var lab = TwoUplinks();
         File.Delete(lab.ConfigPath);
@@ -174,7 +174,7 @@ public sealed class DistributionUplinkTests
     }
 
     [Fact]
-    public void Suggest_PrintsATemplateThatIsAValidConfiguration_WithoutReadingOne()
+    public void Suggest_prints_a_template_that_is_a_valid_configuration_without_reading_one()
     {
         using var lab = TwoUplinks();
         lab.WriteConfig("[bridge:xenbr0\n"); // broken: suggest does not read it

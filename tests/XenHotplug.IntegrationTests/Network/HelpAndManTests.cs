@@ -30,7 +30,7 @@ public sealed partial class HelpAndManTests
     }
 
     [Fact]
-    public void CommandsAndOptions_AreInBoth()
+    public void Commands_and_options_are_in_both()
     {
         var help = Help();
         var man = Man();
@@ -46,7 +46,7 @@ public sealed partial class HelpAndManTests
     }
 
     [Fact]
-    public void ExitStatuses_AreTheSameInBoth()
+    public void Exit_statuses_are_the_same_in_both()
     {
         var help = Help();
         var man = Section(Man(), ".SH EXIT STATUS", ".SH SYSTEMD");
@@ -65,7 +65,7 @@ public sealed partial class HelpAndManTests
     }
 
     [Fact]
-    public void StatusColumns_AreWhatStatusPrints()
+    public void Status_columns_are_what_status_prints()
     {
         using var lab = new NetLab();
         File.Delete(lab.ConfigPath);

@@ -20,7 +20,7 @@ public sealed class NetworkMultibridgeTests
         lab.Json(lab.Dom0, v6 ? ["-6", "route", "show", "default"] : ["route", "show", "default"]).FirstOrDefault()?["dev"]?.GetValue<string>();
 
     [Fact]
-    public void StartMovesEverythingToTheBridge_GuestsWork_StopRestores()
+    public void Start_moves_everything_to_the_bridge_guests_work_and_stop_restores()
     {
         using var lab = Lab();
         lab.AddUplink("eth0", 0, defaultRoute: true);
@@ -91,7 +91,7 @@ public sealed class NetworkMultibridgeTests
     }
 
     [Fact]
-    public void StartAndStop_KeepDom0Reachable()
+    public void Start_and_stop_keep_dom0_reachable()
     {
         using var lab = Lab();
         lab.AddUplink("eth0", 0, defaultRoute: true);
@@ -115,7 +115,7 @@ public sealed class NetworkMultibridgeTests
     }
 
     [Fact]
-    public void LegacyNaming_RenamesTheNic_AndStopRestoresIt()
+    public void Legacy_naming_renames_the_nic_and_stop_restores_it()
     {
         using var lab = Lab();
         lab.AddUplink("eth0", 0, defaultRoute: true);
@@ -146,7 +146,7 @@ public sealed class NetworkMultibridgeTests
     }
 
     [Fact]
-    public void TwoUplinks_TwoBridges_EachGuestLeavesByItsOwnUplink()
+    public void Two_uplinks_two_bridges_each_guest_leaves_by_its_own_uplink()
     {
         using var lab = Lab();
         lab.AddUplink("eth0", 0, defaultRoute: true);
@@ -196,7 +196,7 @@ public sealed class NetworkMultibridgeTests
     }
 
     [Fact]
-    public void ClassicArguments_ActOnOneUndeclaredBridge()
+    public void Classic_arguments_act_on_one_undeclared_bridge()
     {
         using var lab = Lab();
         lab.AddUplink("eth0", 0, defaultRoute: true);
@@ -225,7 +225,7 @@ public sealed class NetworkMultibridgeTests
 
     [Theory]
     [MemberData(nameof(BadInputs))]
-    public void BadInput_OneLineError_NothingChanged(string what, string ini, string message)
+    public void Bad_input_is_a_one_line_error_and_nothing_changes(string what, string ini, string message)
     {
         using var lab = Lab();
         lab.AddUplink("eth0", 0, defaultRoute: true);
@@ -245,7 +245,7 @@ public sealed class NetworkMultibridgeTests
     }
 
     [Fact]
-    public void BadUsage_ConflictingClassicUplink_AndNotRoot()
+    public void Bad_usage_conflicting_classic_uplink_and_not_root()
     {
         using var lab = Lab();
         lab.AddUplink("eth0", 0, defaultRoute: true);

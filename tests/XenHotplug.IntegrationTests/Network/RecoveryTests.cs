@@ -35,7 +35,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     [InlineData("xenbr", "stop")]
     [InlineData("legacy", "start")]
     [InlineData("legacy", "stop")]
-    public void EveryIpCallFailing_RollsBackToTheExactState(string naming, string action)
+    public void Every_ip_call_failing_rolls_back_to_the_exact_state(string naming, string action)
     {
         using var lab = Lab(naming == "legacy" ? Legacy : Xenbr);
         var shim = new IpShim(lab.Dir);
@@ -75,7 +75,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     [InlineData("xenbr", "stop", true)]
     [InlineData("legacy", "start", true)]
     [InlineData("legacy", "stop", true)]
-    public void KilledAtEveryIpCall_TheNextRunRepairs(string naming, string action, bool afterTheCall)
+    public void Killed_at_every_ip_call_the_next_run_repairs(string naming, string action, bool afterTheCall)
     {
         using var lab = Lab(naming == "legacy" ? Legacy : Xenbr);
         var shim = new IpShim(lab.Dir);

@@ -129,7 +129,7 @@ public sealed class RenderTests
         Assert.DoesNotMatch(@"/run/systemd/network/[^:\s]+:\d+:", output.Split("== networkd")[1]);
 
     [Fact]
-    public void Networkd_BuildsTheBridge_WithTheStaticAddressesAndRoutes_NoWarnings()
+    public void Networkd_builds_the_bridge_with_the_static_addresses_and_routes_no_warnings()
     {
         var (output, files) = RunScript(Networkd, "static");
         var state = State(output);
@@ -145,7 +145,7 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Networkd_DynamicUplink_BecomesDhcpOnTheBridge_WithTheNicsMac()
+    public void Networkd_dynamic_uplink_becomes_dhcp_on_the_bridge_with_the_nics_mac()
     {
         var (output, files) = RunScript(Networkd, "dhcp");
         var state = State(output);
@@ -158,7 +158,7 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Ifupdown_IfqueryParses_IfupBuildsTheBridge()
+    public void Ifupdown_ifquery_parses_ifup_builds_the_bridge()
     {
         var (output, files) = RunScript(Ifupdown, "static", Tools);
         var query = output.Split("== ifquery\n")[1].Split("== state")[0];
@@ -180,7 +180,7 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Ifupdown_DynamicUplink_IsInetDhcp()
+    public void Ifupdown_dynamic_uplink_is_inet_dhcp()
     {
         using var lab = new NetLab();
         lab.AddUplink("eth0", 0, defaultRoute: true);
@@ -194,7 +194,7 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Nm_KeyfilesAreAcceptedByNmcliOffline_Mode0600()
+    public void Nm_keyfiles_are_accepted_by_nmcli_offline_with_mode_0600()
     {
         using var lab = new NetLab();
         lab.AddUplink("eth0", 0, defaultRoute: true);
@@ -251,7 +251,7 @@ public sealed class RenderTests
         """;
 
     [Fact]
-    public void BridgesBuiltByNetworkd_ArePooledByVifMultibridge()
+    public void Bridges_built_by_networkd_are_pooled_by_vif_multibridge()
     {
         using var host = new SimulatedDom0("""
             [policy]
@@ -289,7 +289,7 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Render_MissingNic_RendersTheOthers_ExitPartial_BadFormatIsUsage()
+    public void Render_with_a_missing_nic_renders_the_others_exits_partial_and_a_bad_format_is_usage()
     {
         using var lab = new NetLab();
         lab.AddUplink("eth0", 0, defaultRoute: true);

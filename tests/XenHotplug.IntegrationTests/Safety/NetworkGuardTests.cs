@@ -11,7 +11,7 @@ public sealed class NetworkGuardTests
     [InlineData("[bridge:xenbr1]\nuplink = vif5.0\n", "bridge xenbr1: uplink vif5.0 is a guest's vif; refusing to touch it")]
     [InlineData("[bridge:vif5.0]\n", "bridge vif5.0: bridge vif5.0 is a guest's vif; refusing to touch it")]
     [InlineData("[bridge:xenbr1]\nuplink = eth0\n", "bridge xenbr1: uplink eth0 is already a port of bridge xenbr0")]
-    public void StartAndStopRefuseWhatIsNotAHostNic(string ini, string expected)
+    public void Start_and_stop_refuse_what_is_not_a_host_nic(string ini, string expected)
     {
         using var lab = new NetLab();
         lab.AddUplink("eth0", 0, defaultRoute: true);

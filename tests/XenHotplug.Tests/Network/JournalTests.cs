@@ -8,7 +8,7 @@ namespace XenHotplug.Tests.Network;
 public sealed class JournalTests
 {
     [Fact]
-    public void RoundTrip_KeepsEveryField()
+    public void Round_trip_keeps_every_field()
     {
         var state = NetworkFixtures.Unbridged();
         var record = new JournalRecord("start", 42, DateTimeOffset.UnixEpoch, [new JournalEntry("xenbr0", BridgePlanner.Affected(state, NetworkFixtures.Xenbr0))]);
@@ -21,7 +21,7 @@ public sealed class JournalTests
     }
 
     [Fact]
-    public void File_WriteReadClear()
+    public void File_write_read_clear()
     {
         var dir = Directory.CreateTempSubdirectory("xhp-journal-").FullName;
         try
