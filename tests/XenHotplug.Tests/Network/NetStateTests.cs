@@ -1,4 +1,5 @@
 using XenHotplug.Core.Network;
+using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Network;
 

@@ -1,7 +1,7 @@
 using XenHotplug.Core.Network;
 using XenHotplug.Host.Ip;
 
-namespace XenHotplug.Tests.Net;
+namespace XenHotplug.Tests.Ip;
 
 public class IpRunnerTests
 {

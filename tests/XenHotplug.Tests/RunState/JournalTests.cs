@@ -1,8 +1,9 @@
 using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Failures;
 using XenHotplug.Host.RunState;
+using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.RunState;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class JournalTests

@@ -2,7 +2,7 @@ using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.Bridges;
 
 /// <summary>network-multibridge's share of the identity guard: an INI naming dom0's loopback or a guest's vif is refused before anything changes.</summary>
 public class BridgeGuardTests

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using XenHotplug.Core.Status;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.Status;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class StatusReportTests

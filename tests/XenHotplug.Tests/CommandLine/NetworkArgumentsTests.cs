@@ -3,7 +3,7 @@ using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.CommandLine;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CommandLineTests

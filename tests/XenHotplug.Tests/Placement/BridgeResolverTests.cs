@@ -2,7 +2,7 @@ using XenHotplug.Core.Failures;
 using XenHotplug.Core.Placement;
 using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Hotplug;
+namespace XenHotplug.Tests.Placement;
 
 public class BridgeResolverTests
 {

@@ -5,7 +5,7 @@ using XenHotplug.Core.Request;
 using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.Placement;
 
 public class BridgePolicyTests
 {

@@ -1,8 +1,9 @@
 using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
+using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.Bridges;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PlanTests

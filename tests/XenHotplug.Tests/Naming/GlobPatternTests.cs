@@ -1,6 +1,6 @@
 using XenHotplug.Core.Naming;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.Naming;
 
 public class GlobPatternTests
 {

@@ -1,7 +1,7 @@
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Request;
 
-namespace XenHotplug.Tests.Hotplug;
+namespace XenHotplug.Tests.Request;
 
 public class HotplugRequestParserTests
 {

@@ -1,6 +1,6 @@
 using XenHotplug.Core.Placement;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.Placement;
 
 public class StrategyTests
 {

@@ -4,7 +4,7 @@ using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
 using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Hotplug;
+namespace XenHotplug.Tests.Plan;
 
 public class VifPlannerTests
 {

@@ -1,6 +1,6 @@
 using XenHotplug.Host.RunState;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.RunState;
 
 public sealed class RunDirectoryTests : IDisposable
 {
