@@ -67,9 +67,9 @@ public sealed partial class HelpAndManTests
     [Fact]
     public void Status_columns_are_what_status_prints()
     {
-        using var lab = new NetLab();
+        using var lab = new SimulatedDom0();
         File.Delete(lab.ConfigPath);
-        var header = lab.Tool("status").Stdout.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var header = lab.NetworkTool("status").StdOut.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["BRIDGE", "UPLINK", "CARRIER", "SPEED", "ADDRESSES", "GUESTS", "POOL", "HEALTH"], header);
         Assert.Contains(string.Join(' ', header), Help(), StringComparison.Ordinal);
         Assert.Contains("BRIDGE, UPLINK, CARRIER, SPEED,\nADDRESSES, GUESTS, POOL and HEALTH", Man(), StringComparison.Ordinal);
