@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 
 namespace XenHotplug.TestSupport;
 
@@ -34,10 +36,16 @@ public sealed class Netns : IDisposable
         Proc.Start("ip", ["netns", "exec", Name, file, .. args], env);
 
     /// <summary>
-    /// True when a ping from this namespace is answered within 3 seconds (echo requests are resent until the
-    /// deadline: a bridge port that just came up may take a moment to forward, the kernel's link watch is lazy).
+    /// True when a ping from this namespace is answered within <paramref name="seconds"/> (echo requests are resent
+    /// until the deadline: a bridge port that just came up may take a moment to forward, the kernel's link watch is lazy).
     /// </summary>
-    public bool Ping(string address) => Proc.Run("ip", ["netns", "exec", Name, "ping", "-c", "1", "-i", "0.2", "-w", "3", address]).Ok;
+    public bool Ping(string address, int seconds = 3) =>
+        Proc.Run("ip", ["netns", "exec", Name, "ping", "-n", "-c", "1", "-i", "0.2", "-w", seconds.ToString(CultureInfo.InvariantCulture), address]).Ok;
+
+    /// <summary>`ip -n NAME -j ARGS`, parsed.</summary>
+    public JsonArray Json(params string[] args) => JsonNode.Parse(Ip(["-j", .. args]))!.AsArray();
+
+    public long RxPackets(string dev) => long.Parse(ReadSys(dev, "statistics/rx_packets"), CultureInfo.InvariantCulture);
 
     public string ReadSys(string dev, string attr) => Exec("cat", [$"/sys/class/net/{dev}/{attr}"]).StdOut.Trim();
 

@@ -6,9 +6,9 @@ namespace XenHotplug.TestSupport;
 /// A dom0 without Xen: a "dom0" network namespace with bridges, guest NICs as veth pairs (backend side
 /// vifD.V in dom0, peer eth0 in the guest's own namespace), the project's xenstore server, a config file
 /// and run directory of its own. libxl's contract is reproduced when the vif-script is run. Everything is
-/// deleted on Dispose.
+/// deleted on Dispose. SimulatedDom0.Network.cs adds what network-multibridge's tests need.
 /// </summary>
-public sealed class SimulatedDom0 : IDisposable
+public sealed partial class SimulatedDom0 : IDisposable
 {
     private readonly List<Netns> _namespaces = [];
     private readonly Dictionary<int, Netns> _guests = [];
@@ -200,6 +200,7 @@ public sealed class SimulatedDom0 : IDisposable
 
     public void Dispose()
     {
+        StopProcesses();
         foreach (var ns in Enumerable.Reverse(_namespaces)) ns.Dispose();
         Xenstore.Dispose();
         try

@@ -29,7 +29,7 @@ public sealed partial class AntispoofTests
     [Theory]
     [InlineData("mac")]
     [InlineData("ip")]
-    public void TaggedFramesAndForgedNdLinkLayerOptionsNeverReachTheLan(string mode)
+    public void Tagged_frames_and_forged_nd_link_layer_options_never_reach_the_lan(string mode)
     {
         var host = Host($"[policy]\nantispoof = {mode}\n");
         var lan = Lan(host);
@@ -69,7 +69,7 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
-    public void TwoGuestsRacingForOneVifnameLeaveTheWinnerGuardedEveryTime()
+    public void Two_guests_racing_for_one_vifname_leave_the_winner_guarded_every_time()
     {
         var host = Host("[policy]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -106,7 +106,7 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
-    public void AnOfflineRemovesOnlyItsOwnNicsGuardWhateverTheRunDirectoryOrTheBackendSays()
+    public void An_offline_removes_only_its_own_nics_guard_whatever_the_run_directory_or_the_backend_says()
     {
         var host = Host("[policy]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -139,7 +139,7 @@ public sealed partial class AntispoofTests
     [InlineData("directory")]
     [InlineData("garbage")]
     [InlineData("antispoof-is-a-file")]
-    public void RunDirectoryStateInTheWayNeitherHangsNorKeepsTheGuard(string what)
+    public void Run_directory_state_in_the_way_neither_hangs_nor_keeps_the_guard(string what)
     {
         var host = Host("[policy]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -196,7 +196,7 @@ public sealed partial class AntispoofTests
     [Theory]
     [InlineData("offline")]
     [InlineData("online")]
-    public void KilledBetweenAnyTwoNetlinkMessagesTheNextRunCleansUp(string next)
+    public void Killed_between_any_two_netlink_messages_the_next_run_cleans_up(string next)
     {
         var host = Host("[policy]\nantispoof = ip\n");
         host.AddBridge("xenbr0");
@@ -231,7 +231,7 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
-    public void KilledBetweenTheStepsOfAnOfflineTheNextOfflineCleansUp()
+    public void Killed_between_the_steps_of_an_offline_the_next_offline_cleans_up()
     {
         var host = Host("[policy]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -252,7 +252,7 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
-    public void AGuardOfTheEarlierVersionKeyedByTheInterfaceIsTakenOverAndRemoved()
+    public void A_guard_of_the_earlier_version_keyed_by_the_interface_is_taken_over_and_removed()
     {
         // An upgrade under a running guest: its guard was keyed by the interface's name (chain vif_web8).
         var host = Host("[policy]\nantispoof = mac\n");
@@ -276,7 +276,7 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
-    public void TwoHundredAddressesAreGuardedByOneLookupAndForgedOnesStillDropped()
+    public void Two_hundred_addresses_are_guarded_by_one_lookup_and_forged_ones_still_dropped()
     {
         var addresses = Enumerable.Range(0, 200).Select(i => $"10.{20 + (i / 200)}.{i % 200}.{(i * 7 % 250) + 1}").ToList();
         addresses[150] = "192.0.2.70";
@@ -308,7 +308,7 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
-    public void AnIpListFillingXenstoresValueIsGuardedInOneBatchOfSeveralElementMessages()
+    public void An_ip_list_filling_xenstores_value_is_guarded_in_one_batch_of_several_element_messages()
     {
         var entries = new List<string> { "192.0.2.80" };
         for (var i = 1; string.Join(' ', entries).Length + 6 <= 4095; i += 2) entries.Add($"{i:x}::");
@@ -327,7 +327,7 @@ public sealed partial class AntispoofTests
     }
 
     [Fact]
-    public void ADormantTableIsSaidByStatusAndWokenByTheNextOnline()
+    public void A_dormant_table_is_said_by_status_and_woken_by_the_next_online()
     {
         var host = Host("[policy]\nantispoof = mac\n");
         host.AddBridge("xenbr0");

@@ -84,7 +84,7 @@ public sealed partial class AntispoofTests : IDisposable
     private static Dictionary<string, string> Backend(params (string Key, string Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 
     [Fact]
-    public void GuestReachesTheLanFromItsAddressAndForgedIpMacAndArpAreDropped()
+    public void Guest_reaches_the_lan_from_its_address_and_forged_ip_mac_and_arp_are_dropped()
     {
         var host = Host("[policy]\nantispoof = ip\n");
         var lan = Lan(host);
@@ -148,7 +148,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void DhcpClientGetsItsLeaseThroughTheGuard()
+    public void Dhcp_client_gets_its_lease_through_the_guard()
     {
         var host = Host("[policy]\nantispoof = ip\n");
         var lan = Lan(host);
@@ -174,7 +174,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void RenamedVifIsGuardedUnderItsNameByTheNicsChainAndOfflineRemovesTheRulesWhenTheDeviceIsGone()
+    public void Renamed_vif_is_guarded_under_its_name_by_the_nics_chain_and_offline_removes_the_rules_when_the_device_is_gone()
     {
         var host = Host("[domain:web-*]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -195,7 +195,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void TapOfAnHvmGuestIsGuardedAndReleased()
+    public void Tap_of_an_hvm_guest_is_guarded_and_released()
     {
         var host = Host("[policy]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -215,7 +215,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void GuardFollowsTheVifWhenItMovesToAnotherBridge()
+    public void Guard_follows_the_vif_when_it_moves_to_another_bridge()
     {
         var host = Host("[policy]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -233,7 +233,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void KernelRefusingTheBatchRollsTheOnlineBackAndChangesNothing()
+    public void Kernel_refusing_the_batch_rolls_the_online_back_and_changes_nothing()
     {
         var host = Host("[policy]\nantispoof = mac\n");
         host.AddBridge("xenbr0");
@@ -256,7 +256,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void WithoutTheNftToolGuardsStillWorkStatusSaysWhatIsMissingAndOffWorksAsBefore()
+    public void Without_the_nft_tool_guards_still_work_status_says_what_is_missing_and_off_works_as_before()
     {
         // The guard is written over netlink: no nft process. Only `status --firewall` lists with nft, and says so.
         // (A kernel without nf_tables answers the socket or the batch with EPROTONOSUPPORT/EOPNOTSUPP, which the online
@@ -286,7 +286,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void IpModeWithoutIpRefusesTheOnline()
+    public void Ip_mode_without_ip_refuses_the_online()
     {
         var host = Host("[policy]\nantispoof = ip\n");
         host.AddBridge("xenbr0");
@@ -298,7 +298,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void SixtyFourSimultaneousOnlinesEachEndWithExactlyOneGuard()
+    public void Sixty_four_simultaneous_onlines_each_end_with_exactly_one_guard()
     {
         var host = Host("[policy]\nantispoof = ip\n");
         host.AddBridge("xenbr0");
@@ -329,7 +329,7 @@ public sealed partial class AntispoofTests : IDisposable
     }
 
     [Fact]
-    public void NetlinkBatchReadsInNftListAsTheRulesExplainPrints()
+    public void Netlink_batch_reads_in_nft_list_as_the_rules_explain_prints()
     {
         // Written over netlink, read back by nft: the chain holds exactly the rules explain prints, in order, with
         // their comments (the userdata TLV), and the map and the base chain read as nft's own syntax.

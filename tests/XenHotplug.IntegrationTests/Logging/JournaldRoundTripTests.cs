@@ -48,7 +48,7 @@ public sealed class JournaldRoundTripTests
         """;
 
     [Fact]
-    public void JournalctlTFindsTheEntriesOfBothTools()
+    public void Journalctl_t_finds_the_entries_of_both_tools()
     {
         Assert.True(File.Exists(Journald), $"{Journald} is missing: tests/scripts/install-deps.sh installs systemd");
         var work = Directory.CreateTempSubdirectory("xhp-journald-").FullName;

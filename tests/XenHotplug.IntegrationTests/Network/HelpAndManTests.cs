@@ -30,7 +30,7 @@ public sealed partial class HelpAndManTests
     }
 
     [Fact]
-    public void CommandsAndOptions_AreInBoth()
+    public void Commands_and_options_are_in_both()
     {
         var help = Help();
         var man = Man();
@@ -46,7 +46,7 @@ public sealed partial class HelpAndManTests
     }
 
     [Fact]
-    public void ExitStatuses_AreTheSameInBoth()
+    public void Exit_statuses_are_the_same_in_both()
     {
         var help = Help();
         var man = Section(Man(), ".SH EXIT STATUS", ".SH SYSTEMD");
@@ -65,11 +65,11 @@ public sealed partial class HelpAndManTests
     }
 
     [Fact]
-    public void StatusColumns_AreWhatStatusPrints()
+    public void Status_columns_are_what_status_prints()
     {
-        using var lab = new NetLab();
+        using var lab = new SimulatedDom0();
         File.Delete(lab.ConfigPath);
-        var header = lab.Tool("status").Stdout.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var header = lab.NetworkTool("status").StdOut.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["BRIDGE", "UPLINK", "CARRIER", "SPEED", "ADDRESSES", "GUESTS", "POOL", "HEALTH"], header);
         Assert.Contains(string.Join(' ', header), Help(), StringComparison.Ordinal);
         Assert.Contains("BRIDGE, UPLINK, CARRIER, SPEED,\nADDRESSES, GUESTS, POOL and HEALTH", Man(), StringComparison.Ordinal);

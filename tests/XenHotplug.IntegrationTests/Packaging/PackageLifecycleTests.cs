@@ -66,7 +66,7 @@ public sealed class PackageLifecycleTests : IClassFixture<PackagingFixture>
     public PackageLifecycleTests(PackagingFixture fixture) => _fx = fixture;
 
     [Fact]
-    public void Install_EnableUnit_Purge_LeavesNothing()
+    public void Install_enable_the_unit_and_purge_leaves_nothing()
     {
         _fx.EnsureBuilt();
         var top = _fx.NewScratchDir("lifecycle");

@@ -34,7 +34,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void LeastLoadedSpreadsThirtyGuestsTenTenTen()
+    public void Least_loaded_spreads_thirty_guests_ten_ten_ten()
     {
         var host = Host("""
             [policy]
@@ -76,7 +76,7 @@ public sealed class PolicyPlacementTests : IDisposable
         """;
 
     [Fact]
-    public void StickyKeepsPlacementAcrossRebootsAndHosts()
+    public void Sticky_keeps_placement_across_reboots_and_hosts()
     {
         var a = Host(StickyConfig, "xbr0", "xbr1", "xbr2");
         var b = Host(StickyConfig, "xbr0", "xbr1", "xbr2");
@@ -108,7 +108,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void ABridgeWhoseUplinkLostCarrierIsSkipped()
+    public void A_bridge_whose_uplink_lost_carrier_is_skipped()
     {
         var host = Host("""
             [bridge:xbr0]
@@ -136,7 +136,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void NoHealthyBridgeFallsBackWithAWarningOrFailsWhenConfigured()
+    public void No_healthy_bridge_falls_back_with_a_warning_or_fails_when_configured()
     {
         var host = Host("""
             [bridge:xbr0]
@@ -159,7 +159,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void RoundRobinCursorPersistsAcrossRuns()
+    public void Round_robin_cursor_persists_across_runs()
     {
         var host = Host("""
             [bridge:xbr0]
@@ -180,7 +180,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void PrecedenceExplicitThenRuleThenPoolThenDefault()
+    public void Precedence_explicit_then_rule_then_pool_then_default()
     {
         var host = Host("""
             [policy]
@@ -208,7 +208,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void UnknownPoolIsAClearErrorAndNothingChanges()
+    public void Unknown_pool_is_a_clear_error_and_nothing_changes()
     {
         var host = Host("[bridge:xbr0]\n[pool:a]\nbridges = xbr0\n", "xbr0");
         host.AddLightGuest(1, 0, "pool:nope");
@@ -219,7 +219,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void BadPolicyConfigNamesSectionAndKey()
+    public void Bad_policy_config_names_section_and_key()
     {
         var host = Host("[bridge:xbr0]\nweight = -1\n", "xbr0");
         host.AddLightGuest(1, 0, "xbr0");
@@ -229,7 +229,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void ADeclaredBridgeThatDoesNotExistIsCreated()
+    public void A_declared_bridge_that_does_not_exist_is_created()
     {
         var host = Host("[bridge:xnew]\nmtu = 9000\n[pool:p]\nbridges = xnew\n");
         host.AddLightGuest(1, 0, "pool:p");
@@ -241,7 +241,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void AHotplugKilledWhileHoldingTheLockLeavesNoStaleLock()
+    public void A_hotplug_killed_while_holding_the_lock_leaves_no_stale_lock()
     {
         var host = Host("[bridge:xbr0]\n[pool:p]\nbridges = xbr0\n", "xbr0");
         host.AddLightGuest(1, 0, "pool:p");
@@ -261,7 +261,7 @@ public sealed class PolicyPlacementTests : IDisposable
     }
 
     [Fact]
-    public void SixtyFourSimultaneousOnlinesEndThirtyTwoThirtyTwo()
+    public void Sixty_four_simultaneous_onlines_end_thirty_two_thirty_two()
     {
         var host = Host("""
             [bridge:xbr0]

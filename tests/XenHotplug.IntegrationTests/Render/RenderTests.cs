@@ -129,7 +129,7 @@ public sealed class RenderTests
         Assert.DoesNotMatch(@"/run/systemd/network/[^:\s]+:\d+:", output.Split("== networkd")[1]);
 
     [Fact]
-    public void Networkd_BuildsTheBridge_WithTheStaticAddressesAndRoutes_NoWarnings()
+    public void Networkd_builds_the_bridge_with_the_static_addresses_and_routes_no_warnings()
     {
         var (output, files) = RunScript(Networkd, "static");
         var state = State(output);
@@ -145,7 +145,7 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Networkd_DynamicUplink_BecomesDhcpOnTheBridge_WithTheNicsMac()
+    public void Networkd_dynamic_uplink_becomes_dhcp_on_the_bridge_with_the_nics_mac()
     {
         var (output, files) = RunScript(Networkd, "dhcp");
         var state = State(output);
@@ -158,7 +158,7 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Ifupdown_IfqueryParses_IfupBuildsTheBridge()
+    public void Ifupdown_ifquery_parses_ifup_builds_the_bridge()
     {
         var (output, files) = RunScript(Ifupdown, "static", Tools);
         var query = output.Split("== ifquery\n")[1].Split("== state")[0];
@@ -180,31 +180,31 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Ifupdown_DynamicUplink_IsInetDhcp()
+    public void Ifupdown_dynamic_uplink_is_inet_dhcp()
     {
-        using var lab = new NetLab();
-        lab.AddUplink("eth0", 0, defaultRoute: true);
-        NetLab.Must(NetLab.Ip, "-n", lab.Dom0, "address", "change", "10.77.0.2/24", "dev", "eth0", "valid_lft", "3600", "preferred_lft", "3600");
+        using var lab = new SimulatedDom0();
+        lab.AddLanUplink("eth0", 0, defaultRoute: true);
+        lab.Dom0.Ip("address", "change", "10.77.0.2/24", "dev", "eth0", "valid_lft", "3600", "preferred_lft", "3600");
         lab.WriteConfig("[bridge:xenbr0]\nuplink = eth0\n");
-        var r = lab.Tool("render", "ifupdown");
+        var r = lab.NetworkTool("render", "ifupdown");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("### /etc/network/interfaces.d/xenbr0\n", r.Stdout, StringComparison.Ordinal);
-        Assert.Contains("iface xenbr0 inet dhcp\n", r.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("address 10.77.0.2", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("### /etc/network/interfaces.d/xenbr0\n", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("iface xenbr0 inet dhcp\n", r.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("address 10.77.0.2", r.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Nm_KeyfilesAreAcceptedByNmcliOffline_Mode0600()
+    public void Nm_keyfiles_are_accepted_by_nmcli_offline_with_mode_0600()
     {
-        using var lab = new NetLab();
-        lab.AddUplink("eth0", 0, defaultRoute: true);
+        using var lab = new SimulatedDom0();
+        lab.AddLanUplink("eth0", 0, defaultRoute: true);
         lab.WriteConfig("[bridge:xenbr0]\nuplink = eth0\nmtu = 1400\n\n[bridge:xenhost]\n");
-        var dir = Path.Combine(lab.Dir, "system-connections");
-        var r = lab.Tool("render", "nm", "--output", dir);
+        var dir = Path.Combine(lab.WorkDir, "system-connections");
+        var r = lab.NetworkTool("render", "nm", "--output", dir);
         Assert.True(r.ExitCode == 0, r.ToString());
         var files = Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["xenbr0-port-eth0.nmconnection", "xenbr0.nmconnection", "xenhost.nmconnection"], files);
-        var mac = lab.Json(lab.Dom0, "link", "show", "eth0")[0]!["address"]!.GetValue<string>().ToUpperInvariant();
+        var mac = lab.Dom0.Json("link", "show", "eth0")[0]!["address"]!.GetValue<string>().ToUpperInvariant();
         var normalised = new Dictionary<string, string>();
         foreach (var file in Directory.GetFiles(dir))
         {
@@ -251,7 +251,7 @@ public sealed class RenderTests
         """;
 
     [Fact]
-    public void BridgesBuiltByNetworkd_ArePooledByVifMultibridge()
+    public void Bridges_built_by_networkd_are_pooled_by_vif_multibridge()
     {
         using var host = new SimulatedDom0("""
             [policy]
@@ -289,53 +289,53 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Render_MissingNic_RendersTheOthers_ExitPartial_BadFormatIsUsage()
+    public void Render_with_a_missing_nic_renders_the_others_exits_partial_and_a_bad_format_is_usage()
     {
-        using var lab = new NetLab();
-        lab.AddUplink("eth0", 0, defaultRoute: true);
+        using var lab = new SimulatedDom0();
+        lab.AddLanUplink("eth0", 0, defaultRoute: true);
         lab.WriteConfig("[bridge:xenbr0]\nuplink = eth0\n\n[bridge:xenbr9]\nuplink = enp9s0\n");
-        var r = lab.Tool("render", "networkd");
+        var r = lab.NetworkTool("render", "networkd");
         Assert.True(r.ExitCode == 3, r.ToString());
-        Assert.Contains("### /etc/systemd/network/05-xenbr0.netdev\n", r.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("xenbr9", r.Stdout, StringComparison.Ordinal);
-        Assert.Contains("bridge xenbr9: uplink enp9s0 does not exist", r.Stderr, StringComparison.Ordinal);
-        Assert.Equal(2, lab.Tool("render", "yast").ExitCode);
-        Assert.Equal(2, lab.Tool("render").ExitCode);
+        Assert.Contains("### /etc/systemd/network/05-xenbr0.netdev\n", r.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("xenbr9", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("bridge xenbr9: uplink enp9s0 does not exist", r.StdErr, StringComparison.Ordinal);
+        Assert.Equal(2, lab.NetworkTool("render", "yast").ExitCode);
+        Assert.Equal(2, lab.NetworkTool("render").ExitCode);
     }
     [Fact]
     public void Render_refuses_names_networkd_reads_as_patterns_and_renders_the_others()
     {
-        using var lab = new NetLab();
-        lab.AddUplink("eth0", 0, defaultRoute: true);
-        lab.AddUplink("e*", 1, defaultRoute: false);
+        using var lab = new SimulatedDom0();
+        lab.AddLanUplink("eth0", 0, defaultRoute: true);
+        lab.AddLanUplink("e*", 1, defaultRoute: false);
         lab.WriteConfig("[bridge:xenbr0]\nuplink = eth0\n\n[bridge:xenbr1]\nuplink = e*\n\n[bridge:br?]\n");
-        var r = lab.Tool("render", "networkd");
+        var r = lab.NetworkTool("render", "networkd");
         Assert.True(r.ExitCode == 3, r.ToString());
-        Assert.Contains("### /etc/systemd/network/05-xenbr0.netdev\n", r.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("xenbr1", r.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("Name=e*", r.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("Name=br?", r.Stdout, StringComparison.Ordinal);
-        Assert.Contains("cannot render xenbr1's uplink e* as systemd-networkd configuration: 'e*' contains '*'", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("cannot render bridge br? as systemd-networkd configuration", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("### /etc/systemd/network/05-xenbr0.netdev\n", r.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("xenbr1", r.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("Name=e*", r.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("Name=br?", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("cannot render xenbr1's uplink e* as systemd-networkd configuration: 'e*' contains '*'", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("cannot render bridge br? as systemd-networkd configuration", r.StdErr, StringComparison.Ordinal);
         // NetworkManager takes the same names literally, escaped.
-        Assert.True(lab.Tool("render", "nm").ExitCode == 0);
+        Assert.True(lab.NetworkTool("render", "nm").ExitCode == 0);
     }
 
     [Fact]
     public void A_newline_in_the_configuration_path_never_becomes_a_line_of_a_rendered_file()
     {
-        using var lab = new NetLab();
-        lab.AddUplink("eth0", 0, defaultRoute: true);
-        var dir = Path.Combine(lab.Dir, "x\n[Match]\nName=*\nAddress=10.9.9.9/8\n");
+        using var lab = new SimulatedDom0();
+        lab.AddLanUplink("eth0", 0, defaultRoute: true);
+        var dir = Path.Combine(lab.WorkDir, "x\n[Match]\nName=*\nAddress=10.9.9.9/8\n");
         Directory.CreateDirectory(dir);
         var config = Path.Combine(dir, "multibridge.ini");
         File.WriteAllText(config, "[bridge:xenbr0]\nuplink = eth0\n");
         File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         foreach (var format in new[] { "networkd", "ifupdown", "nm" })
         {
-            var r = lab.Tool(["render", format], new Dictionary<string, string> { ["XEN_MULTIBRIDGE_CONFIG"] = config });
+            var r = lab.NetworkTool(["render", format], new Dictionary<string, string> { ["XEN_MULTIBRIDGE_CONFIG"] = config });
             Assert.True(r.ExitCode == 0, r.ToString());
-            var lines = r.Stdout.Split('\n');
+            var lines = r.StdOut.Split('\n');
             Assert.DoesNotContain("Name=*", lines);
             Assert.DoesNotContain("Address=10.9.9.9/8", lines);
             Assert.Contains(lines, l => l.StartsWith('#') && l.Contains("x\\x0a[Match]\\x0aName=*", StringComparison.Ordinal));

@@ -36,7 +36,7 @@ public sealed class DeadlineTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void AXenstoredThatNeverAnswersOrSendsHalfAFrameFailsBeforeTheKill(bool halfFrame)
+    public void A_xenstored_that_never_answers_or_sends_half_a_frame_fails_before_the_kill(bool halfFrame)
     {
         var socketPath = Path.Combine(_host.WorkDir, "silent.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -78,7 +78,7 @@ public sealed class DeadlineTests : IDisposable
     }
 
     [Fact]
-    public void ASyslogNobodyReadsNeitherBlocksNorFails()
+    public void A_syslog_nobody_reads_neither_blocks_nor_fails()
     {
         var socketPath = Path.Combine(_host.WorkDir, "stuck-syslog.sock");
         using var syslog = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -114,7 +114,7 @@ public sealed class DeadlineTests : IDisposable
     }
 
     [Fact]
-    public void TwoHangingHooksAreKilledAtTheDeadlineAndTheAttachStands()
+    public void Two_hanging_hooks_are_killed_at_the_deadline_and_the_attach_stands()
     {
         Directory.CreateDirectory(_host.HooksDir);
         var pids = Path.Combine(_host.WorkDir, "hook-pids");
@@ -136,7 +136,7 @@ public sealed class DeadlineTests : IDisposable
     }
 
     [Fact]
-    public void AHeldAttachLockEndsAtTheDeadlineWithHotplugError()
+    public void A_held_attach_lock_ends_at_the_deadline_with_hotplug_error()
     {
         _host.WriteConfig("[bridge:xenbr0]\n[pool:default]\nbridges = xenbr0\n[policy]\ndefault_pool = default\n");
         Directory.CreateDirectory(_host.RunDir);
@@ -163,7 +163,7 @@ public sealed class DeadlineTests : IDisposable
     }
 
     [Fact]
-    public void AFifoAsTheConfigurationIsRefusedWithoutOpeningIt()
+    public void A_fifo_as_the_configuration_is_refused_without_opening_it()
     {
         File.Delete(_host.ConfigPath);
         Proc.Check("mkfifo", _host.ConfigPath);
@@ -178,7 +178,7 @@ public sealed class DeadlineTests : IDisposable
     }
 
     [Fact]
-    public void TheDeadlineIsValidated()
+    public void The_deadline_is_validated()
     {
         var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { ["XEN_MULTIBRIDGE_hotplug__deadline"] = "45" });
         Assert.Equal(1, r.ExitCode);

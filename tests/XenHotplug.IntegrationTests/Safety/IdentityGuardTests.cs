@@ -55,7 +55,7 @@ public sealed class IdentityGuardTests : IDisposable
     [InlineData("online", "xenbr0")]
     [InlineData("online", "eth0")]
     [InlineData("online", "vif4.0")]
-    public void AVifThatIsNotTheBackendsDeviceIsRefusedAndNothingChanges(string command, string vif)
+    public void A_vif_that_is_not_the_backends_device_is_refused_and_nothing_changes(string command, string vif)
     {
         var before = HostFingerprint.Of(_host);
         AssertRefused(Run(command, new Dictionary<string, string> { ["vif"] = vif }),
@@ -66,7 +66,7 @@ public sealed class IdentityGuardTests : IDisposable
     [Theory]
     [InlineData("remove", "eth0")]
     [InlineData("add", "vif4.0-emu")]
-    public void ATapThatIsNotTheBackendsIsRefused(string command, string tap)
+    public void A_tap_that_is_not_the_backends_is_refused(string command, string tap)
     {
         var before = HostFingerprint.Of(_host);
         AssertRefused(Run(command, new Dictionary<string, string> { ["INTERFACE"] = tap, ["XENBUS_PATH"] = "backend/vif/3/0" }, "tap"),
@@ -83,7 +83,7 @@ public sealed class IdentityGuardTests : IDisposable
     [InlineData("online", "backend/vbd/3/51712")]
     [InlineData("offline", "/local/domain/0/backend/vif/3/0/hotplug-status")]
     [InlineData("online", "/tool/anything/vif/3/0")]
-    public void AXenbusPathThatIsNotThisVifsBackendIsRefusedAndNothingIsWritten(string command, string path)
+    public void A_xenbus_path_that_is_not_this_vifs_backend_is_refused_and_nothing_is_written(string command, string path)
     {
         var before = HostFingerprint.Of(_host);
         var r = Run(command, new Dictionary<string, string> { ["XENBUS_PATH"] = path });
@@ -97,7 +97,7 @@ public sealed class IdentityGuardTests : IDisposable
     [InlineData("eth0", "refusing to detach eth0: it is the uplink of bridge xenbr0")]
     [InlineData("eth1", "refusing to detach eth1: it is not NIC 5.0's device (neither vif5.0 nor marked xen-vif-5.0)")]
     [InlineData("xenbr0", "refusing to detach xenbr0: it is the declared bridge xenbr0")]
-    public void VifnameOfADom0InterfaceThroughOnlineNetbackDestroyAndOffline(string vifname, string offlineError)
+    public void Vifname_of_a_dom0_interface_through_online_netback_destroy_and_offline(string vifname, string offlineError)
     {
         _host.AddGuest(5, 0, "xenbr0", backend: new Dictionary<string, string> { ["vifname"] = vifname });
         var before = HostFingerprint.Of(_host);
@@ -122,7 +122,7 @@ public sealed class IdentityGuardTests : IDisposable
     }
 
     [Fact]
-    public void ARenamedVifIsStillDetachedAfterNetbackKeepsIt()
+    public void A_renamed_vif_is_still_detached_after_netback_keeps_it()
     {
         _host.AddGuest(6, 0, "xenbr0", backend: new Dictionary<string, string> { ["vifname"] = "web6" });
         Assert.True(_host.Hotplug("online", 6, 0).Ok);
@@ -133,7 +133,7 @@ public sealed class IdentityGuardTests : IDisposable
     }
 
     [Fact]
-    public void AnotherGuestsRenamedVifIsNeverDetached()
+    public void Another_guests_renamed_vif_is_never_detached()
     {
         _host.AddGuest(6, 0, "xenbr0", backend: new Dictionary<string, string> { ["vifname"] = "web6" });
         Assert.True(_host.Hotplug("online", 6, 0).Ok);
@@ -148,7 +148,7 @@ public sealed class IdentityGuardTests : IDisposable
     }
 
     [Fact]
-    public void OfflineAfterTheBackendIsGoneRecreatesNoNode()
+    public void Offline_after_the_backend_is_gone_recreates_no_node()
     {
         _host.AddGuest(8, 0, "xenbr0", createDevice: false, backend: new Dictionary<string, string> { ["vifname"] = "eth1" });
         _host.Xenstore.Remove("/local/domain/0/backend/vif/8");
@@ -159,7 +159,7 @@ public sealed class IdentityGuardTests : IDisposable
     }
 
     [Fact]
-    public void ARenamedDeviceHoldingAnAddressIsNotDetached()
+    public void A_renamed_device_holding_an_address_is_not_detached()
     {
         _host.AddGuest(9, 0, "xenbr0", backend: new Dictionary<string, string> { ["vifname"] = "web9" });
         Assert.True(_host.Hotplug("online", 9, 0).Ok);
@@ -177,7 +177,7 @@ public sealed class IdentityGuardTests : IDisposable
     [InlineData("x%d", "invalid vifname in backend/vif/10/0/vifname: 'x%d' contains '%', which an interface name may not")]
     [InlineData("a:b", "invalid vifname in backend/vif/10/0/vifname: 'a:b' contains ':', which an interface name may not")]
     [InlineData("sixteen-bytes-xx", "invalid vifname in backend/vif/10/0/vifname: 'sixteen-bytes-xx' is longer than 15 bytes")]
-    public void VifnamesAreTakenLiterallyOrRefused(string vifname, string expected)
+    public void Vifnames_are_taken_literally_or_refused(string vifname, string expected)
     {
         _host.AddGuest(10, 0, "xenbr0", backend: new Dictionary<string, string> { ["vifname"] = vifname });
         var before = HostFingerprint.Of(_host);

@@ -38,7 +38,7 @@ public sealed class RollbackAndMessageTests : IDisposable
     }
 
     [Fact]
-    public void ACursorWriteFailingAfterTheAttachRollsEverythingBack()
+    public void A_cursor_write_failing_after_the_attach_rolls_everything_back()
     {
         Directory.CreateDirectory(Path.Combine(_host.RunDir, "rr-rr")); // the cursor file cannot be replaced
         var before = VifState();
@@ -53,7 +53,7 @@ public sealed class RollbackAndMessageTests : IDisposable
     [Theory]
     [InlineData("file")]
     [InlineData("dangling")]
-    public void ARunDirectoryThatIsNotADirectoryIsSaidPlainly(string kind)
+    public void A_run_directory_that_is_not_a_directory_is_said_plainly(string kind)
     {
         if (kind == "file") File.WriteAllText(_host.RunDir, "x");
         else File.CreateSymbolicLink(_host.RunDir, Path.Combine(_host.WorkDir, "nowhere"));
@@ -66,7 +66,7 @@ public sealed class RollbackAndMessageTests : IDisposable
     }
 
     [Fact]
-    public void ADirectoryAsTheConfigurationIsAnError()
+    public void A_directory_as_the_configuration_is_an_error()
     {
         File.Delete(_host.ConfigPath);
         Directory.CreateDirectory(_host.ConfigPath);
@@ -76,7 +76,7 @@ public sealed class RollbackAndMessageTests : IDisposable
     }
 
     [Fact]
-    public void ABinaryGarbageConfigurationGivesOneBoundedLine()
+    public void A_binary_garbage_configuration_gives_one_bounded_line()
     {
         var garbage = new byte[12 * 1024];
         new Random(9).NextBytes(garbage);
@@ -88,7 +88,7 @@ public sealed class RollbackAndMessageTests : IDisposable
     }
 
     [Fact]
-    public void AHookLinkOwnedByAnotherUserIsNotRunEvenIfItsTargetIsRoots()
+    public void A_hook_link_owned_by_another_user_is_not_run_even_if_its_target_is_roots()
     {
         Directory.CreateDirectory(_host.HooksDir);
         var marker = Path.Combine(_host.WorkDir, "ran");

@@ -35,7 +35,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void MissingBridge()
+    public void Missing_bridge()
     {
         var before = VifState();
         _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/bridge", "xenbr9");
@@ -44,7 +44,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void BridgeThatIsNotABridge()
+    public void Bridge_that_is_not_a_bridge()
     {
         var before = VifState();
         _host.Dom0.Ip("link", "add", "notbr", "type", "veth", "peer", "name", "notbrp");
@@ -58,7 +58,7 @@ public sealed class VifBadInputTests : IDisposable
     [InlineData("br 0", "invalid bridge name in backend/vif/3/0/bridge: 'br 0' contains ' ', which an interface name may not")]
     [InlineData("..", "invalid bridge name in backend/vif/3/0/bridge: '..' is not a valid interface name")]
     [InlineData("averyveryverylongbridge", "invalid bridge name in backend/vif/3/0/bridge: 'averyveryverylongbridge' is longer than 15 bytes")]
-    public void InvalidBridgeNames(string bridge, string expected)
+    public void Invalid_bridge_names(string bridge, string expected)
     {
         var before = VifState();
         _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/bridge", bridge);
@@ -66,7 +66,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void InvalidVifnameIsRefused()
+    public void Invalid_vifname_is_refused()
     {
         var before = VifState();
         _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/vifname", "--help");
@@ -76,7 +76,7 @@ public sealed class VifBadInputTests : IDisposable
     [Theory]
     [InlineData("XENBUS_PATH", "missing environment variable XENBUS_PATH (the backend path, e.g. backend/vif/3/0); is this run by libxl or udev?")]
     [InlineData("vif", "missing environment variable vif (the vif interface name); is this run by libxl or udev?")]
-    public void MissingEnvironment(string variable, string expected)
+    public void Missing_environment(string variable, string expected)
     {
         var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { [variable] = "" });
         Assert.Equal(1, r.ExitCode);
@@ -85,7 +85,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void UnknownCommandAndTypeIf()
+    public void Unknown_command_and_type_if()
     {
         var env = _host.LibxlEnvironment(3, 0);
         var r = _host.Dom0.Exec(Binaries.Vif, ["plug"], env);
@@ -101,7 +101,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void InvalidInterfaceNameFromLibxl()
+    public void Invalid_interface_name_from_libxl()
     {
         var r = _host.Hotplug("online", 3, 0, extraEnv: new Dictionary<string, string> { ["vif"] = "-vif3.0" });
         Assert.Equal(1, r.ExitCode);
@@ -109,7 +109,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void XenstoreSocketAbsent()
+    public void Xenstore_socket_absent()
     {
         var before = VifState();
         var missing = Path.Combine(_host.WorkDir, "no-such.sock");
@@ -123,7 +123,7 @@ public sealed class VifBadInputTests : IDisposable
     [Theory]
     [InlineData(XenstoreFault.CloseConnection, "/vifname")]
     [InlineData(XenstoreFault.MalformedReply, "/bridge")]
-    public void XenstoreClosingMidRequestOrAMalformedReplyLeavesTheHostUnchanged(XenstoreFault fault, string onPath)
+    public void Xenstore_closing_mid_request_or_a_malformed_reply_leaves_the_host_unchanged(XenstoreFault fault, string onPath)
     {
         var before = VifState();
         _host.Xenstore.FailNext(fault, onPath);
@@ -137,7 +137,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void IpFailingHalfWayIsRolledBack()
+    public void Ip_failing_half_way_is_rolled_back()
     {
         _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/vifname", "web3");
         _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/mtu", "1400");
@@ -168,7 +168,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void KernelRefusingHalfWayThroughNetlinkIsRolledBack()
+    public void Kernel_refusing_half_way_through_netlink_is_rolled_back()
     {
         // A vif the kernel will not enslave (a macvlan on it holds its receive handler: EBUSY): rename, alias,
         // down, MAC, flush and MTU succeed through rtnetlink, then master fails; everything must be put back.
@@ -189,7 +189,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void MalformedConfigNamesFileAndLine()
+    public void Malformed_config_names_file_and_line()
     {
         var before = VifState();
         _host.WriteConfig("[hotplug]\ndevice_wait = 1\nthis line is wrong\n");
@@ -197,7 +197,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void ConfigNotOwnedByRootIsRefused()
+    public void Config_not_owned_by_root_is_refused()
     {
         var before = VifState();
         _host.WriteConfig("[hotplug]\ndevice_wait = 1\n");
@@ -206,7 +206,7 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
-    public void ErrorsReachSyslogFramedAsSyslog3WithFacilityDaemon()
+    public void Errors_reach_syslog_framed_as_syslog3_with_facility_daemon()
     {
         var socketPath = Path.Combine(_host.WorkDir, "syslog.sock");
         using var syslog = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);

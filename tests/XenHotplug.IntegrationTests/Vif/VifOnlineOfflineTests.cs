@@ -10,7 +10,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     public void Dispose() => _host.Dispose();
 
     [Fact]
-    public void TwoGuestsOnOneBridgePingEachOtherAfterOnlineAndNotAfterOffline()
+    public void Two_guests_on_one_bridge_ping_each_other_after_online_and_not_after_offline()
     {
         _host.AddBridge("xenbr0");
         var g1 = _host.AddGuest(1, 0, "xenbr0", "10.99.0.1/24");
@@ -37,7 +37,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void OnlineDoesNotWaitForTheCarrierThatComesWithNetfront()
+    public void Online_does_not_wait_for_the_carrier_that_comes_with_netfront()
     {
         // Under real Xen the vif has no carrier until the guest's netfront connects, often long after libxl ran
         // the hotplug: the port is attached without carrier and forwards once the frontend is up.
@@ -59,7 +59,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void OnlineTwiceLeavesTheSameStateAndOfflineOfAnUnknownVifSucceeds()
+    public void Online_twice_leaves_the_same_state_and_offline_of_an_unknown_vif_succeeds()
     {
         _host.AddBridge("xenbr0", mtu: 9000);
         _host.AddGuest(3, 0, "xenbr0");
@@ -77,7 +77,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void BackendMtuIsAppliedAndWrittenToTheFrontend()
+    public void Backend_mtu_is_applied_and_written_to_the_frontend()
     {
         _host.AddBridge("xenbr0");
         _host.AddGuest(5, 1, "xenbr0", backend: new Dictionary<string, string> { ["mtu"] = "1400" });
@@ -87,7 +87,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void OldStyleXenbrIsTranslatedToTheEthBridge()
+    public void Old_style_xenbr_is_translated_to_the_eth_bridge()
     {
         _host.AddBridge("eth1");
         _host.AddGuest(6, 0, "xenbr1");
@@ -97,7 +97,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void VifnameRenamesTheDeviceAndOfflineFindsIt()
+    public void Vifname_renames_the_device_and_offline_finds_it()
     {
         _host.AddBridge("xenbr0");
         _host.AddGuest(7, 0, "xenbr0", backend: new Dictionary<string, string> { ["vifname"] = "web-nic" });
@@ -112,7 +112,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void VifnameTakenByAnotherInterfaceFailsWithoutTouchingEither()
+    public void Vifname_taken_by_another_interface_fails_without_touching_either()
     {
         _host.AddBridge("xenbr0");
         _host.AddBridge("xenbr1");
@@ -130,7 +130,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void TapOfAnHvmGuestIsAddedAndRemoved()
+    public void Tap_of_an_hvm_guest_is_added_and_removed()
     {
         _host.AddBridge("xenbr0");
         _host.AddGuest(9, 0, "xenbr0", createDevice: false);
@@ -148,7 +148,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void TheVifMayAppearAfterTheScriptStarts()
+    public void The_vif_may_appear_after_the_script_starts()
     {
         _host.AddBridge("xenbr0");
         _host.AddGuest(10, 0, "xenbr0", createDevice: false);
@@ -161,7 +161,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void AVifThatNeverAppearsFailsClearlyWithinTheWait()
+    public void A_vif_that_never_appears_fails_clearly_within_the_wait()
     {
         _host.AddBridge("xenbr0");
         _host.AddGuest(11, 0, "xenbr0", createDevice: false);
@@ -173,7 +173,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void HooksAreRunWithTheHotplugEnvironmentAndUntrustedOnesSkipped()
+    public void Hooks_are_run_with_the_hotplug_environment_and_untrusted_ones_skipped()
     {
         _host.AddBridge("xenbr0");
         _host.AddGuest(12, 0, "xenbr0");
@@ -196,7 +196,7 @@ public sealed class VifOnlineOfflineTests : IDisposable
     }
 
     [Fact]
-    public void DryRunAndExplainChangeNothing()
+    public void Dry_run_and_explain_change_nothing()
     {
         _host.AddBridge("xenbr0");
         _host.AddGuest(13, 0, "xenbr0");

@@ -39,7 +39,7 @@ public class ConfigLoaderTests
         """;
 
     [Fact]
-    public void ReadsTheIssueExampleWithInlineComments()
+    public void Reads_the_issue_example_with_inline_comments()
     {
         var c = Load(Sample);
         Assert.Equal(2.5, c.Hotplug.DeviceWait);
@@ -59,14 +59,14 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void RuleOrderIsFileOrderNotAlphabetical()
+    public void Rule_order_is_file_order_not_alphabetical()
     {
         var c = Load("[bridge:b]\n[pool:p]\nbridges = b\n[domain:z*]\nbridge = b\n[domain:a*]\nbridge = b\n");
         Assert.Equal(["z*", "a*"], c.DomainRules.Select(r => r.Glob));
     }
 
     [Fact]
-    public void NoFileMeansDefaults()
+    public void No_file_means_defaults()
     {
         var c = ConfigLoader.Build(null, NoEnv);
         Assert.Equal(5, c.Hotplug.DeviceWait);
@@ -77,7 +77,7 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void EnvironmentOverridesTheFile()
+    public void Environment_overrides_the_file()
     {
         var c = Load(Sample, new() { ["XEN_MULTIBRIDGE_hotplug__device_wait"] = "9", ["XEN_MULTIBRIDGE_RUNDIR"] = "/tmp/x", ["XEN_MULTIBRIDGE_CONFIG"] = "/etc/x.ini" });
         Assert.Equal(9, c.Hotplug.DeviceWait);
@@ -85,14 +85,14 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void MissingFileLoadsDefaults()
+    public void Missing_file_loads_defaults()
     {
         var c = ConfigLoader.Load(new Dictionary<string, string> { ["XEN_MULTIBRIDGE_CONFIG"] = "/nonexistent/multibridge.ini" });
         Assert.Null(c.SourceFile);
     }
 
     [Fact]
-    public void RefusesAFileWritableByOthers()
+    public void Refuses_a_file_writable_by_others()
     {
         var path = Path.Combine(Path.GetTempPath(), "xhp-" + Guid.NewGuid().ToString("N") + ".ini");
         File.WriteAllText(path, "[hotplug]\ndevice_wait = 1\n");
@@ -137,13 +137,13 @@ public class ConfigLoaderTests
     [InlineData("[policy]\nwhen_unhealthy = panic\n", "[policy] when_unhealthy: unknown value 'panic'")]
     [InlineData("[network]\nnaming = fancy\n", "[network] naming: unknown value 'fancy'")]
     [InlineData("[hotplug]\nnetwork_backend = carrier-pigeon\n", "[hotplug] network_backend: unknown value 'carrier-pigeon' (netlink or ip)")]
-    public void RejectsMistakesNamingFileLineSectionAndKey(string ini, string expected)
+    public void Rejects_mistakes_naming_file_line_section_and_key(string ini, string expected)
     {
         Assert.Contains(expected, Fails(ini), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ErrorsFromTheEnvironmentSayTheVariable()
+    public void Errors_from_the_environment_say_the_variable()
     {
         var message = Fails("", new() { ["XEN_MULTIBRIDGE_policy__when_unhealthy"] = "panic" });
         Assert.Contains("environment XEN_MULTIBRIDGE_policy__when_unhealthy", message, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public class SampleConfigTests
     }
 
     [Fact]
-    public void AsShippedItChangesNothing()
+    public void As_shipped_it_changes_nothing()
     {
         var c = ConfigLoader.Build(IniDocument.Parse("multibridge.ini", Sample()), new Dictionary<string, string>());
         var d = ConfigLoader.Build(null, new Dictionary<string, string>());
@@ -25,7 +25,7 @@ public class SampleConfigTests
     }
 
     [Fact]
-    public void ItsExampleIsValidOnceUncommented()
+    public void Its_example_is_valid_once_uncommented()
     {
         var text = string.Join('\n', Sample().Split('\n').Select(l => l.StartsWith('#') ? l[1..] : l));
         var c = ConfigLoader.Build(IniDocument.Parse("multibridge.ini", text), new Dictionary<string, string>());

@@ -16,7 +16,7 @@ public sealed class SuggestTests : IDisposable
     private static MultibridgeConfig Parse(string text) => ConfigLoader.Build(IniDocument.Parse("multibridge.ini", text), new Dictionary<string, string>());
 
     [Fact]
-    public void PhysicalNicsWithCarrier_OneBridgeEach_InAPool_WithTheirAddressingNoted()
+    public void Physical_nics_with_carrier_get_one_bridge_each_in_a_pool_with_their_addressing_noted()
     {
         NetState state = new([
             new LinkState(2, "enp3s0", null, null, "52:54:00:00:00:01", 1500, true,
@@ -47,7 +47,7 @@ public sealed class SuggestTests : IDisposable
     }
 
     [Fact]
-    public void NoPhysicalNic_AHostOnlyBridge()
+    public void No_physical_nic_gives_a_host_only_bridge()
     {
         var config = Parse(IniSuggestion.Render([], "/etc/xen/multibridge.ini"));
         Assert.Null(Assert.Single(config.Bridges).Uplink);

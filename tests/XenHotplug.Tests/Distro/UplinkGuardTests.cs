@@ -13,14 +13,14 @@ public class UplinkGuardTests
             addresses ?? [new IpAddress("inet", "192.0.2.10", 24, ValidLft: IpAddress.Forever)], routes ?? []);
 
     [Fact]
-    public void StaticAddressing_IsMoved()
+    public void Static_addressing_is_moved()
     {
         Assert.Null(UplinkGuard.Refusal(Spec, Nic(routes: [new IpRoute("inet", "default", "192.0.2.1", "static")]), UplinkFacts.None));
         Assert.Null(UplinkGuard.Refusal(Spec, Nic(routes: [new IpRoute("inet", "default", "192.0.2.1")]), UplinkFacts.None));
     }
 
     [Fact]
-    public void Ipv6Slaac_AndRaRoutes_DoNotCount_AndAreNeverMoved()
+    public void IPv6_slaac_and_ra_routes_do_not_count_and_are_never_moved()
     {
         var slaac = new IpAddress("inet6", "2001:db8::5054:ff:fe12:3456", 64, ValidLft: 86400, PreferredLft: 14400);
         var ra = new IpRoute("inet6", "default", "fe80::1", "ra");
@@ -32,7 +32,7 @@ public class UplinkGuardTests
     }
 
     [Fact]
-    public void Dhcp_Lease_Route_Client_AndManagers_AreRefused_WithTheWayOut()
+    public void Dhcp_lease_route_client_and_managers_are_refused_with_the_way_out()
     {
         var lease = Nic([new IpAddress("inet", "192.0.2.10", 24, ValidLft: 3600, PreferredLft: 3600)]);
         Assert.Equal("bridge xenbr0: not moving eth0: its IPv4 address 192.0.2.10/24 is dynamic (valid_lft 3600s, a DHCP lease); " + UplinkGuard.WayOut,
@@ -48,7 +48,7 @@ public class UplinkGuardTests
     }
 
     [Fact]
-    public void ManagerStateFiles()
+    public void Manager_state_files()
     {
         Assert.True(ManagerState.NetworkManagerOwns("[device]\nmanaged=true\nconnection-uuid=5f0c0c8e-1111-2222-3333-444455556666\n"));
         Assert.False(ManagerState.NetworkManagerOwns("[device]\nmanaged=false\n"));

@@ -26,7 +26,7 @@ public sealed class UplinkProbeTests : IDisposable
     }
 
     [Fact]
-    public void DhcpClient_ForThisNic_InThisNamespace()
+    public void Dhcp_client_for_this_nic_in_this_namespace()
     {
         Namespace("self", "net:[4026531840]");
         Write("proc/812/comm", "dhclient\n");
@@ -48,7 +48,7 @@ public sealed class UplinkProbeTests : IDisposable
     [InlineData("run/systemd/netif/links/7", "ADMIN_STATE=configured\nNETWORK_FILE=/etc/systemd/network/enp3s0.network\n", "systemd-networkd (/etc/systemd/network/enp3s0.network)")]
     [InlineData("run/network/ifstate.enp3s0", "enp3s0\n", "ifupdown (ifup enp3s0)")]
     [InlineData("run/network/ifstate", "lo=lo\nenp3s0=enp3s0\n", "ifupdown (ifup enp3s0)")]
-    public void Managers_OnlyInTheHostsOwnNetworkNamespace(string file, string text, string manager)
+    public void Managers_only_in_the_hosts_own_network_namespace(string file, string text, string manager)
     {
         Write(file, text);
         Namespace("1", "net:[4026531840]");

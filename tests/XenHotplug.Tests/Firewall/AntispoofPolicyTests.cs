@@ -30,7 +30,7 @@ public class AntispoofPolicyTests
         """;
 
     [Fact]
-    public void DefaultIsOffSoNothingChangesWithoutTheKey()
+    public void Default_is_off_so_nothing_changes_without_the_key()
     {
         var c = Load("[bridge:xenbr0]\n");
         Assert.Equal(AntispoofMode.Off, c.Antispoof);
@@ -39,7 +39,7 @@ public class AntispoofPolicyTests
     }
 
     [Fact]
-    public void DomainRuleThenPoolThenPolicy()
+    public void Domain_rule_then_pool_then_policy()
     {
         var c = Load(Ini);
         Assert.True(c.UsesAntispoof);
@@ -51,7 +51,7 @@ public class AntispoofPolicyTests
     }
 
     [Fact]
-    public void AnAntispoofOnlyRuleIsValidAndPlacesNothing()
+    public void An_antispoof_only_rule_is_valid_and_places_nothing()
     {
         var c = Load(Ini);
         var rule = c.DomainRules[0];
@@ -63,12 +63,12 @@ public class AntispoofPolicyTests
     [InlineData("[bridge:b]\n[pool:p]\nbridges = b\nantispoof = IPv4\n", "[pool:p] antispoof: unknown value 'IPv4'")]
     [InlineData("[domain:x]\nantispoof = strict\n", "[domain:x] antispoof: unknown value 'strict'")]
     [InlineData("[domain:x]\n", "neither 'pool' nor 'bridge' (nor 'antispoof')")]
-    public void WrongValuesAreNamedWithTheirSection(string ini, string message)
+    public void Wrong_values_are_named_with_their_section(string ini, string message)
     {
         var e = Assert.Throws<ConfigException>(() => Load(ini));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ModesAreCaseInsensitive() => Assert.Equal(AntispoofMode.Ip, Load("[policy]\nantispoof = IP\n").Antispoof);
+    public void Modes_are_case_insensitive() => Assert.Equal(AntispoofMode.Ip, Load("[policy]\nantispoof = IP\n").Antispoof);
 }

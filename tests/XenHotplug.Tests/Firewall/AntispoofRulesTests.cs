@@ -14,21 +14,21 @@ public class AntispoofRulesTests
     [InlineData("vif1.0-emu", "vif_vif1_2e0_2demu")]
     [InlineData("web_0", "vif_web_5f0")]
     [InlineData("web0", "vif_web0")]
-    public void ChainNamesEscapeEverythingButLettersAndDigitsAndDecodeBack(string name, string chain)
+    public void Chain_names_escape_everything_but_letters_and_digits_and_decode_back(string name, string chain)
     {
         Assert.Equal(chain, AntispoofRules.ChainName(name));
         Assert.Equal(name, AntispoofRules.InterfaceOf(chain));
     }
 
     [Fact]
-    public void ChainNamesOfDistinctInterfacesNeverCollide()
+    public void Chain_names_of_distinct_interfaces_never_collide()
     {
         Assert.NotEqual(AntispoofRules.ChainName("a.b"), AntispoofRules.ChainName("a_2eb"));
         Assert.Null(AntispoofRules.InterfaceOf("prerouting"));
     }
 
     [Fact]
-    public void MacModeDropsTagsThenChecksTheSourceMacTheArpSenderAndNdLinkLayerOptions()
+    public void Mac_mode_drops_tags_then_checks_the_source_mac_the_arp_sender_and_nd_link_layer_options()
     {
         var rules = AntispoofRules.Rules(Guard(AntispoofMode.Mac)).Select(r => r.Listing).ToList();
         Assert.Equal("ether type 8021q counter drop comment \"VLAN tag 8021q: no VLANs on this vif\"", rules[0]);
@@ -46,7 +46,7 @@ public class AntispoofRulesTests
     [Theory]
     [InlineData(AntispoofMode.Mac)]
     [InlineData(AntispoofMode.Ip)]
-    public void EveryModeDropsTaggedFramesBeforeAnythingIsAccepted(AntispoofMode mode)
+    public void Every_mode_drops_tagged_frames_before_anything_is_accepted(AntispoofMode mode)
     {
         var rules = AntispoofRules.Rules(Guard(mode));
         foreach (var (type, i) in new ushort[] { 0x8100, 0x88a8, 0x9100 }.Select((t, i) => (t, i)))
@@ -58,7 +58,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void NaTargetOptionIsTheOptionAfterTheTargetAddressAndComparedToTheMac()
+    public void NA_target_option_is_the_option_after_the_target_address_and_compared_to_the_mac()
     {
         var rule = AntispoofRules.Rules(Guard(AntispoofMode.Mac)).Single(r => r.Comment == "NA target link-layer address");
         Assert.Equal(
@@ -68,7 +68,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void RulesAreTheExpressionsNftGeneratesForThem()
+    public void Rules_are_the_expressions_nft_generates_for_them()
     {
         // `nft --debug=netlink` of `ether saddr != 00:16:3e:00:01:00 counter drop` and of `arp saddr ether != ...`.
         var rules = AntispoofRules.Rules(Guard(AntispoofMode.Mac));
@@ -86,7 +86,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void AnAllowListIsOneInvertedLookupInTheNicsIntervalSet()
+    public void An_allow_list_is_one_inverted_lookup_in_the_nics_interval_set()
     {
         var rules = AntispoofRules.Rules(Guard(AntispoofMode.Ip, "192.0.2.50 172.16.0.0/12"));
         var source = rules.Single(r => r.Comment == "IPv4 source");
@@ -98,7 +98,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void TwoHundredAddressesAreStillOneRuleEachAndTheSetHoldsThemAll()
+    public void Two_hundred_addresses_are_still_one_rule_each_and_the_set_holds_them_all()
     {
         var ip = string.Join(' ', Enumerable.Range(0, 200).Select(i => $"10.{i / 250}.{i % 250}.{(i * 7 % 250) + 1}"));
         Assert.True(ip.Length < 4096);
@@ -110,7 +110,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void IntervalsAreSortedMergedAndEndAfterTheirLastAddress()
+    public void Intervals_are_sorted_merged_and_end_after_their_last_address()
     {
         var e = AddressIntervals.Elements(["10.0.0.5", "10.0.0.0/30", "10.0.0.4", "192.0.2.0/24", "255.255.255.255"], 4)
             .Select(x => $"{string.Join('.', x.Key)}{(x.IntervalEnd ? " end" : "")}").ToList();
@@ -122,7 +122,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void IpModeAllowsTheListedAddressesTheLinkLocalAndDhcpAndDropsTheRest()
+    public void Ip_mode_allows_the_listed_addresses_the_link_local_and_dhcp_and_drops_the_rest()
     {
         var guard = Guard(AntispoofMode.Ip, "192.0.2.50 10.1.0.0/24, 2001:db8::/64");
         var rules = AntispoofRules.Rules(guard).Select(r => r.Listing).ToList();
@@ -139,7 +139,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void IpModeWithOnlyIpv6DropsAllIpv4ButDhcpAndHasNoIpv4Set()
+    public void Ip_mode_with_only_IPv6_drops_all_IPv4_but_dhcp_and_has_no_IPv4_set()
     {
         var guard = Guard(AntispoofMode.Ip, "2001:db8::5");
         var rules = AntispoofRules.Rules(guard).Select(r => r.Listing).ToList();
@@ -151,7 +151,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void InstallIsOneTransactionThatReplacesTheOwnersChainAndAddsTheElementOfItsInterface()
+    public void Install_is_one_transaction_that_replaces_the_owners_chain_and_adds_the_element_of_its_interface()
     {
         var guard = VifGuard.Create(AntispoofMode.Ip, "web0", "00:16:3e:00:01:00", "192.0.2.50", "backend/vif/1/0", "vif1.0");
         var lines = AntispoofRules.Text(AntispoofRules.Install(guard)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -168,7 +168,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void RemoveDeclaresEveryElementAsAJumpToTheOwnersChainBeforeDeletingIt()
+    public void Remove_declares_every_element_as_a_jump_to_the_owners_chain_before_deleting_it()
     {
         var lines = AntispoofRules.Text(AntispoofRules.Remove("vif3.0", ["web0"])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
@@ -199,7 +199,7 @@ public class AntispoofRulesTests
     };
 
     [Fact]
-    public void GuardNeedsAMacAndForIpModeAnAddress()
+    public void Guard_needs_a_mac_and_for_ip_mode_an_address()
     {
         Assert.Contains("mac is not set", Assert.Throws<HotplugException>(() => VifGuard.Create(AntispoofMode.Mac, "vif1.0", null, null, "backend/vif/1/0")).Message, StringComparison.Ordinal);
         Assert.Contains("invalid MAC", Assert.Throws<HotplugException>(() => VifGuard.Create(AntispoofMode.Mac, "vif1.0", "00:16:3e:00:01", null, "backend/vif/1/0")).Message, StringComparison.Ordinal);
@@ -208,7 +208,7 @@ public class AntispoofRulesTests
     }
 
     [Fact]
-    public void LinkLocalIsTheModifiedEui64OfTheMac()
+    public void Link_local_is_the_modified_EUI64_of_the_mac()
     {
         Assert.Equal("fe80::216:3eff:fe12:3456", VifGuard.LinkLocalOf(VifGuard.ParseMac("00:16:3e:12:34:56")!));
         Assert.Equal("fe80::ff:fe00:1", VifGuard.LinkLocalOf(VifGuard.ParseMac("02:00:00:00:00:01")!));

@@ -22,7 +22,7 @@ public class GuardListingTests
         """;
 
     [Fact]
-    public void ReadsEachGuardedVifWithItsModeRulesAndDrops()
+    public void Reads_each_guarded_vif_with_its_mode_rules_and_drops()
     {
         var guards = GuardListing.Parse(Json);
         Assert.Equal(
@@ -33,7 +33,7 @@ public class GuardListingTests
     }
 
     [Fact]
-    public void TableShowsTheBridgeOrThatTheDeviceIsGone()
+    public void Table_shows_the_bridge_or_that_the_device_is_gone()
     {
         var text = GuardListing.RenderTable(GuardListing.Parse(Json), vif => vif == "vif1.0" ? "xenbr0" : null);
         Assert.Contains("2 guarded vif(s)", text, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public class GuardListingTests
     }
 
     [Fact]
-    public void ListingsOfTheMapAndEachChainReadAsTheTableDoes()
+    public void Listings_of_the_map_and_each_chain_read_as_the_table_does()
     {
         // What status reads for a dormant table, whose `nft -j list table` nft 1.0.6 cannot write as JSON.
         const string map = """{"nftables": [{"map": {"family": "bridge", "name": "guarded", "table": "xen_multibridge", "elem": [["web0", {"jump": {"target": "vif_vif1_2e0"}}]]}}]}""";
@@ -53,7 +53,7 @@ public class GuardListingTests
     }
 
     [Fact]
-    public void ADormantTableIsSaidFirstAndInTheJson()
+    public void A_dormant_table_is_said_first_and_in_the_json()
     {
         var text = GuardListing.RenderTable(GuardListing.Parse(Json), _ => "xenbr0", dormant: true);
         Assert.StartsWith("antispoof: table bridge xen_multibridge is dormant: its guards are NOT enforced", text, StringComparison.Ordinal);

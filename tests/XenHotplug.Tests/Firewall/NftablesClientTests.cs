@@ -22,7 +22,7 @@ public class NftablesClientTests
     }
 
     [Fact]
-    public void RuleIsAnAcknowledgedAppendInTheBridgeFamilyWithNftsCommentUserdata()
+    public void Rule_is_an_acknowledged_append_in_the_bridge_family_with_nfts_comment_userdata()
     {
         var guard = VifGuard.Create(AntispoofMode.Mac, "vif1.0", "00:16:3e:00:01:00", null, "backend/vif/1/0");
         var bytes = NftablesClient.Encode(new NftAddRule("vif_vif1_2e0", AntispoofRules.Rules(guard)[3])).Finish(7);
@@ -39,7 +39,7 @@ public class NftablesClientTests
     }
 
     [Fact]
-    public void TableIsAddedWithNoFlagsSoADormantTableIsWoken()
+    public void Table_is_added_with_no_flags_so_a_dormant_table_is_woken()
     {
         var bytes = NftablesClient.Encode(new NftAddTable()).Finish(1);
         var attributes = Attributes(bytes.AsSpan(20));
@@ -47,7 +47,7 @@ public class NftablesClientTests
     }
 
     [Fact]
-    public void AddressSetIsAnIntervalSetAndItsEndsAreFlagged()
+    public void Address_set_is_an_interval_set_and_its_ends_are_flagged()
     {
         var set = Attributes(NftablesClient.Encode(new NftAddAddressSet("s", V6: true)).Finish(1).AsSpan(20));
         Assert.Equal(4u, BinaryPrimitives.ReadUInt32BigEndian(set.Single(a => a.Type == 3).Value)); // NFT_SET_INTERVAL
@@ -62,7 +62,7 @@ public class NftablesClientTests
     }
 
     [Fact]
-    public void AnIpListFillingXenstoresValueIsSentInMessagesWhoseElementListsFitAnAttribute()
+    public void An_ip_list_filling_xenstores_value_is_sent_in_messages_whose_element_lists_fit_an_attribute()
     {
         // 4095 bytes of the shortest IPv6 entries: the most elements an ip= can make.
         var entries = new List<string>();
@@ -81,7 +81,7 @@ public class NftablesClientTests
     }
 
     [Fact]
-    public void InvertedLookupCarriesTheInvertFlag()
+    public void Inverted_lookup_carries_the_invert_flag()
     {
         var guard = VifGuard.Create(AntispoofMode.Ip, "vif1.0", "00:16:3e:00:01:00", "192.0.2.1", "backend/vif/1/0");
         var rule = AntispoofRules.Rules(guard).Single(r => r.Comment == "IPv4 source");
@@ -94,7 +94,7 @@ public class NftablesClientTests
     }
 
     [Fact]
-    public void ElementKeyIsTheNamePaddedToIfnamsizAndItsDataAJump()
+    public void Element_key_is_the_name_padded_to_IFNAMSIZ_and_its_data_a_jump()
     {
         var bytes = NftablesClient.Encode(new NftAddJumpElement("guarded", "vif1.0", "vif_vif1_2e0")).Finish(1);
         var elements = Attributes(Attributes(bytes.AsSpan(20)).Single(a => a.Type == 3).Value);

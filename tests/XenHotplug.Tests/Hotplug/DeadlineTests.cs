@@ -5,7 +5,7 @@ namespace XenHotplug.Tests.Hotplug;
 public class DeadlineTests
 {
     [Fact]
-    public void EveryWaitDrawsFromTheSameBudget()
+    public void Every_wait_draws_from_the_same_budget()
     {
         long now = 1000;
         var deadline = new Deadline(TimeSpan.FromSeconds(25), () => now);
@@ -21,7 +21,7 @@ public class DeadlineTests
     }
 
     [Fact]
-    public void ExpiryIsAOneLineHotplugFailure()
+    public void Expiry_is_a_one_line_hotplug_failure()
     {
         long now = 0;
         var deadline = new Deadline(TimeSpan.FromSeconds(2.5), () => now);
@@ -32,7 +32,7 @@ public class DeadlineTests
     }
 
     [Fact]
-    public void SinceCountsFromProcessStart()
+    public void Since_counts_from_process_start()
     {
         var deadline = Deadline.Since(Environment.TickCount64 - 10_000, TimeSpan.FromSeconds(25));
         Assert.InRange(deadline.RemainingMilliseconds, 10_000, 15_001);

@@ -28,7 +28,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     private static HotplugRequest Online => new(HotplugCommand.Online, InterfaceType.Vif, "vif3.0", "backend/vif/3/0", 3, 0, new Dictionary<string, string>());
 
     [Fact]
-    public void OnlineRunsOneBatchAndWritesTheKeys()
+    public void Online_runs_one_batch_and_writes_the_keys()
     {
         _xs.Write("backend/vif/3/0/bridge", "xenbr0");
         Service().Run(Online, dryRun: false, TextWriter.Null);
@@ -40,7 +40,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     }
 
     [Fact]
-    public void DryRunChangesNothingAndPrintsThePlan()
+    public void Dry_run_changes_nothing_and_prints_the_plan()
     {
         _xs.Write("backend/vif/3/0/bridge", "xenbr0");
         var output = new StringWriter();
@@ -53,7 +53,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     }
 
     [Fact]
-    public void AFailureHalfWayPutsTheDeviceBack()
+    public void A_failure_half_way_puts_the_device_back()
     {
         _xs.Write("backend/vif/3/0/bridge", "xenbr0");
         _xs.Write("backend/vif/3/0/vifname", "web-nic");
@@ -68,7 +68,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     }
 
     [Fact]
-    public void MissingDeviceTimesOutClearly()
+    public void Missing_device_times_out_clearly()
     {
         _sys.Links.Remove("vif3.0");
         _xs.Write("backend/vif/3/0/bridge", "xenbr0");
@@ -78,7 +78,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     }
 
     [Fact]
-    public void OfflineOfAnUnknownVifSucceedsQuietly()
+    public void Offline_of_an_unknown_vif_succeeds_quietly()
     {
         _sys.Links.Remove("vif3.0");
         Service().Run(Online with { Command = HotplugCommand.Offline }, dryRun: false, TextWriter.Null);
@@ -86,7 +86,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     }
 
     [Fact]
-    public void OfflineIsBestEffortFromTheRealMaster()
+    public void Offline_is_best_effort_from_the_real_master()
     {
         _sys.Links["vif3.0"].Master = "xenbr7";
         Service().Run(Online with { Command = HotplugCommand.Offline }, dryRun: false, TextWriter.Null);
@@ -95,7 +95,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     }
 
     [Fact]
-    public void DeclaredMissingBridgeIsCreatedWithItsUplinkWhenTheUplinkHasNoAddress()
+    public void Declared_missing_bridge_is_created_with_its_uplink_when_the_uplink_has_no_address()
     {
         var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:xenbr5]\nuplink = eth5\nmtu = 9000\n"), new Dictionary<string, string>());
         _sys.Add("eth5");
@@ -111,7 +111,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     }
 
     [Fact]
-    public void DeclaredMissingBridgeWhoseUplinkCarriesAddressesIsNetworkMultibridgesJob()
+    public void Declared_missing_bridge_whose_uplink_carries_addresses_is_network_multibridges_job()
     {
         var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:xenbr5]\nuplink = eth5\n"), new Dictionary<string, string>());
         _sys.Add("eth5");

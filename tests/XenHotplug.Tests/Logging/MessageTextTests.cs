@@ -7,7 +7,7 @@ namespace XenHotplug.Tests.Logging;
 public class MessageTextTests
 {
     [Fact]
-    public void StringPropertiesAreNotQuoted()
+    public void String_properties_are_not_quoted()
     {
         var template = new MessageTemplateParser().Parse("{Command} {Device} on {Bridge} mtu {Mtu}");
         var e = new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Information, null, template, [

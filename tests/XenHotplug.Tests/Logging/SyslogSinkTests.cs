@@ -12,7 +12,7 @@ public class SyslogSinkTests
         new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), level, null, new MessageTemplateParser().Parse(text), []);
 
     [Fact]
-    public void FormatsLikeSyslog3WithFacilityDaemon()
+    public void Formats_like_syslog3_with_facility_daemon()
     {
         var bytes = SyslogSink.Format(Event(LogEventLevel.Error, "attach failed"), SyslogSink.FacilityDaemon, "vif-multibridge", 42);
         Assert.Equal("<27>vif-multibridge[42]: attach failed", Encoding.UTF8.GetString(bytes));
@@ -21,14 +21,14 @@ public class SyslogSinkTests
     }
 
     [Fact]
-    public void OneEventIsOneLine()
+    public void One_event_is_one_line()
     {
         var text = Encoding.UTF8.GetString(SyslogSink.Format(Event(LogEventLevel.Error, "a\nb"), 3, "i", 1));
         Assert.Equal("<27>i[1]: a b", text);
     }
 
     [Fact]
-    public void NeverFailsWhenSyslogIsAbsent()
+    public void Never_fails_when_syslog_is_absent()
     {
         using var sink = new SyslogSink("t", "/nonexistent/log");
         sink.Emit(Event(LogEventLevel.Error, "x"));
@@ -36,7 +36,7 @@ public class SyslogSinkTests
     }
 
     [Fact]
-    public void DeliversADatagramToTheSocket()
+    public void Delivers_a_datagram_to_the_socket()
     {
         var path = Path.Combine(Path.GetTempPath(), "xhp-log-" + Guid.NewGuid().ToString("N"));
         using var server = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);

@@ -1,4 +1,5 @@
 using XenHotplug.Core.Network;
+using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Network;
 
@@ -6,7 +7,7 @@ namespace XenHotplug.Tests.Network;
 public sealed class NetStateTests
 {
     [Fact]
-    public void Parse_ReadsLinksAddressesAndRoutes()
+    public void Parse_reads_links_addresses_and_routes()
     {
         var state = NetworkFixtures.Unbridged();
         var eth0 = state.ByName("eth0")!;
@@ -23,7 +24,7 @@ public sealed class NetStateTests
     }
 
     [Fact]
-    public void Routes_AddAndDeleteSpecs()
+    public void Routes_add_and_delete_specs()
     {
         var routes = NetworkFixtures.Unbridged().ByName("eth0")!.MovableRoutes.ToList();
         Assert.Equal(["0.0.0.0/0", "via", "10.77.0.1"], routes[0].AddSpec);
@@ -35,7 +36,7 @@ public sealed class NetStateTests
     }
 
     [Fact]
-    public void Addresses_AddExtras()
+    public void Addresses_add_extras()
     {
         var eth0 = NetworkFixtures.Unbridged().ByName("eth0")!;
         Assert.Equal(["broadcast", "10.77.0.255"], eth0.Addresses[0].AddExtra("xenbr0"));
@@ -45,7 +46,7 @@ public sealed class NetStateTests
     }
 
     [Fact]
-    public void Parse_EmptyOutput()
+    public void Parse_empty_output()
     {
         Assert.Empty(NetState.Parse("", "[]", "").Links);
     }

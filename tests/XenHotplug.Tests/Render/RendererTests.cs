@@ -20,7 +20,7 @@ public class RendererTests
     ]);
 
     [Fact]
-    public void Static_AddressesAndGatewayKept_SlaacAndRaLeftToTheKernel()
+    public void Static_addresses_and_gateway_are_kept_and_slaac_and_ra_left_to_the_kernel()
     {
         var b = AddressingReader.Read(Host(lease: false), Spec, UplinkFacts.None);
         Assert.False(b.Dhcp4);
@@ -32,7 +32,7 @@ public class RendererTests
     }
 
     [Fact]
-    public void Lease_BecomesDhcp_InEveryFormat()
+    public void Lease_becomes_dhcp_in_every_format()
     {
         var b = AddressingReader.Read(Host(lease: true), Spec, UplinkFacts.None);
         Assert.True(b.Dhcp4);
@@ -49,7 +49,7 @@ public class RendererTests
     }
 
     [Fact]
-    public void FileNames_AndStableUuids()
+    public void File_names_and_stable_uuids()
     {
         var b = AddressingReader.Read(Host(lease: false), Spec, UplinkFacts.None);
         Assert.Equal(["05-xenbr0.netdev", "05-xenbr0.network", "05-xenbr0-enp3s0.network"], BridgeRenderer.Render(RenderFormat.Networkd, b, "h").Select(f => f.Name));
@@ -61,7 +61,7 @@ public class RendererTests
     }
 
     [Fact]
-    public void MissingNic_AndLegacyNaming_AreRefused()
+    public void Missing_nic_and_legacy_naming_are_refused()
     {
         Assert.Throws<BridgeException>(() => AddressingReader.Read(new NetState([]), Spec, UplinkFacts.None));
         var legacy = new BridgeSpec("xenbr0", "enp3s0", "enp3s0", "penp3s0", null);

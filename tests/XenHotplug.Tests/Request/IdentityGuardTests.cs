@@ -21,7 +21,7 @@ public class IdentityGuardTests
     [InlineData("backend/vif/3/0", 3, 0)]
     [InlineData("/local/domain/0/backend/vif/3/0", 3, 0)]
     [InlineData("/local/domain/7/backend/vif/12/3", 12, 3)]
-    public void AcceptsTheShapesLibxlPasses(string path, int domid, int devid)
+    public void Accepts_the_shapes_libxl_passes(string path, int domid, int devid)
     {
         Assert.Equal((domid, devid), IdentityGuard.BackendIds(path));
     }
@@ -37,7 +37,7 @@ public class IdentityGuardTests
     [InlineData("backend/vif/03/0")]
     [InlineData("backend/vif/3/999999")]
     [InlineData("/local/domain/0/backend/vif/3/0/hotplug-status")]
-    public void RefusesEveryOtherPath(string path)
+    public void Refuses_every_other_path(string path)
     {
         Assert.Null(IdentityGuard.BackendIds(path));
         var e = Assert.Throws<IdentityException>(() => IdentityGuard.CheckRequest(InterfaceType.Vif, "vif3.0", path));
@@ -50,28 +50,28 @@ public class IdentityGuardTests
     [InlineData("vif4.0")]
     [InlineData("vif3.1")]
     [InlineData("vif3.0-emu")]
-    public void RefusesAVifThatIsNotTheBackendsDevice(string vif)
+    public void Refuses_a_vif_that_is_not_the_backends_device(string vif)
     {
         var e = Assert.Throws<IdentityException>(() => IdentityGuard.CheckRequest(InterfaceType.Vif, vif, "backend/vif/3/0"));
         Assert.Equal($"refusing vif={vif}: XENBUS_PATH backend/vif/3/0 is NIC 3.0, whose device is vif3.0", e.Message);
     }
 
     [Fact]
-    public void TheTapIsTheEmuName()
+    public void The_tap_is_the_emu_name()
     {
         Assert.Equal((3, 0), IdentityGuard.CheckRequest(InterfaceType.Tap, "vif3.0-emu", "backend/vif/3/0"));
         Assert.Throws<IdentityException>(() => IdentityGuard.CheckRequest(InterfaceType.Tap, "vif3.0", "backend/vif/3/0"));
     }
 
     [Fact]
-    public void ParserRefusesMismatchedPairsBeforeAnythingElse()
+    public void Parser_refuses_mismatched_pairs_before_anything_else()
     {
         var e = Assert.Throws<IdentityException>(() => HotplugRequestParser.Parse(["offline", "type_if=vif", "vif=eth0", "XENBUS_PATH=backend/vif/3/0"], new Dictionary<string, string>()));
         Assert.Equal("refusing vif=eth0: XENBUS_PATH backend/vif/3/0 is NIC 3.0, whose device is vif3.0", e.Message);
     }
 
     [Fact]
-    public void LibxlsNameOrOurMarkIsTheGuests()
+    public void Libxls_name_or_our_mark_is_the_guests()
     {
         Assert.Null(IdentityGuard.WhyNot(Request(), "vif3.0", Facts(), Config));
         Assert.Null(IdentityGuard.WhyNot(Request(HotplugCommand.Offline), "vif3.0", Facts(master: "xenbr0"), Config));
@@ -79,7 +79,7 @@ public class IdentityGuardTests
     }
 
     [Fact]
-    public void AnotherGuestsMarkOrNoMarkIsRefused()
+    public void Another_guests_mark_or_no_mark_is_refused()
     {
         Assert.Equal("refusing to detach web4: it is not NIC 3.0's device (neither vif3.0 nor marked xen-vif-3.0; its alias is 'xen-vif-4.0')",
             IdentityGuard.WhyNot(Request(HotplugCommand.Offline), "web4", Facts(alias: "xen-vif-4.0", master: "xenbr0"), Config));
@@ -88,7 +88,7 @@ public class IdentityGuardTests
     }
 
     [Fact]
-    public void BridgesUplinksLoopbackAndAddressedLinksAreNeverTouched()
+    public void Bridges_uplinks_loopback_and_addressed_links_are_never_touched()
     {
         var offline = Request(HotplugCommand.Offline);
         Assert.Equal("refusing to detach eth0: it is the uplink of bridge xenbr0", IdentityGuard.WhyNot(offline, "eth0", Facts(master: "xenbr0", alias: "xen-vif-3.0"), Config));
@@ -101,7 +101,7 @@ public class IdentityGuardTests
     }
 
     [Fact]
-    public void QuotedValuesArePrintableAndCut()
+    public void Quoted_values_are_printable_and_cut()
     {
         Assert.Equal("a?b", IdentityGuard.Quote("a\nb"));
         Assert.Equal(new string('x', 64) + "...", IdentityGuard.Quote(new string('x', 5000)));

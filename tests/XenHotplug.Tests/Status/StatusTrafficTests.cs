@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using XenHotplug.Core.Status;
 
-namespace XenHotplug.Tests.Balancing;
+namespace XenHotplug.Tests.Status;
 
 public sealed class StatusTrafficTests
 {

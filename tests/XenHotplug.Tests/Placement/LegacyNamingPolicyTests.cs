@@ -4,7 +4,7 @@ using XenHotplug.Core.Request;
 using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.Placement;
 
 public class LegacyNamingPolicyTests
 {
@@ -27,7 +27,7 @@ public class LegacyNamingPolicyTests
         .Add("vif1.0", master: "eth0");
 
     [Fact]
-    public void PoolsChooseAmongTheRealBridgeNamesAndCountNoUplink()
+    public void Pools_choose_among_the_real_bridge_names_and_count_no_uplink()
     {
         var d = BridgePolicy.Decide(Config(), Request, new VifSettings("pool:p", null, null, null, null, null, "g", null), LegacyHost());
         Assert.Equal("eth1", d.Bridge);
@@ -37,7 +37,7 @@ public class LegacyNamingPolicyTests
     }
 
     [Fact]
-    public void AnExplicitDeclaredNameMapsToItsBridge()
+    public void An_explicit_declared_name_maps_to_its_bridge()
     {
         var d = BridgePolicy.Decide(Config(), Request, new VifSettings("xenbr1", null, null, null, null, null, "g", null), LegacyHost());
         Assert.Equal("eth1", d.Bridge);

@@ -3,7 +3,7 @@ using XenHotplug.Core.Balancing;
 using XenHotplug.Host.Balancing;
 using XenHotplug.Host.RunState;
 
-namespace XenHotplug.Tests.Balancing;
+namespace XenHotplug.Tests.RunState;
 
 /// <summary>No run-directory state file read ever blocks: FIFOs, links, directories and huge files are one line, never waited on.</summary>
 public sealed class StateFileTests : IDisposable

@@ -1,7 +1,7 @@
 using XenHotplug.Core.Network;
 using XenHotplug.Host.Ip;
 
-namespace XenHotplug.Tests.Net;
+namespace XenHotplug.Tests.Ip;
 
 public class IpRunnerTests
 {
@@ -9,23 +9,23 @@ public class IpRunnerTests
     [InlineData("Cannot find device \"x\"\nCommand failed -:2\n", 2)]
     [InlineData("Error: something\nCommand failed -:13", 13)]
     [InlineData("garbage", 0)]
-    public void FindsTheFailedLine(string stderr, int line) => Assert.Equal(line, IpRunner.FailedLine(stderr));
+    public void Finds_the_failed_line(string stderr, int line) => Assert.Equal(line, IpRunner.FailedLine(stderr));
 
     [Fact]
-    public void RefusesArgumentsThatWouldBreakTheBatch()
+    public void Refuses_arguments_that_would_break_the_batch()
     {
         Assert.Throws<ArgumentException>(() => new IpRunner("/bin/false").Run([new LinkSetAlias("vif1.0", "two words")]));
     }
 
     [Fact]
-    public void MissingIpIsAClearError()
+    public void Missing_ip_is_a_clear_error()
     {
         var e = Assert.Throws<NetOpException>(() => new IpRunner("/nonexistent/ip").Run([new LinkUp("x")]));
         Assert.Contains("cannot run '/nonexistent/ip'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void AnIpThatHangsIsKilledWhenTheDeadlineRunsOut()
+    public void An_ip_that_hangs_is_killed_when_the_deadline_runs_out()
     {
         // `sleep 30` stands in for an ip stuck in a wedged driver; the hotplug has 300 ms left.
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -36,7 +36,7 @@ public class IpRunnerTests
     }
 
     [Fact]
-    public void BridgeCreateIsStpOffForwardDelayZero()
+    public void Bridge_create_is_stp_off_forward_delay_zero()
     {
         Assert.Equal("ip link add name br0 type bridge stp_state 0 forward_delay 0", new BridgeCreate("br0").ToString());
     }

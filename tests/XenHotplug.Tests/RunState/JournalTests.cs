@@ -1,14 +1,15 @@
 using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Failures;
 using XenHotplug.Host.RunState;
+using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.RunState;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class JournalTests
 {
     [Fact]
-    public void RoundTrip_KeepsEveryField()
+    public void Round_trip_keeps_every_field()
     {
         var state = NetworkFixtures.Unbridged();
         var record = new JournalRecord("start", 42, DateTimeOffset.UnixEpoch, [new JournalEntry("xenbr0", BridgePlanner.Affected(state, NetworkFixtures.Xenbr0))]);
@@ -21,7 +22,7 @@ public sealed class JournalTests
     }
 
     [Fact]
-    public void File_WriteReadClear()
+    public void File_write_read_clear()
     {
         var dir = Directory.CreateTempSubdirectory("xhp-journal-").FullName;
         try

@@ -2,7 +2,7 @@ using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.Bridges;
 
 /// <summary>network-multibridge's share of the identity guard: an INI naming dom0's loopback or a guest's vif is refused before anything changes.</summary>
 public class BridgeGuardTests
@@ -21,7 +21,7 @@ public class BridgeGuardTests
     [InlineData("vif3.0", "bridge xenbr0: uplink vif3.0 is a guest's vif; refusing to touch it")]
     [InlineData("vif9.1-emu", "bridge xenbr0: uplink vif9.1-emu is a guest's vif; refusing to touch it")]
     [InlineData("web4", "bridge xenbr0: uplink web4 is a guest's vif; refusing to touch it")]
-    public void UplinksThatAreNotHostNicsAreRefused(string uplink, string expected)
+    public void Uplinks_that_are_not_host_nics_are_refused(string uplink, string expected)
     {
         var e = Assert.Throws<BridgeException>(() => BridgePlanner.CheckStart(State(), new BridgeSpec("xenbr0", "xenbr0", uplink, uplink, null)));
         Assert.Equal(expected, e.Message);
@@ -30,14 +30,14 @@ public class BridgeGuardTests
     [Theory]
     [InlineData("lo", "bridge lo: bridge lo is dom0's loopback; refusing to touch it")]
     [InlineData("vif3.0", "bridge vif3.0: bridge vif3.0 is a guest's vif; refusing to touch it")]
-    public void BridgeNamesThatAreNotOursAreRefused(string name, string expected)
+    public void Bridge_names_that_are_not_ours_are_refused(string name, string expected)
     {
         var e = Assert.Throws<BridgeException>(() => BridgePlanner.CheckStart(State(), new BridgeSpec(name, name, null, null, null)));
         Assert.Equal(expected, e.Message);
     }
 
     [Fact]
-    public void AHostNicIsAccepted()
+    public void A_host_nic_is_accepted()
     {
         BridgePlanner.CheckStart(State(), new BridgeSpec("xenbr0", "xenbr0", "eth0", "eth0", null));
         Assert.Contains("web4", State().GuestMarks);

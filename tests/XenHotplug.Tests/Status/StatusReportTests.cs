@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using XenHotplug.Core.Status;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.Status;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class StatusReportTests
@@ -14,7 +14,7 @@ public sealed class StatusReportTests
     ]);
 
     [Fact]
-    public void Table_HasOneAlignedRowPerBridge()
+    public void Table_has_one_aligned_row_per_bridge()
     {
         var lines = Report.RenderTable().TrimEnd('\n').Split('\n');
         Assert.Equal(4, lines.Length);
@@ -28,7 +28,7 @@ public sealed class StatusReportTests
     }
 
     [Fact]
-    public void Json_ForTools()
+    public void Json_for_tools()
     {
         var doc = JsonNode.Parse(Report.RenderJson())!;
         Assert.False(doc["healthy"]!.GetValue<bool>());
@@ -41,7 +41,7 @@ public sealed class StatusReportTests
     }
 
     [Fact]
-    public void Table_NoBridges()
+    public void Table_with_no_bridges()
     {
         Assert.Contains("no bridges declared", new StatusReport([]).RenderTable(), StringComparison.Ordinal);
         Assert.True(new StatusReport([]).Healthy);

@@ -3,7 +3,7 @@ using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.CommandLine;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CommandLineTests
@@ -15,7 +15,7 @@ public sealed class CommandLineTests
     };
 
     [Fact]
-    public void Parse_CommandsAndOptions()
+    public void Parse_commands_and_options()
     {
         var c = NetworkArguments.Parse(["-v", "stop", "--force", "--dry-run"]);
         Assert.Equal(NetworkCommand.Stop, c.Command);
@@ -38,13 +38,13 @@ public sealed class CommandLineTests
     [InlineData("start colour=red")]
     [InlineData("start vifnum=x")]
     [InlineData("start netdev=bad/name")]
-    public void Parse_BadUsage(string args)
+    public void Parse_bad_usage(string args)
     {
         Assert.Throws<UsageException>(() => NetworkArguments.Parse(args.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]
-    public void Bridges_AllDeclared_InFileOrder()
+    public void Bridges_all_declared_in_file_order()
     {
         var specs = NetworkArguments.Parse(["start"]).Bridges(Config);
         Assert.Equal(["xenbr0", "xenbr1", "xenhost"], specs.Select(s => s.Name));
@@ -53,7 +53,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Bridges_Legacy_NamesTheBridgeAfterTheNic()
+    public void Bridges_legacy_names_the_bridge_after_the_nic()
     {
         var specs = NetworkArguments.Parse(["start"]).Bridges(Config with { Naming = BridgeNaming.Legacy });
         Assert.Equal(new BridgeSpec("xenbr0", "eth0", "eth0", "peth0", null), specs[0]);
@@ -61,7 +61,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Bridges_Classic()
+    public void Bridges_from_classic_arguments()
     {
         Assert.Equal(new BridgeSpec("xenbr7", "xenbr7", "eth7", "eth7", null), NetworkArguments.Parse(["start", "vifnum=7"]).Bridges(Config).Single());
         Assert.Equal(new BridgeSpec("xenbr5", "xenbr5", "eth5", "eth5", null), NetworkArguments.Parse(["start", "bridge=xenbr5"]).Bridges(Config).Single());
@@ -71,7 +71,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Bridges_Classic_ConflictsWithTheConfiguration()
+    public void Bridges_from_classic_arguments_that_conflict_with_the_configuration_are_refused()
     {
         var e = Assert.Throws<BridgeException>(() => NetworkArguments.Parse(["start", "bridge=xenbr0", "netdev=eth1"]).Bridges(Config));
         Assert.Contains("declared with uplink eth0", e.Message, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ using XenHotplug.Core.Request;
 using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.Placement;
 
 public class BridgePolicyTests
 {
@@ -52,7 +52,7 @@ public class BridgePolicyTests
         BridgePolicy.Decide(config, Request, Vm(bridge, name), host);
 
     [Fact]
-    public void ExplicitRealBridgeWinsOverEverything()
+    public void Explicit_real_bridge_wins_over_everything()
     {
         var d = Decide(Config("[policy]".Length > 0 ? "" : ""), Host(), "xenbr2", name: "db-1");
         Assert.Equal("xenbr2", d.Bridge);
@@ -60,7 +60,7 @@ public class BridgePolicyTests
     }
 
     [Fact]
-    public void DomainRuleWinsOverAPoolReferenceAndAutoBridge()
+    public void Domain_rule_wins_over_a_pool_reference_and_auto_bridge()
     {
         Assert.Equal("xenbr2", Decide(Config(), Host(), "pool:default", name: "db-7").Bridge);
         Assert.Equal("xenbr2", Decide(Config(), Host(), "xenbr0", name: "db-7").Bridge);
@@ -70,7 +70,7 @@ public class BridgePolicyTests
     }
 
     [Fact]
-    public void PoolReferenceUsesThePool()
+    public void Pool_reference_uses_the_pool()
     {
         var host = Host();
         host.Add("vif1.0", master: "xenbr0");
@@ -82,13 +82,13 @@ public class BridgePolicyTests
     }
 
     [Fact]
-    public void AutoBridgeWithoutRuleOrDefaultPoolIsTakenLiterally()
+    public void Auto_bridge_without_rule_or_default_pool_is_taken_literally()
     {
         Assert.Equal("xenbr0", Decide(Config(), Host(), "xenbr0").Bridge);
     }
 
     [Fact]
-    public void AutoBridgeFallsToTheDefaultPool()
+    public void Auto_bridge_falls_to_the_default_pool()
     {
         var c = Config() with { DefaultPool = "rr" };
         var d = BridgePolicy.Decide(c, Request, Vm("xenbr0"), Host(), new PlacementFacts(null, new Dictionary<string, long> { ["rr"] = 2 }, null));
@@ -97,14 +97,14 @@ public class BridgePolicyTests
     }
 
     [Fact]
-    public void UnknownPoolIsAClearError()
+    public void Unknown_pool_is_a_clear_error()
     {
         var e = Assert.Throws<HotplugException>(() => Decide(Config(), Host(), "pool:nope"));
         Assert.Contains("unknown pool 'nope' in backend/vif/3/0/bridge (declared: default, rr, storage", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void UplinksAndNonGuestPortsDoNotCountAsLoad()
+    public void Uplinks_and_non_guest_ports_do_not_count_as_load()
     {
         var host = Host();
         host.Add("veth-mon", master: "xenbr0").Add("vif9.0", master: "xenbr1").Add("guestnic", master: "xenbr1", alias: "xen-vif-8.0");
@@ -114,7 +114,7 @@ public class BridgePolicyTests
     }
 
     [Fact]
-    public void UnhealthyBridgesAreSkipped()
+    public void Unhealthy_bridges_are_skipped()
     {
         var host = Host();
         host.Links["eth0"].Carrier = false;
@@ -127,7 +127,7 @@ public class BridgePolicyTests
     }
 
     [Fact]
-    public void NoHealthyBridgeFallsBackWithAWarningOrFails()
+    public void No_healthy_bridge_falls_back_with_a_warning_or_fails()
     {
         var host = Host();
         host.Links["eth0"].Carrier = false;
@@ -142,7 +142,7 @@ public class BridgePolicyTests
     }
 
     [Fact]
-    public void StickyGivesTheSameBridgeOnEveryHost()
+    public void Sticky_gives_the_same_bridge_on_every_host()
     {
         var config = Config("[pool:s]\nbridges = xenbr0 xenbr1 xenbr2\nstrategy = sticky\n");
         var a = Decide(config, Host(), "pool:s", name: "app-42").Bridge;
@@ -152,7 +152,7 @@ public class BridgePolicyTests
     }
 
     [Fact]
-    public void DeclaredButMissingBridgeIsChosenForCreation()
+    public void Declared_but_missing_bridge_is_chosen_for_creation()
     {
         var host = Host();
         host.Links.Remove("xenbr2");

@@ -1,8 +1,9 @@
 using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
+using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.Bridges;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PlanTests
@@ -10,7 +11,7 @@ public sealed class PlanTests
     private static List<string> Lines(IEnumerable<NetOp> plan) => plan.Select(op => op.ToString()).ToList();
 
     [Fact]
-    public void Start_MovesEverythingToTheBridge_InAReachableOrder()
+    public void Start_moves_everything_to_the_bridge_in_a_reachable_order()
     {
         var state = NetworkFixtures.Unbridged();
         var plan = Lines(Converger.Plan(state, BridgePlanner.Start(state, NetworkFixtures.Xenbr0)));
@@ -35,7 +36,7 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void Start_Legacy_RenamesTheNicBeforeTheBridgeTakesItsName()
+    public void Start_legacy_renames_the_nic_before_the_bridge_takes_its_name()
     {
         var state = NetworkFixtures.Unbridged();
         var plan = Lines(Converger.Plan(state, BridgePlanner.Start(state, NetworkFixtures.Legacy0)));
@@ -49,7 +50,7 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void Start_WhenStarted_IsEmpty_AndStop_IsTheReverse()
+    public void Start_when_started_is_empty_and_stop_is_the_reverse()
     {
         var started = NetworkFixtures.Started(NetworkFixtures.Unbridged(), NetworkFixtures.Xenbr0);
         Assert.Empty(Converger.Plan(started, BridgePlanner.Start(started, NetworkFixtures.Xenbr0)));
@@ -75,7 +76,7 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void Stop_WhenNothingStarted_IsEmpty()
+    public void Stop_when_nothing_started_is_empty()
     {
         var state = NetworkFixtures.Unbridged();
         Assert.Empty(Converger.Plan(state, BridgePlanner.Stop(state, NetworkFixtures.Xenbr0)));
@@ -83,7 +84,7 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void Stop_Legacy_DeletesTheBridgeThenRenamesTheNicBack()
+    public void Stop_legacy_deletes_the_bridge_then_renames_the_nic_back()
     {
         var started = NetworkFixtures.Started(NetworkFixtures.Unbridged(), NetworkFixtures.Legacy0);
         Assert.Empty(Converger.Plan(started, BridgePlanner.Start(started, NetworkFixtures.Legacy0)));
@@ -96,7 +97,7 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void Rollback_FromAHalfStartedState_RestoresTheJournaledLinks()
+    public void Rollback_from_a_half_started_state_restores_the_journaled_links()
     {
         var before = NetworkFixtures.Unbridged();
         var journaled = BridgePlanner.Affected(before, NetworkFixtures.Xenbr0);
@@ -120,7 +121,7 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void Rollback_OfAStop_RecreatesTheBridge()
+    public void Rollback_of_a_stop_recreates_the_bridge()
     {
         var started = NetworkFixtures.Started(NetworkFixtures.Unbridged(), NetworkFixtures.Xenbr0);
         var journaled = BridgePlanner.Affected(started, NetworkFixtures.Xenbr0);
@@ -137,7 +138,7 @@ public sealed class PlanTests
     [InlineData("bridge", "is itself a bridge")]
     [InlineData("port", "already a port of bridge br9")]
     [InlineData("collision", "not a bridge")]
-    public void Start_RefusesBadInput(string what, string message)
+    public void Start_refuses_bad_input(string what, string message)
     {
         var state = NetworkFixtures.Unbridged();
         BridgeSpec spec = NetworkFixtures.Xenbr0;
@@ -153,7 +154,7 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void HostOnly_CreateAndUp()
+    public void Host_only_create_and_up()
     {
         var state = NetworkFixtures.Unbridged();
         var spec = new BridgeSpec("xenhost", "xenhost", null, null, 9000);

@@ -1,6 +1,6 @@
 using XenHotplug.Core.Naming;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.Naming;
 
 public class GlobPatternTests
 {
@@ -19,7 +19,7 @@ public class GlobPatternTests
     [InlineData("a\\*", "a*", true)]
     [InlineData("a\\*", "ab", false)]
     [InlineData("*", "", true)]
-    public void Matches(string glob, string name, bool expected)
+    public void Glob_matches_names(string glob, string name, bool expected)
     {
         Assert.Equal(expected, GlobPattern.TryParse(glob, out _)!.IsMatch(name));
     }
@@ -28,7 +28,7 @@ public class GlobPatternTests
     [InlineData("x[y")]
     [InlineData("")]
     [InlineData("abc\\")]
-    public void RejectsInvalidGlobs(string glob)
+    public void Rejects_invalid_globs(string glob)
     {
         Assert.Null(GlobPattern.TryParse(glob, out var error));
         Assert.NotNull(error);

@@ -1,7 +1,7 @@
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Request;
 
-namespace XenHotplug.Tests.Hotplug;
+namespace XenHotplug.Tests.Request;
 
 public class HotplugRequestParserTests
 {
@@ -22,7 +22,7 @@ public class HotplugRequestParserTests
         Assert.Throws<HotplugException>(() => HotplugRequestParser.Parse(args, env ?? LibxlEnv)).Message;
 
     [Fact]
-    public void ParsesLibxlOnline()
+    public void Parses_libxl_online()
     {
         var r = Parse(["online", "type_if=vif"]);
         Assert.Equal(HotplugCommand.Online, r.Command);
@@ -35,7 +35,7 @@ public class HotplugRequestParserTests
     }
 
     [Fact]
-    public void ParsesLibxlTapAddAndDerivesTheBackendPath()
+    public void Parses_libxl_tap_add_and_derives_the_backend_path()
     {
         var env = new Dictionary<string, string> { ["INTERFACE"] = "vif7.2-emu", ["vif"] = "vif7.2" };
         var r = Parse(["add", "type_if=tap"], env);
@@ -46,7 +46,7 @@ public class HotplugRequestParserTests
     }
 
     [Fact]
-    public void AcceptsTheXendUdevWayWithArgumentsInAnyOrder()
+    public void Accepts_the_xend_udev_way_with_arguments_in_any_order()
     {
         var r = Parse(["vif=vif4.1", "XENBUS_PATH=/local/domain/0/backend/vif/4/1", "offline"], new Dictionary<string, string>());
         Assert.Equal(HotplugCommand.Offline, r.Command);
@@ -55,7 +55,7 @@ public class HotplugRequestParserTests
     }
 
     [Fact]
-    public void ArgumentsOverrideTheEnvironment()
+    public void Arguments_override_the_environment()
     {
         Assert.Equal("vif9.9", Parse(["online", "vif=vif9.9", "XENBUS_PATH=backend/vif/9/9"]).Device);
     }
@@ -65,7 +65,7 @@ public class HotplugRequestParserTests
     [InlineData("offline", "tap")]
     [InlineData("add", "vif")]
     [InlineData("remove", "vif")]
-    public void SkipsWhatTheStockScriptSkips(string command, string type)
+    public void Skips_what_the_stock_script_skips(string command, string type)
     {
         var result = HotplugRequestParser.Parse([command, "type_if=" + type], new Dictionary<string, string>(LibxlEnv) { ["INTERFACE"] = "vif3.0-emu" });
         Assert.Null(result.Request);
@@ -76,13 +76,13 @@ public class HotplugRequestParserTests
     [InlineData(new[] { "frobnicate" }, "invalid command 'frobnicate'")]
     [InlineData(new string[0], "no command given")]
     [InlineData(new[] { "online", "type_if=vlan" }, "unknown interface type type_if=vlan")]
-    public void RejectsBadCommands(string[] args, string expected)
+    public void Rejects_bad_commands(string[] args, string expected)
     {
         Assert.Contains(expected, Fails(args), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void MissingXenbusPathOrVifIsAClearError()
+    public void Missing_xenbus_path_or_vif_is_a_clear_error()
     {
         Assert.Contains("missing environment variable XENBUS_PATH", Fails(["online"], new() { ["vif"] = "vif1.0" }), StringComparison.Ordinal);
         Assert.Contains("missing environment variable vif", Fails(["online"], new() { ["XENBUS_PATH"] = "backend/vif/1/0" }), StringComparison.Ordinal);
@@ -95,7 +95,7 @@ public class HotplugRequestParserTests
     [InlineData("vif 1.0", "contains ' '")]
     [InlineData("..", "not a valid interface name")]
     [InlineData("vifaaaaaaaaaaaaaaa", "longer than 15 bytes")]
-    public void RejectsInvalidInterfaceNames(string name, string expected)
+    public void Rejects_invalid_interface_names(string name, string expected)
     {
         var message = Fails(["online", "vif=" + name, "XENBUS_PATH=backend/vif/1/0"]);
         Assert.Contains(expected, message, StringComparison.Ordinal);
@@ -105,7 +105,7 @@ public class HotplugRequestParserTests
     [InlineData("backend/vif/x/y")]
     [InlineData("backend//vif/1/0")]
     [InlineData("backend/vif/1/0/")]
-    public void RejectsBadBackendPaths(string path)
+    public void Rejects_bad_backend_paths(string path)
     {
         Assert.ThrowsAny<XenHotplugException>(() => HotplugRequestParser.Parse(["online", "XENBUS_PATH=" + path, "vif=eth9"], new Dictionary<string, string>()));
     }

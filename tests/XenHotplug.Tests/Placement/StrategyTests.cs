@@ -1,26 +1,26 @@
 using XenHotplug.Core.Placement;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.Placement;
 
 public class StrategyTests
 {
     private static BridgeCandidate C(string name, int load, double weight = 1, bool healthy = true) => new(name, load, weight, healthy, "", true);
 
     [Fact]
-    public void LeastLoadedPicksFewestGuests()
+    public void Least_loaded_picks_fewest_guests()
     {
         Assert.Equal("b", LeastLoadedStrategy.Choose([C("a", 3), C("b", 1), C("c", 2)]).Name);
     }
 
     [Fact]
-    public void LeastLoadedTieBreakIsStablePoolOrder()
+    public void Least_loaded_tie_break_is_stable_pool_order()
     {
         Assert.Equal("a", LeastLoadedStrategy.Choose([C("a", 2), C("b", 2)]).Name);
         Assert.Equal("b", LeastLoadedStrategy.Choose([C("b", 2), C("a", 2)]).Name);
     }
 
     [Fact]
-    public void LeastLoadedHonoursWeights()
+    public void Least_loaded_honours_weights()
     {
         // A 10G bridge (weight 10) takes ten guests for each one on a 1G bridge.
         var loads = new Dictionary<string, int> { ["g10"] = 0, ["g1"] = 0 };
@@ -34,7 +34,7 @@ public class StrategyTests
     }
 
     [Fact]
-    public void LeastLoadedSpreadsEvenly()
+    public void Least_loaded_spreads_evenly()
     {
         var loads = new int[3];
         for (var i = 0; i < 30; i++)
@@ -46,7 +46,7 @@ public class StrategyTests
     }
 
     [Fact]
-    public void RoundRobinTakesTurnsFromTheCursor()
+    public void Round_robin_takes_turns_from_the_cursor()
     {
         BridgeCandidate[] pool = [C("a", 0), C("b", 0), C("c", 0)];
         long cursor = 0;
@@ -61,7 +61,7 @@ public class StrategyTests
     }
 
     [Fact]
-    public void RoundRobinPassesOverUnhealthyBridges()
+    public void Round_robin_passes_over_unhealthy_bridges()
     {
         BridgeCandidate[] pool = [C("a", 0), C("b", 0, healthy: false), C("c", 0)];
         var (choice, next) = RoundRobinStrategy.Choose(pool, 1, c => c.Healthy);
@@ -70,7 +70,7 @@ public class StrategyTests
     }
 
     [Fact]
-    public void StickyIsDeterministic()
+    public void Sticky_is_deterministic()
     {
         BridgeCandidate[] pool = [C("xenbr0", 0), C("xenbr1", 0), C("xenbr2", 0)];
         for (var i = 0; i < 50; i++)
@@ -81,7 +81,7 @@ public class StrategyTests
     }
 
     [Fact]
-    public void StickySpreadsGuestsAndMovesOnlyThoseThatMustWhenABridgeIsAdded()
+    public void Sticky_spreads_guests_and_moves_only_those_that_must_when_a_bridge_is_added()
     {
         BridgeCandidate[] three = [C("xenbr0", 0), C("xenbr1", 0), C("xenbr2", 0)];
         BridgeCandidate[] four = [.. three, C("xenbr3", 0)];
@@ -105,7 +105,7 @@ public class StrategyTests
     }
 
     [Fact]
-    public void StickyRemovingABridgeMovesOnlyItsGuests()
+    public void Sticky_removing_a_bridge_moves_only_its_guests()
     {
         BridgeCandidate[] three = [C("xenbr0", 0), C("xenbr1", 0), C("xenbr2", 0)];
         BridgeCandidate[] two = [C("xenbr0", 0), C("xenbr2", 0)];
@@ -118,7 +118,7 @@ public class StrategyTests
     }
 
     [Fact]
-    public void StickyIdentityPrefersNameThenUuidThenDomid()
+    public void Sticky_identity_prefers_name_then_uuid_then_domid()
     {
         Assert.Equal("web/0", StickyStrategy.Identity("web", "u", 3, 0));
         Assert.Equal("u/1", StickyStrategy.Identity(null, "u", 3, 1));

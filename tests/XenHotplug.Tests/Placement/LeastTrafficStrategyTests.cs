@@ -1,6 +1,6 @@
 using XenHotplug.Core.Placement;
 
-namespace XenHotplug.Tests.Balancing;
+namespace XenHotplug.Tests.Placement;
 
 public class LeastTrafficStrategyTests
 {

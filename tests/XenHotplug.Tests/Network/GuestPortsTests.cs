@@ -5,7 +5,7 @@ using XenHotplug.Core.Request;
 using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Balancing;
+namespace XenHotplug.Tests.Network;
 
 /// <summary>Only guests count: libxl's names and our mark, never an administrator's tap, veth or other port.</summary>
 public class GuestPortsTests

@@ -4,7 +4,7 @@ using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
 using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Hotplug;
+namespace XenHotplug.Tests.Plan;
 
 public class VifPlannerTests
 {
@@ -14,7 +14,7 @@ public class VifPlannerTests
     private static VifSettings Settings(string? mtu = null, string? vifname = null) => new("xenbr0", null, mtu, vifname, null, null, "web", null);
 
     [Fact]
-    public void OnlineMatchesTheStockScriptsSteps()
+    public void Online_matches_the_stock_scripts_steps()
     {
         var plan = VifPlanner.Attach(Request(), Settings(), "xenbr0", 1500, "vif3.0", "vif3.0", null);
         Assert.Equal([
@@ -32,7 +32,7 @@ public class VifPlannerTests
     }
 
     [Fact]
-    public void BackendMtuWinsOverTheBridges()
+    public void Backend_mtu_wins_over_the_bridges()
     {
         var plan = VifPlanner.Attach(Request(), Settings(mtu: "9000"), "xenbr0", 1500, "vif3.0", "vif3.0", null);
         Assert.Contains("ip link set dev vif3.0 mtu 9000", plan.Operations.Select(o => o.ToString()));
@@ -40,28 +40,28 @@ public class VifPlannerTests
     }
 
     [Fact]
-    public void InvalidBackendMtuIsAnError()
+    public void Invalid_backend_mtu_is_an_error()
     {
         Assert.Contains("invalid mtu 'huge' in backend/vif/3/0/mtu", Assert.Throws<HotplugException>(() =>
             VifPlanner.Attach(Request(), Settings(mtu: "huge"), "xenbr0", 1500, "vif3.0", "vif3.0", null)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void SecondOnlineDoesNotReEnslave()
+    public void Second_online_does_not_re_enslave()
     {
         var plan = VifPlanner.Attach(Request(), Settings(), "xenbr0", 1500, "vif3.0", "vif3.0", "xenbr0");
         Assert.DoesNotContain(plan.Operations, o => o.ToString().Contains("master", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void TapAddWritesNoFrontendMtuAndNoStatus()
+    public void Tap_add_writes_no_frontend_mtu_and_no_status()
     {
         var plan = VifPlanner.Attach(Request(HotplugCommand.Add, InterfaceType.Tap, "vif3.0-emu"), Settings(), "xenbr0", 1500, "vif3.0-emu", "vif3.0-emu", null);
         Assert.Empty(plan.XenstoreWrites);
     }
 
     [Fact]
-    public void VifnameMarksTheDeviceThenRenamesIt()
+    public void Vifname_marks_the_device_then_renames_it()
     {
         var sys = new FakeSysfs().Add("vif3.0");
         var (current, target) = VifPlanner.Names(Request(), Settings(vifname: "web-nic"), sys);
@@ -74,7 +74,7 @@ public class VifPlannerTests
     }
 
     [Fact]
-    public void VifnameTakenByAnotherInterfaceFailsWithoutTouchingIt()
+    public void Vifname_taken_by_another_interface_fails_without_touching_it()
     {
         var sys = new FakeSysfs().Add("vif3.0").Add("web-nic", master: "xenbr0");
         var e = Assert.Throws<HotplugException>(() => VifPlanner.Names(Request(), Settings(vifname: "web-nic"), sys));
@@ -82,7 +82,7 @@ public class VifPlannerTests
     }
 
     [Fact]
-    public void VifnameAlreadyOursIsIdempotent()
+    public void Vifname_already_ours_is_idempotent()
     {
         var sys = new FakeSysfs().Add("web-nic", alias: "xen-vif-3.0");
         Assert.Equal(("web-nic", "web-nic"), VifPlanner.Names(Request(), Settings(vifname: "web-nic"), sys));
@@ -91,21 +91,21 @@ public class VifPlannerTests
     }
 
     [Fact]
-    public void TapVifnameGetsEmuSuffix()
+    public void Tap_vifname_gets_emu_suffix()
     {
         var sys = new FakeSysfs().Add("vif3.0-emu");
         Assert.Equal(("vif3.0-emu", "web-emu"), VifPlanner.Names(Request(HotplugCommand.Add, InterfaceType.Tap, "vif3.0-emu"), Settings(vifname: "web"), sys));
     }
 
     [Fact]
-    public void OfflineDetachesFromTheBridgeItIsReallyOn()
+    public void Offline_detaches_from_the_bridge_it_is_really_on()
     {
         Assert.Equal(["ip link set dev vif3.0 down", "ip link set dev vif3.0 nomaster"], VifPlanner.Detach("vif3.0", "xenbr1").Operations.Select(o => o.ToString()));
         Assert.Equal(["ip link set dev vif3.0 down"], VifPlanner.Detach("vif3.0", null).Operations.Select(o => o.ToString()));
     }
 
     [Fact]
-    public void SnapshotRestoreUndoesEverything()
+    public void Snapshot_restore_undoes_everything()
     {
         var snap = new LinkSnapshot("vif3.0", Up: false, Mac: "aa:bb:cc:dd:ee:ff", Mtu: 1500, Master: null, Alias: null);
         Assert.Equal([

@@ -4,12 +4,12 @@ using XenHotplug.Core.Request;
 using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.Placement;
 
 public class PoolIdempotenceTests
 {
     [Fact]
-    public void AVifAlreadyOnAPoolBridgeStaysThere()
+    public void A_vif_already_on_a_pool_bridge_stays_there()
     {
         var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:a]\n[bridge:b]\n[pool:p]\nbridges = a b\n"), new Dictionary<string, string>());
         var host = new FakeSysfs().Add("a", bridge: true).Add("b", bridge: true).Add("vif1.0", master: "a").Add("vif2.0", master: "a");

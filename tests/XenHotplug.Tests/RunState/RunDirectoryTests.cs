@@ -1,6 +1,6 @@
 using XenHotplug.Host.RunState;
 
-namespace XenHotplug.Tests.Policy;
+namespace XenHotplug.Tests.RunState;
 
 public sealed class RunDirectoryTests : IDisposable
 {
@@ -12,7 +12,7 @@ public sealed class RunDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void TheLockExcludesASecondHolderUntilReleased()
+    public void The_lock_excludes_a_second_holder_until_released()
     {
         var run = new RunDirectory(_dir);
         var first = run.Lock("attach", TimeSpan.FromSeconds(1));
@@ -22,7 +22,7 @@ public sealed class RunDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void CursorsRoundTripAndStartAtZero()
+    public void Cursors_round_trip_and_start_at_zero()
     {
         var run = new RunDirectory(_dir);
         Assert.Equal(0, run.ReadCursor("p"));

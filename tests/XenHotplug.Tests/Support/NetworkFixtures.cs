@@ -1,7 +1,7 @@
 using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Network;
 
-namespace XenHotplug.Tests.Network;
+namespace XenHotplug.Tests.Support;
 
 /// <summary>States as `ip -j` reports them (captured from a namespace) and hand-built ones.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
