@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
 
@@ -13,7 +14,7 @@ public sealed class PackagingFixture : IDisposable
 
     private readonly Lazy<string> _debTree;
     private readonly Lazy<string> _rpmTree;
-    private readonly ToolResult? _buildFailure;
+    private readonly ProcResult? _buildFailure;
 
     public PackagingFixture()
     {
@@ -142,7 +143,7 @@ public sealed class PackagingFixture : IDisposable
         }
     }
 
-    private string Unpack(string kind, Func<string, ToolResult> unpack)
+    private string Unpack(string kind, Func<string, ProcResult> unpack)
     {
         var dir = NewScratchDir(kind);
         var result = unpack(dir);

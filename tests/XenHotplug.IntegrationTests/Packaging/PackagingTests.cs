@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
 
@@ -276,7 +277,7 @@ public sealed class PackagingTests : IClassFixture<PackagingFixture>
         Assert.False(string.IsNullOrWhiteSpace(help.StdOut), $"--help printed nothing: {help.Describe()}");
     }
 
-    private static ToolResult Ok(ToolResult result)
+    private static ProcResult Ok(ProcResult result)
     {
         Assert.True(result.ExitCode == 0, result.Describe());
         return result;

@@ -1,15 +1,7 @@
 using System.Diagnostics;
+using XenHotplug.TestSupport;
 
 namespace XenHotplug.IntegrationTests.Packaging;
-
-/// <summary>The result of one external command.</summary>
-internal sealed record ToolResult(string Command, int ExitCode, string StdOut, string StdErr)
-{
-    public string Describe() =>
-        $"{Command} exited {ExitCode}\n--- stdout ---\n{Tail(StdOut)}\n--- stderr ---\n{Tail(StdErr)}";
-
-    private static string Tail(string text) => text.Length <= 6000 ? text : "..." + text[^6000..];
-}
 
 /// <summary>Runs external tools with argument lists (never a shell string).</summary>
 internal static class PackagingTool
@@ -19,7 +11,7 @@ internal static class PackagingTool
     /// variables that would leak the test host's MSBuild or make state into nested builds are removed,
     /// and MSBuild/compiler servers are disabled so no child outlives the command holding its pipes.
     /// </summary>
-    public static ToolResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
+    public static ProcResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
         TimeSpan? timeout = null, Stream? stdin = null)
     {
         var psi = NewStartInfo(fileName, arguments, workingDirectory);
@@ -51,7 +43,7 @@ internal static class PackagingTool
 
     /// <summary>Runs <c>producer | consumer</c>, piping in process; returns the consumer's result
     /// (with the producer's failure folded in).</summary>
-    public static ToolResult Pipe(string producer, IEnumerable<string> producerArgs, string consumer,
+    public static ProcResult Pipe(string producer, IEnumerable<string> producerArgs, string consumer,
         IEnumerable<string> consumerArgs, string workingDirectory, TimeSpan timeout)
     {
         var first = NewStartInfo(producer, producerArgs, workingDirectory);
@@ -116,7 +108,7 @@ internal static class PackagingTool
     private static string Describe(string fileName, ProcessStartInfo psi) =>
         string.Join(' ', new[] { fileName }.Concat(psi.ArgumentList));
 
-    private static ToolResult Finish(Process process, string command, TimeSpan timeout,
+    private static ProcResult Finish(Process process, string command, TimeSpan timeout,
         Task<string> stdout, Task<string> stderr, Task? feed)
     {
         if (!process.WaitForExit(timeout))
@@ -135,7 +127,7 @@ internal static class PackagingTool
         // A grandchild that inherited the pipes must not hang the test: give the readers a bounded grace.
         var readers = feed is null ? new Task[] { stdout, stderr } : new Task[] { stdout, stderr, feed };
         Task.WaitAll(readers, TimeSpan.FromSeconds(30));
-        return new ToolResult(command, process.ExitCode,
+        return new ProcResult(command, process.ExitCode,
             stdout.IsCompletedSuccessfully ? stdout.Result : string.Empty,
             stderr.IsCompletedSuccessfully ? stderr.Result : string.Empty);
     }

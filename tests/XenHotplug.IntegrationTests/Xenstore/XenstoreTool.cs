@@ -11,7 +11,7 @@ internal static class XenstoreTool
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
-    public static XenstoreToolResult Run(string socketPath, string tool, params string[] arguments)
+    public static ProcResult Run(string socketPath, string tool, params string[] arguments)
     {
         using var process = Start(socketPath, tool, arguments);
         return WaitForExit(process, DefaultTimeout);
@@ -22,10 +22,9 @@ internal static class XenstoreTool
         Proc.Start(Locate(tool), arguments, new Dictionary<string, string> { ["XENSTORED_PATH"] = socketPath }, redirectInput: true);
 
     /// <summary>Waits for the tool; when it overruns the timeout it is killed (by its pid) and the test fails.</summary>
-    public static XenstoreToolResult WaitForExit(Process process, TimeSpan timeout)
+    public static ProcResult WaitForExit(Process process, TimeSpan timeout)
     {
-        var r = Proc.Wait(process, timeout);
-        return new XenstoreToolResult(r.ExitCode, r.StdOut, r.StdErr);
+        return Proc.Wait(process, timeout);
     }
 
     public static string Locate(string tool)

@@ -1,4 +1,5 @@
 using XenHotplug.Host.Xenstore;
+using XenHotplug.TestSupport;
 using XenHotplug.XenstoreServer;
 
 namespace XenHotplug.IntegrationTests.Xenstore;
@@ -62,7 +63,7 @@ public sealed class XenstoreToolCompatibilityTests : IDisposable
         var result = Tool("xenstore-read", "/no/such/node");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("/no/such/node", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("/no/such/node", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public sealed class XenstoreToolCompatibilityTests : IDisposable
         var result = Tool("xenstore-ls", "-p", "/perm");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("(n0)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("(n0)", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public sealed class XenstoreToolCompatibilityTests : IDisposable
         Assert.Equal(new XenstoreWatchEvent("/events/state", "tok"), _client.ReadWatchEvent(TimeSpan.FromSeconds(5)));
     }
 
-    private XenstoreToolResult Tool(string tool, params string[] arguments) => XenstoreTool.Run(_server.SocketPath, tool, arguments);
+    private ProcResult Tool(string tool, params string[] arguments) => XenstoreTool.Run(_server.SocketPath, tool, arguments);
 
     private static void WaitUntil(Func<bool> condition, string what)
     {
