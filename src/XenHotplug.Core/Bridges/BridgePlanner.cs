@@ -86,12 +86,6 @@ public static class BridgePlanner
     /// <summary>A link carrying vif-multibridge's mark (a renamed guest vif); the network state has no aliases, so this is the name check's companion.</summary>
     private static bool IsMarkedGuest(NetState state, LinkState link) => state.GuestMarks.Contains(link.Name);
 
-    /// <summary>The guest vifs on the bridge (vif*, tap*, or marked by vif-multibridge).</summary>
-    public static List<string> Guests(NetState state, BridgeSpec spec) =>
-        state.PortsOf(spec.Name).Select(p => p.Name)
-            .Where(p => p != spec.Port && (p.StartsWith("vif", StringComparison.Ordinal) || p.StartsWith("tap", StringComparison.Ordinal)))
-            .Order(StringComparer.Ordinal).ToList();
-
     /// <summary>Ports that keep a bridge from being stopped: guests, marked devices, and anything named vif*/tap* (needs sysfs).</summary>
     public static List<string> Guests(ISysfsNet sysfs, BridgeSpec spec) => GuestPorts.Attached(sysfs, spec.Name, spec.Port);
 
