@@ -1,12 +1,12 @@
 using XenHotplug.Core.Balancing;
 using XenHotplug.Core.Configuration;
-using XenHotplug.Host.Configuration;
+using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Balancing;
 
 public class GuestClassifierTests
 {
-    private static readonly MultibridgeConfig Config = ConfigLoader.Build(IniDocument.Parse("/etc/xen/multibridge.ini", """
+    private static readonly MultibridgeConfig Config = TestConfig.Load("""
         [policy]
         auto_bridge = xenbr0
         default_pool = web
@@ -24,7 +24,7 @@ public class GuestClassifierTests
         pool = db
         [domain:pin-*]
         bridge = xenbr1
-        """), new Dictionary<string, string>());
+        """, "/etc/xen/multibridge.ini");
 
     [Theory]
     [InlineData("xenbr1", "web-1", null, "explicit bridge=xenbr1")]
@@ -46,7 +46,7 @@ public class GuestClassifierTests
         Assert.True(Config.Pools["web"].Failback);
         Assert.False(Config.Pools["db"].SharedSegment);
         Assert.Equal(1.25, Config.Balancer.Threshold);
-        var tuned = ConfigLoader.Build(IniDocument.Parse("/x.ini", "[balancer]\ninterval = 2\nthreshold = 1.5\nmax_moves_per_minute = 10\nhold = 30\nmin_rate = 5\nannounce = no\n"), new Dictionary<string, string>());
+        var tuned = TestConfig.Load("[balancer]\ninterval = 2\nthreshold = 1.5\nmax_moves_per_minute = 10\nhold = 30\nmin_rate = 5\nannounce = no\n", "/x.ini");
         Assert.Equal(new BalancerOptions { Interval = 2, Threshold = 1.5, MaxMovesPerMinute = 10, Hold = 30, MinRateMbps = 5, Announce = false }, tuned.Balancer);
     }
 
@@ -57,7 +57,7 @@ public class GuestClassifierTests
     [InlineData("[balancer]\nspeed = 1\n", "[balancer] speed: unknown key")]
     public void Rejects_bad_balancer_values(string ini, string expected)
     {
-        var e = Assert.Throws<XenHotplug.Core.Failures.ConfigException>(() => ConfigLoader.Build(IniDocument.Parse("/x.ini", ini), new Dictionary<string, string>()));
+        var e = Assert.Throws<XenHotplug.Core.Failures.ConfigException>(() => TestConfig.Load(ini, "/x.ini"));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 }

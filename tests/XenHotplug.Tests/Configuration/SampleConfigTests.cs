@@ -1,5 +1,5 @@
-using XenHotplug.Core.Configuration;
 using XenHotplug.Host.Configuration;
+using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Configuration;
 
@@ -16,7 +16,7 @@ public class SampleConfigTests
     [Fact]
     public void As_shipped_it_changes_nothing()
     {
-        var c = ConfigLoader.Build(IniDocument.Parse("multibridge.ini", Sample()), new Dictionary<string, string>());
+        var c = TestConfig.Load(Sample());
         var d = ConfigLoader.Build(null, new Dictionary<string, string>());
         Assert.False(c.HasPolicy);
         Assert.Empty(c.Bridges);
@@ -28,7 +28,7 @@ public class SampleConfigTests
     public void Its_example_is_valid_once_uncommented()
     {
         var text = string.Join('\n', Sample().Split('\n').Select(l => l.StartsWith('#') ? l[1..] : l));
-        var c = ConfigLoader.Build(IniDocument.Parse("multibridge.ini", text), new Dictionary<string, string>());
+        var c = TestConfig.Load(text);
         Assert.Equal(["xenbr0", "xenbr1"], c.Bridges.Select(b => b.Name));
         Assert.Equal("default", c.DefaultPool);
         Assert.Contains("xenbr0", c.AutoBridges);

@@ -1,7 +1,6 @@
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Distro;
 using XenHotplug.Core.Network;
-using XenHotplug.Host.Configuration;
 using XenHotplug.Host.Distro;
 using XenHotplug.Tests.Support;
 
@@ -13,7 +12,7 @@ public sealed class SuggestTests : IDisposable
 
     public void Dispose() => Directory.Delete(_sys, recursive: true);
 
-    private static MultibridgeConfig Parse(string text) => ConfigLoader.Build(IniDocument.Parse("multibridge.ini", text), new Dictionary<string, string>());
+    private static MultibridgeConfig Parse(string text) => TestConfig.Load(text);
 
     [Fact]
     public void Physical_nics_with_carrier_get_one_bridge_each_in_a_pool_with_their_addressing_noted()

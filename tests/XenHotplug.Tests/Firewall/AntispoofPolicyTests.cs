@@ -1,14 +1,14 @@
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Firewall;
-using XenHotplug.Host.Configuration;
+using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Firewall;
 
 public class AntispoofPolicyTests
 {
     private static MultibridgeConfig Load(string ini) =>
-        ConfigLoader.Build(IniDocument.Parse("/etc/xen/multibridge.ini", ini), new Dictionary<string, string>());
+        TestConfig.Load(ini, "/etc/xen/multibridge.ini");
 
     private const string Ini = """
         [policy]

@@ -2,7 +2,6 @@ using Serilog;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Request;
-using XenHotplug.Host.Configuration;
 using XenHotplug.Host.Hotplug;
 using XenHotplug.Tests.Support;
 
@@ -97,7 +96,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     [Fact]
     public void Declared_missing_bridge_is_created_with_its_uplink_when_the_uplink_has_no_address()
     {
-        var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:xenbr5]\nuplink = eth5\nmtu = 9000\n"), new Dictionary<string, string>());
+        var config = TestConfig.Load("[bridge:xenbr5]\nuplink = eth5\nmtu = 9000\n", "f");
         _sys.Add("eth5");
         _xs.Write("backend/vif/3/0/bridge", "xenbr5");
         Service(config).Run(Online, dryRun: false, TextWriter.Null);
@@ -113,7 +112,7 @@ public sealed class VifHotplugServiceTests : IDisposable
     [Fact]
     public void Declared_missing_bridge_whose_uplink_carries_addresses_is_network_multibridges_job()
     {
-        var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:xenbr5]\nuplink = eth5\n"), new Dictionary<string, string>());
+        var config = TestConfig.Load("[bridge:xenbr5]\nuplink = eth5\n", "f");
         _sys.Add("eth5");
         _xs.Write("backend/vif/3/0/bridge", "xenbr5");
         var e = Assert.Throws<HotplugException>(() => Service(config, holdsAddresses: d => d == "eth5").Run(Online, dryRun: false, TextWriter.Null));

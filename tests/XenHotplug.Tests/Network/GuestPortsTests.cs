@@ -1,8 +1,6 @@
-using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Request;
-using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Network;
@@ -46,14 +44,7 @@ public class GuestPortsTests
     [Fact]
     public void Least_loaded_placement_ignores_an_admins_taps_and_veths()
     {
-        var config = ConfigLoader.Build(IniDocument.Parse("multibridge.ini", """
-            [bridge:xenbr0]
-            uplink = eth0
-            [bridge:xenbr1]
-            uplink = eth1
-            [pool:p]
-            bridges = xenbr0 xenbr1
-            """), new Dictionary<string, string>());
+        var config = TestConfig.Load(TestConfig.TwoBridgePool);
         var host = Host().Add("tap0", master: "xenbr0").Add("tap1", master: "xenbr0").Add("veth-mon", master: "xenbr0");
         var placed = new List<string>();
         for (var d = 1; d <= 4; d++)
@@ -69,15 +60,7 @@ public class GuestPortsTests
     [Fact]
     public void The_balancers_survey_sees_no_admin_port_as_a_guest()
     {
-        var config = ConfigLoader.Build(IniDocument.Parse("multibridge.ini", """
-            [bridge:xenbr0]
-            uplink = eth0
-            [bridge:xenbr1]
-            uplink = eth1
-            [pool:p]
-            bridges = xenbr0 xenbr1
-            shared_segment = yes
-            """), new Dictionary<string, string>());
+        var config = TestConfig.Load(TestConfig.TwoBridgePool + "shared_segment = yes\n");
         var host = Host().Add("tap0", master: "xenbr0").Add("veth-mon", master: "xenbr0").Add("vif1.0", master: "xenbr1").Add("vif1.0-emu", master: "xenbr1");
         var state = XenHotplug.Host.Balancing.BalanceSurvey.Take(config, host, () => null, new Dictionary<string, double>(),
             new XenHotplug.Core.Balancing.BalancerRecord(), DateTimeOffset.UnixEpoch, _ => { });

@@ -2,7 +2,6 @@ using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Request;
-using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Placement;
@@ -32,7 +31,7 @@ public class BridgePolicyTests
         """;
 
     private static MultibridgeConfig Config(string extra = "") =>
-        ConfigLoader.Build(IniDocument.Parse("multibridge.ini", Ini + "\n" + extra), new Dictionary<string, string>());
+        TestConfig.Load(Ini + "\n" + extra);
 
     private static FakeSysfs Host()
     {

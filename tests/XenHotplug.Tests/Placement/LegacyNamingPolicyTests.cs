@@ -1,7 +1,6 @@
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Request;
-using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Placement;
@@ -10,16 +9,7 @@ public class LegacyNamingPolicyTests
 {
     private static readonly HotplugRequest Request = new(HotplugCommand.Online, InterfaceType.Vif, "vif3.0", "backend/vif/3/0", 3, 0, new Dictionary<string, string>());
 
-    private static MultibridgeConfig Config() => ConfigLoader.Build(IniDocument.Parse("f", """
-        [network]
-        naming = legacy
-        [bridge:xenbr0]
-        uplink = eth0
-        [bridge:xenbr1]
-        uplink = eth1
-        [pool:p]
-        bridges = xenbr0 xenbr1
-        """), new Dictionary<string, string>());
+    private static MultibridgeConfig Config() => TestConfig.Load("[network]\nnaming = legacy\n" + TestConfig.TwoBridgePool, "f");
 
     private static FakeSysfs LegacyHost() => new FakeSysfs()
         .Add("eth0", bridge: true).Add("peth0", master: "eth0")

@@ -1,7 +1,5 @@
-using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Request;
-using XenHotplug.Host.Configuration;
 using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Placement;
@@ -11,7 +9,7 @@ public class PoolIdempotenceTests
     [Fact]
     public void A_vif_already_on_a_pool_bridge_stays_there()
     {
-        var config = ConfigLoader.Build(IniDocument.Parse("f", "[bridge:a]\n[bridge:b]\n[pool:p]\nbridges = a b\n"), new Dictionary<string, string>());
+        var config = TestConfig.Load("[bridge:a]\n[bridge:b]\n[pool:p]\nbridges = a b\n", "f");
         var host = new FakeSysfs().Add("a", bridge: true).Add("b", bridge: true).Add("vif1.0", master: "a").Add("vif2.0", master: "a");
         var request = new HotplugRequest(HotplugCommand.Online, InterfaceType.Vif, "vif1.0", "backend/vif/1/0", 1, 0, new Dictionary<string, string>());
         var vm = new VifSettings("pool:p", null, null, null, null, null, "g", null);

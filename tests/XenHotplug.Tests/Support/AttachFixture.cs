@@ -2,7 +2,6 @@ using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
-using XenHotplug.Host.Configuration;
 
 namespace XenHotplug.Tests.Support;
 
@@ -22,7 +21,7 @@ public static class AttachFixture
         antispoof = mac
         """;
 
-    public static MultibridgeConfig Config => ConfigLoader.Build(IniDocument.Parse("multibridge.ini", Ini), new Dictionary<string, string>());
+    public static MultibridgeConfig Config => TestConfig.Load(Ini);
 
     public static HotplugRequest Request => new(HotplugCommand.Online, InterfaceType.Vif, "vif3.0", "backend/vif/3/0", 3, 0, new Dictionary<string, string>());
 
