@@ -20,6 +20,7 @@ public static class AttachPlanner
         var (settings, host, current, target) = (facts.Settings, facts.Host, facts.Current, facts.Target);
         if (facts.Identity is { Exists: true } identity) IdentityGuard.Check(request, current, identity, config);
         var decision = BridgePolicy.Decide(config, request, settings, host, facts.Placement);
+        if (settings.Vlan is { } vlan) VlanRequest.Refuse(vlan, decision.Bridge, request.XenbusPath);
         var steps = new List<AttachStep>();
         if (PrepareBridge(config, decision.Bridge, host, facts.UplinksWithAddresses) is { } prepare) steps.Add(prepare);
 

@@ -1,6 +1,7 @@
 namespace XenHotplug.Core.Request;
 
-/// <summary>What xenstore says about one guest NIC: the backend keys the stock script reads, and the guest's identity.</summary>
+/// <summary>What xenstore says about one guest NIC: the backend keys the stock script reads, the guest's identity, and
+/// the per-vif vlan= key libxl writes since Xen 4.19.</summary>
 public sealed record VifSettings(
     string? Bridge,
     string? Ip,
@@ -9,4 +10,5 @@ public sealed record VifSettings(
     string? Mac,
     string? Type,
     string? DomainName,
-    string? DomainUuid);
+    string? DomainUuid,
+    string? Vlan = null);

@@ -43,6 +43,19 @@ public sealed class VifBadInputTests : IDisposable
             "bridge xenbr9 does not exist (named in backend/vif/3/0/bridge); create it or run 'network-multibridge start'", before);
     }
 
+    [Theory]
+    [InlineData("4095", "vlan: term '4095': ")]
+    [InlineData("10", "vlan=10p (in backend/vif/3/0/vlan) for bridge xenbr0: ")]
+    public void A_vlan_request_is_refused_not_ignored(string vlan, string start)
+    {
+        var before = VifState();
+        _host.Xenstore.Write("/local/domain/0/backend/vif/3/0/vlan", vlan);
+        var r = _host.Hotplug("online", 3, 0);
+        var error = _host.Backend(3, 0, "hotplug-error") ?? "";
+        Assert.StartsWith(start, error, StringComparison.Ordinal);
+        AssertFailedCleanly(r, error, before);
+    }
+
     [Fact]
     public void Bridge_that_is_not_a_bridge()
     {

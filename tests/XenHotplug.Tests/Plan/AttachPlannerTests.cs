@@ -109,4 +109,29 @@ public sealed class AttachPlannerTests
         Assert.False(Assert.Single(plan.Steps.OfType<GuardStep>()).RemoveOnUndo);
         Assert.DoesNotContain(plan.Steps, s => s is NetworkStep { Kind: NetworkStepKind.Bridge });
     }
+
+    [Theory]
+    [InlineData("0", "vlan: term '0': ")]
+    [InlineData("4095", "vlan: term '4095': ")]
+    [InlineData("10p/20p", "vlan: term '20p': only one VLAN id can be the PVID (10 already is)")]
+    [InlineData("10-5", "vlan: term '10-5': ")]
+    [InlineData("junk", "vlan: term 'junk': ")]
+    public void A_malformed_vlan_is_refused_naming_the_key_and_the_term(string vlan, string start)
+    {
+        var facts = AttachFixture.Facts(AttachFixture.Host()) with { Settings = AttachFixture.Settings with { Vlan = vlan } };
+        var e = Assert.Throws<HotplugException>(() => AttachPlanner.Plan(AttachFixture.Config, AttachFixture.Request, facts));
+        Assert.StartsWith(start, e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(in backend/vif/3/0/vlan)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10", "vlan=10p")]
+    [InlineData("10p/20", "vlan=10p/20")]
+    public void A_valid_vlan_is_refused_rather_than_ignored(string vlan, string shown)
+    {
+        var facts = AttachFixture.Facts(AttachFixture.Host()) with { Settings = AttachFixture.Settings with { Vlan = vlan } };
+        var e = Assert.Throws<HotplugException>(() => AttachPlanner.Plan(AttachFixture.Config, AttachFixture.Request, facts));
+        Assert.StartsWith(shown + " (in backend/vif/3/0/vlan) for bridge ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("refused rather than put on the bridge untagged", e.Message, StringComparison.Ordinal);
+    }
 }
