@@ -27,6 +27,12 @@ public interface ISysfsNet
     /// <summary>The interface alias (ifalias), or null when none is set.</summary>
     string? InterfaceAlias(string dev);
 
+    /// <summary>True when the bridge filters by VLAN (vlan_filtering 1; false too on a kernel without VLAN filtering).</summary>
+    bool FiltersVlans(string bridge);
+
+    /// <summary>The VLAN a vlan_filtering bridge gives each new port as PVID, untagged (default_pvid; 0: none).</summary>
+    int DefaultPvid(string bridge);
+
     /// <summary>All interface names.</summary>
     IReadOnlyList<string> Interfaces();
 }

@@ -8,14 +8,17 @@ namespace XenHotplug.Core.Network;
 /// </summary>
 public abstract record NetOp
 {
-    /// <summary>The arguments after "ip" (also one line of an `ip -batch` file).</summary>
+    /// <summary>The iproute2 command that makes this change: "ip", or "bridge" for a bridge port's VLANs.</summary>
+    public virtual string Tool => "ip";
+
+    /// <summary>The arguments after <see cref="Tool"/> (also one line of a `TOOL -batch` file).</summary>
     public abstract IReadOnlyList<string> IpArgs { get; }
 
     /// <summary>The interface this changes.</summary>
     public abstract string Device { get; }
 
-    /// <summary>"ip link set dev vif1.0 up".</summary>
-    public sealed override string ToString() => "ip " + string.Join(' ', IpArgs);
+    /// <summary>"ip link set dev vif1.0 up", "bridge vlan add dev vif1.0 vid 10 pvid untagged".</summary>
+    public sealed override string ToString() => Tool + " " + string.Join(' ', IpArgs);
 
     protected static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

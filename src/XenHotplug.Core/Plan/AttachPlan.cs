@@ -12,6 +12,9 @@ public sealed record AttachPlan(BridgeDecision Decision, string Current, string 
 {
     public string? Refusal { get; init; }
 
+    /// <summary>The VLANs the guest's port is given (vlan=, or a BR.TAG:TRUNKS bridge name), null for none.</summary>
+    public Vlan.VlanSet? Vlans { get; init; }
+
     /// <summary>The step that configures the guest's port.</summary>
     public NetworkStep Port => Steps.OfType<NetworkStep>().Single(s => s.Kind == NetworkStepKind.Port);
 

@@ -10,17 +10,19 @@ namespace XenHotplug.Core.Plan;
 /// <summary>
 /// Facts to plan, for one attach (online, or add for a tap): the identity guard decides whether the device may be
 /// touched at all, placement chooses the bridge, and the steps follow in the order they run — the declared bridge
-/// created if it does not exist yet, the guard, the port, the round-robin cursor, xenstore — each with its undo.
+/// created if it does not exist yet, the guard, the port (with its VLANs on a vlan_filtering bridge), the round-robin
+/// cursor, xenstore — each with its undo.
 /// Refusals a user can cause are <see cref="HotplugException"/>s with one line, raised before anything changes.
 /// </summary>
 public static class AttachPlanner
 {
     public static AttachPlan Plan(MultibridgeConfig config, HotplugRequest request, AttachFacts facts)
     {
-        var (settings, host, current, target) = (facts.Settings, facts.Host, facts.Current, facts.Target);
+        var (host, current, target) = (facts.Host, facts.Current, facts.Target);
         if (facts.Identity is { Exists: true } identity) IdentityGuard.Check(request, current, identity, config);
+        var (settings, vlans) = VlanRequest.Read(facts.Settings, host, request.XenbusPath);
         var decision = BridgePolicy.Decide(config, request, settings, host, facts.Placement);
-        if (settings.Vlan is { } vlan) VlanRequest.Refuse(vlan, decision.Bridge, request.XenbusPath);
+        var vlanOps = vlans?.PortOperations(decision.Bridge, target, host, facts.Placement.CurrentMaster == decision.Bridge ? facts.PortVlans : null) ?? [];
         var steps = new List<AttachStep>();
         if (PrepareBridge(config, decision.Bridge, host, facts.UplinksWithAddresses) is { } prepare) steps.Add(prepare);
 
@@ -41,10 +43,12 @@ public static class AttachPlanner
 
         var bridgeMtu = host.Exists(decision.Bridge) ? host.Mtu(decision.Bridge) : config.FindBridgeByInterface(decision.Bridge)?.Mtu;
         var port = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, facts.Placement.CurrentMaster);
-        steps.Add(new NetworkStep(NetworkStepKind.Port, target, PortUndo.For(port.Operations, LinkSnapshot.Take(host, current))));
+        var portOps = PortUndo.For(port.Operations, LinkSnapshot.Take(host, current)).ToList();
+        portOps.InsertRange(portOps.FindLastIndex(o => o.Do is LinkUp), vlanOps); // the VLANs before the port comes up
+        steps.Add(new NetworkStep(NetworkStepKind.Port, target, portOps));
         if (decision.NextCursor is { } next && decision.Pool is { } pool) steps.Add(new CursorStep(pool, next, facts.Placement.Cursor(pool)));
         if (port.XenstoreWrites.Count > 0) steps.Add(new XenstoreStep(port.XenstoreWrites));
-        return new AttachPlan(decision, current, target, port.Mtu, steps) { Refusal = refusal };
+        return new AttachPlan(decision, current, target, port.Mtu, steps) { Refusal = refusal, Vlans = vlans?.Vlans };
     }
 
     /// <summary>The step that creates a declared bridge that does not exist yet (null when it exists), or a one-line refusal.</summary>

@@ -2,7 +2,9 @@ using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
+using XenHotplug.Core.Balancing;
 using XenHotplug.Host.Balancing;
+using XenHotplug.Host.Netlink;
 using XenHotplug.Host.RunState;
 
 namespace XenHotplug.Host.Hotplug;
@@ -23,6 +25,20 @@ public static class AttachFactsReader
             .ToDictionary(p => p.Name, p => runDir.ReadCursor(p.Name, stateProblems.Add), StringComparer.Ordinal);
         var rates = config.Pools.Values.Any(p => p.Strategy == PoolStrategy.LeastTraffic) ? BalancerStore.FreshRates(config, stateProblems.Add) : null;
         var uplinks = AttachPlanner.UplinksOfMissingBridges(config, sysfs).Where(holdsAddresses).ToHashSet(StringComparer.Ordinal);
-        return new AttachFacts(settings, sysfs, current, target, identity, new PlacementFacts(sysfs.Master(current), cursors, rates), uplinks);
+        var master = sysfs.Master(current);
+        return new AttachFacts(settings, sysfs, current, target, identity, new PlacementFacts(master, cursors, rates), uplinks)
+        {
+            PortVlans = master is not null && AsksForVlans(settings) && sysfs.FiltersVlans(master) ? PortVlans(current) : null,
+        };
+    }
+
+    /// <summary>vlan=, or a bridge name that may be BR.TAG:TRUNKS (the planner decides which).</summary>
+    private static bool AsksForVlans(VifSettings settings) => settings.Vlan is not null || settings.Bridge?.AsSpan().IndexOfAny('.', ':') >= 0;
+
+    /// <summary>A port's VLANs (a second online of a NIC with VLANs: one netlink dump).</summary>
+    private static List<Core.Vlan.VlanMember> PortVlans(string device)
+    {
+        using var rtnl = new RtnetlinkSocket();
+        return rtnl.PortVlans(rtnl.IndexOf(device)).Select(v => PortVlan.FromKernel(v.Flags, v.Vid)).Select(v => new Core.Vlan.VlanMember(v.Vid, v.Pvid, v.Untagged)).ToList();
     }
 }

@@ -8,9 +8,10 @@ namespace XenHotplug.Host.Ip;
 
 /// <summary>
 /// <see cref="INetworkRunner"/> through iproute2's `ip`, started by CliWrap with argument arrays (never a
-/// shell): a whole plan is one `ip -batch -` process fed on standard input.
+/// shell): a whole plan is one `ip -batch -` process fed on standard input (a port's VLANs, iproute2's `bridge`
+/// command's, one `bridge -batch -` for each run of them).
 /// </summary>
-public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
+public sealed class IpRunner(string ipCommand = "ip", string bridgeCommand = "bridge") : INetworkRunner
 {
     /// <summary>
     /// How long an `ip` process may still run, asked when it starts (null: no limit). A hotplug passes its
@@ -22,7 +23,28 @@ public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
 
     public IReadOnlyList<string> Run(IReadOnlyList<NetOp> operations, bool keepGoing = false)
     {
-        if (operations.Count == 0) return [];
+        var errors = new List<string>();
+        for (var start = 0; start < operations.Count;)
+        {
+            var end = start + 1;
+            while (end < operations.Count && operations[end].Tool == operations[start].Tool) end++;
+            try
+            {
+                errors.AddRange(RunBatch(operations.Skip(start).Take(end - start).ToList(), keepGoing));
+            }
+            catch (NetOpException e) when (e.FailedIndex >= 0)
+            {
+                throw new NetOpException(start + e.FailedIndex, e.Failed, e.Error);
+            }
+            start = end;
+        }
+        return errors;
+    }
+
+    /// <summary>Operations of one tool as one `TOOL -batch -`.</summary>
+    private List<string> RunBatch(List<NetOp> operations, bool keepGoing)
+    {
+        var tool = operations[0].Tool == "bridge" ? bridgeCommand : ipCommand;
         var batch = new StringBuilder();
         foreach (var op in operations)
         {
@@ -34,10 +56,10 @@ public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
             batch.AppendJoin(' ', op.IpArgs.Select(a => a.Length == 0 ? "\"\"" : a)).Append('\n');
         }
         string[] args = keepGoing ? ["-force", "-batch", "-"] : ["-batch", "-"];
-        var result = Execute(Cli.Wrap(ipCommand).WithArguments(args).WithStandardInputPipe(PipeSource.FromString(batch.ToString())));
+        var result = Execute(Cli.Wrap(tool).WithArguments(args).WithStandardInputPipe(PipeSource.FromString(batch.ToString())), tool);
         if (result.ExitCode == 0) return [];
         var errors = ErrorLines(result.StandardError);
-        if (keepGoing) return errors.Count > 0 ? errors : [$"ip exited with status {result.ExitCode}"];
+        if (keepGoing) return errors.Count > 0 ? errors : [$"{operations[0].Tool} exited with status {result.ExitCode}"];
         var index = FailedLine(result.StandardError) - 1;
         var failed = index >= 0 && index < operations.Count ? operations[index] : null;
         throw new NetOpException(failed is null ? -1 : index, failed, errors.Count > 0 ? errors[0] : $"exit status {result.ExitCode}");
@@ -45,7 +67,7 @@ public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
 
     public string Query(IReadOnlyList<string> arguments)
     {
-        var result = Execute(Cli.Wrap(ipCommand).WithArguments(arguments));
+        var result = Execute(Cli.Wrap(ipCommand).WithArguments(arguments), ipCommand);
         if (result.ExitCode != 0)
         {
             var errors = ErrorLines(result.StandardError);
@@ -72,7 +94,7 @@ public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
             .Select(l => l.StartsWith("Error: ", StringComparison.Ordinal) ? l[7..] : l)
             .ToList();
 
-    private BufferedCommandResult Execute(Command command)
+    private BufferedCommandResult Execute(Command command, string tool)
     {
         var limit = TimeLeft?.Invoke();
         using var timeout = limit is { } left ? new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : null;
@@ -84,11 +106,11 @@ public sealed class IpRunner(string ipCommand = "ip") : INetworkRunner
         }
         catch (OperationCanceledException)
         {
-            throw new NetOpException(-1, null, string.Create(CultureInfo.InvariantCulture, $"'{ipCommand}' did not finish within the {limit!.Value.TotalSeconds:0.###} s left of the deadline and was killed"));
+            throw new NetOpException(-1, null, string.Create(CultureInfo.InvariantCulture, $"'{tool}' did not finish within the {limit!.Value.TotalSeconds:0.###} s left of the deadline and was killed"));
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new NetOpException(-1, null, $"cannot run '{ipCommand}': {e.Message} (is iproute2 installed?)");
+            throw new NetOpException(-1, null, $"cannot run '{tool}': {e.Message} (is iproute2 installed?)");
         }
     }
 }

@@ -6,7 +6,7 @@ namespace XenHotplug.Host.Netlink;
 
 /// <summary>
 /// <see cref="INetworkRunner"/> through rtnetlink directly: the vif port operations (link up/down, MAC,
-/// MTU, master, rename, alias, address flush) cost no process at all. Anything else (creating bridges,
+/// MTU, master, rename, alias, address flush, a port's VLANs) cost no process at all. Anything else (creating bridges,
 /// routes) goes to the `ip` runner it wraps. Same contract as `ip -batch`: stop at the first failure and
 /// say which operation failed.
 /// </summary>
@@ -91,10 +91,19 @@ public sealed class NetlinkRunner(INetworkRunner fallback) : INetworkRunner
             case AddressFlush f:
                 socket.FlushAddresses(Index(f.Dev));
                 return true;
+            case PortVlanAdd v:
+                socket.SetPortVlan(Index(v.Dev), Flags(v.Vlan), v.Vlan.Vid, add: true);
+                return true;
+            case PortVlanDelete v:
+                socket.SetPortVlan(Index(v.Dev), 0, v.Vid, add: false);
+                return true;
             default:
                 return false;
         }
     }
+
+    private static ushort Flags(Core.Vlan.VlanMember vlan) =>
+        (ushort)((vlan.Pvid ? Core.Balancing.PortVlan.PvidFlag : 0) | (vlan.Untagged ? Core.Balancing.PortVlan.UntaggedFlag : 0));
 
     private static byte[] ParseMac(string mac)
     {

@@ -64,6 +64,11 @@ public sealed class SysfsNet(string root = "/sys/class/net") : ISysfsNet
 
     public string? InterfaceAlias(string dev) => ReadAttr(dev, "ifalias") is { Length: > 0 } a ? a : null;
 
+    public bool FiltersVlans(string bridge) => ReadAttr(bridge, "bridge/vlan_filtering") == "1";
+
+    public int DefaultPvid(string bridge) =>
+        int.TryParse(ReadAttr(bridge, "bridge/default_pvid"), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+
     public IReadOnlyList<string> Interfaces()
     {
         try

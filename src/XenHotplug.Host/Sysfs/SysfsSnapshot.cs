@@ -32,6 +32,10 @@ public sealed class SysfsSnapshot(ISysfsNet live) : ISysfsNet
 
     public string? InterfaceAlias(string dev) => Fact(dev, "alias", () => live.InterfaceAlias(dev));
 
+    public bool FiltersVlans(string bridge) => Fact(bridge, "vlan_filtering", () => live.FiltersVlans(bridge));
+
+    public int DefaultPvid(string bridge) => Fact(bridge, "default_pvid", () => live.DefaultPvid(bridge));
+
     public IReadOnlyList<string> Interfaces() => _interfaces ??= live.Interfaces();
 
     private T Fact<T>(string dev, string what, Func<T> read)

@@ -14,6 +14,8 @@ public sealed class FakeSysfs : ISysfsNet
         public bool Up { get; set; } = true;
         public bool Carrier { get; set; } = true;
         public string? Alias { get; set; }
+        public bool VlanFiltering { get; set; }
+        public int DefaultPvid { get; set; } = 1;
     }
 
     public Dictionary<string, Link> Links { get; } = new(StringComparer.Ordinal);
@@ -37,5 +39,7 @@ public sealed class FakeSysfs : ISysfsNet
 
     public int? SpeedMbps(string dev) => Speeds.TryGetValue(dev, out var speed) ? speed : null;
     public string? InterfaceAlias(string dev) => Links.TryGetValue(dev, out var l) ? l.Alias : null;
+    public bool FiltersVlans(string bridge) => Links.TryGetValue(bridge, out var l) && l.Bridge && l.VlanFiltering;
+    public int DefaultPvid(string bridge) => Links.TryGetValue(bridge, out var l) ? l.DefaultPvid : 0;
     public IReadOnlyList<string> Interfaces() => Links.Keys.Order(StringComparer.Ordinal).ToList();
 }
