@@ -1,8 +1,8 @@
+using XenHotplug.Core.Balancing;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
 using XenHotplug.Core.Request;
-using XenHotplug.Core.Balancing;
 using XenHotplug.Host.Balancing;
 using XenHotplug.Host.Netlink;
 using XenHotplug.Host.RunState;

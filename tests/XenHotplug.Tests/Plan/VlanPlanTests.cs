@@ -1,5 +1,4 @@
 using XenHotplug.Core.Failures;
-using XenHotplug.Core.Network;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
 using XenHotplug.Core.Vlan;
