@@ -1,0 +1,251 @@
+#!/bin/bash
+# The kernel tier's scenario (tests/kernel/run.sh), run as root in a VM booting Debian's kernel: real 802.1Q,
+# real VLAN-filtering bridges, the product from its .deb, the project's xenstore server with Debian's xenstore-*
+# tools, libxl's vif-script contract as in tests/XenHotplug.TestSupport/SimulatedDom0.cs. Guests are network
+# namespaces g1, g2, ... cabled to dom0 (the VM's own namespace) by veth pairs vifD.0 (netback's MAC) / eth0;
+# the lan is namespace lan with 802.1Q devices lan0.10 (10.10.0.1) and lan0.20 (10.20.0.1) on a trunk to the
+# VLAN-aware bridge xenbr0 (uplink eth1 carries VLANs 10 and 20 tagged). xenbr1 is a bridge without VLAN
+# filtering. One line per check, "PASS name" or "FAIL name: why", written to the results disk as they come.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/etc/xen/scripts
+P=/var/lib/xmb/payload
+W=/run/xmb
+mkdir -p "$W"
+RES=$W/results.txt DIAG=$W/diag.txt
+: > "$RES"; : > "$DIAG"
+VIF=/etc/xen/scripts/vif-multibridge
+flush() { { echo "XMB-RESULTS-BEGIN"; cat "$RES"; } > "$W/partial.txt"; dd if="$W/partial.txt" of=/dev/vdc conv=fsync status=none; }
+ok() { echo "PASS $1" | tee -a "$RES"; flush; }
+ko() { echo "FAIL $1${2:+: $2}" | tee -a "$RES"; flush; }
+check() {
+	local name=$1 out; shift
+	if out=$("$@" 2>&1); then ok "$name"; else ko "$name" "$(printf '%s' "$out" | tail -n 4 | tr '\n' ' ')"; fi
+}
+finish() {
+	{
+		echo "XMB-RESULTS-BEGIN"; cat "$RES"; echo "XMB-RESULTS-END"
+		echo "===== diagnostics"; cat "$DIAG"
+		echo "===== bridge vlan show"; bridge vlan show 2>&1
+		echo "===== ip -d link"; ip -d link 2>&1 | head -n 120
+	} > "$W/final.txt"
+	dd if="$W/final.txt" of=/dev/vdc conv=fsync status=none
+	[ -f "$W/xs.pid" ] && kill "$(cat "$W/xs.pid")" 2>/dev/null
+	exit 0
+}
+require() {
+	local before; before=$(grep -c '^FAIL' "$RES")
+	check "$@"
+	[ "$(grep -c '^FAIL' "$RES")" -eq "$before" ] || { ko "scenario stopped after a failed prerequisite"; finish; }
+}
+diag() { { echo "===== $*"; "$@" 2>&1; } >> "$DIAG"; }
+waitfor() { # waitfor TENTHS COMMAND...: polls every 0.1 s
+	local n=$1; shift
+	until "$@" >/dev/null 2>&1; do
+		n=$((n - 1)); [ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# --- the host ---------------------------------------------------------------------------------------------
+export XENSTORED_PATH=$W/xenstored.sock
+CONF=$W/multibridge.ini
+: > "$CONF"
+chmod 0644 "$CONF"
+"$P/xenstore-testd" --socket "$XENSTORED_PATH" --pidfile "$W/xs.pid" > "$W/xenstored.log" 2>&1 &
+kernel_has_vlans() {
+	modprobe 8021q && modprobe bridge && modprobe veth || return 1
+	ip link add xmbprobe type bridge vlan_filtering 1 && [ "$(cat /sys/class/net/xmbprobe/bridge/vlan_filtering)" = 1 ] || return 1
+	ip link del xmbprobe
+}
+require "the VM's kernel ($(uname -r)) has 802.1Q and bridge VLAN filtering" kernel_has_vlans
+require "the package installed with dpkg -i ($(dpkg-query -W -f '${Version}' xen-multibridge 2>/dev/null))" test -x "$VIF"
+require "the xenstore server listens and Debian's xenstore-write reaches it" waitfor 100 xenstore-write /tool/xmb ready
+
+lan() { ip netns exec lan "$@"; }
+ip netns add lan
+ip link add eth1 type veth peer name lan0 netns lan
+ip link add xenbr0 type bridge vlan_filtering 1 stp_state 0 forward_delay 0
+ip link set eth1 master xenbr0
+bridge vlan add dev eth1 vid 10
+bridge vlan add dev eth1 vid 20
+bridge vlan del dev eth1 vid 1
+ip link set eth1 up
+ip link set xenbr0 up
+ip link add xenbr1 type bridge stp_state 0 forward_delay 0
+ip link set xenbr1 up
+lan ip link set lo up
+lan ip link set lan0 up
+for v in 10 20; do
+	lan ip link add link lan0 name lan0.$v type vlan id $v
+	lan ip address add 10.$v.0.1/24 dev lan0.$v
+	lan ip link set lan0.$v up
+done
+
+# --- libxl's side -----------------------------------------------------------------------------------------
+guest() { # guest D BRIDGE [KEY=VALUE...]: the backend nodes libxl writes, and the vif netback makes
+	local d=$1 br=$2 b=/local/domain/0/backend/vif/$1/0 kv; shift 2
+	xenstore-write "$b/frontend" "/local/domain/$d/device/vif/0" "$b/frontend-id" "$d" "$b/online" 1 "$b/state" 2 \
+		"$b/script" "$VIF" "$b/mac" "00:16:3e:00:00:$(printf %02x "$d")" "$b/handle" 0 "$b/type" vif "$b/bridge" "$br" \
+		"/local/domain/$d/name" "g$d" "/local/domain/$d/vm" "/vm/00000000-0000-0000-0000-0000000000$(printf %02x "$d")"
+	for kv in "$@"; do xenstore-write "$b/${kv%%=*}" "${kv#*=}"; done
+	ip netns add "g$d"
+	ip link add "vif$d.0" address fe:ff:ff:ff:ff:ff type veth peer name eth0 netns "g$d"
+	ip -n "g$d" link set lo up
+	ip -n "g$d" link set eth0 up
+}
+env_of() { # the environment libxl gives the vif-script
+	echo script="$VIF" XENBUS_TYPE=vif "XENBUS_PATH=backend/vif/$1/0" XENBUS_BASE_PATH=backend netdev= "vif=vif$1.0" \
+		"XENSTORED_PATH=$XENSTORED_PATH" "XEN_MULTIBRIDGE_CONFIG=$CONF" "XEN_MULTIBRIDGE_RUNDIR=$W/run" "XEN_MULTIBRIDGE_SYSLOG=$W/no-syslog"
+}
+hp() { # hp COMMAND D [ARG...]: vif-multibridge as libxl runs it (killed after libxl's 40 s)
+	local c=$1 d=$2; shift 2
+	# shellcheck disable=SC2046
+	env $(env_of "$d") timeout -s KILL 40 "$VIF" "$c" type_if=vif "$@"
+}
+backend() { xenstore-read "/local/domain/0/backend/vif/$1/0/$2" 2>/dev/null; }
+bridge_of() { local b; b=$(readlink "/sys/class/net/$1/brport/bridge" 2>/dev/null) || return 1; echo "${b##*/}"; }
+on_no_bridge() { [ ! -e "/sys/class/net/$1/brport" ]; }
+on_bridge() { [ "$(bridge_of "$1")" = "$2" ] || { echo "$1 is on '$(bridge_of "$1")', expected $2"; return 1; }; }
+# vlans_of DEV: the port's VLANs as "10pu 20" (p PVID, u egress untagged), from iproute2's bridge vlan show.
+vlans_of() {
+	bridge vlan show dev "$1" 2>/dev/null | awk -v dev="$1" '
+		NR == 1 { next }
+		{ i = 1; if ($1 == dev) i = 2; if (i > NF) next; v = $i; f = ""
+		  for (j = i + 1; j <= NF; j++) { if ($j == "PVID") f = f "p"; if ($j == "Untagged") f = f "u" }
+		  out = out (out == "" ? "" : " ") v f }
+		END { print out }'
+}
+vlans_are() { local got; got=$(vlans_of "$1"); [ "$got" = "$2" ] || { echo "$1 carries '$got', expected '$2'"; return 1; }; }
+pings() { ip netns exec "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1 || ip netns exec "$1" ping -c 2 -W 2 "$2"; }
+no_ping() { ! ip netns exec "$1" ping -c 2 -W 1 "$2" >/dev/null 2>&1; }
+online_ok() { # online_ok D: online exits 0 with hotplug-status connected
+	local out; out=$(hp online "$1" 2>&1) || { echo "online failed: $out"; return 1; }
+	[ "$(backend "$1" hotplug-status)" = connected ] || { echo "hotplug-status $(backend "$1" hotplug-status)"; return 1; }
+}
+refused() { # refused D TEXT: online fails, hotplug-error has TEXT, the vif is on no bridge
+	local out rc=0; out=$(hp online "$1" 2>&1) || rc=$?
+	[ $rc -ne 0 ] || { echo "online succeeded: $out"; return 1; }
+	case $(backend "$1" hotplug-error) in *"$2"*) ;; *) echo "hotplug-error: $(backend "$1" hotplug-error)"; return 1 ;; esac
+	on_no_bridge "vif$1.0" || { echo "vif$1.0 is on $(bridge_of "vif$1.0")"; return 1; }
+}
+T0=$SECONDS
+
+# --- 1. vlan=10: an access port on VLAN 10 --------------------------------------------------------------
+guest 1 xenbr0 vlan=10
+ip -n g1 address add 10.10.0.11/24 dev eth0
+check "vlan=10: online on the VLAN-aware xenbr0 succeeds (hotplug-status connected)" online_ok 1
+check "vlan=10: the port carries exactly VLAN 10 as PVID, untagged (the default VLAN 1 removed)" vlans_are vif1.0 10pu
+check "vlan=10: the guest's untagged traffic reaches the lan on VLAN 10" pings g1 10.10.0.1
+ip -n g1 address add 10.20.0.11/24 dev eth0
+check "vlan=10: the guest does not reach VLAN 20 (its frames are VLAN 10's)" no_ping g1 10.20.0.1
+
+# --- 2. vlan=10p/20: native VLAN 10 and tagged VLAN 20 -------------------------------------------------------
+guest 2 xenbr0 vlan=10p/20
+ip -n g2 address add 10.10.0.12/24 dev eth0
+ip -n g2 link add link eth0 name eth0.20 type vlan id 20
+ip -n g2 address add 10.20.0.12/24 dev eth0.20
+ip -n g2 link set eth0.20 up
+explain_shows() {
+	local out; out=$(env $(env_of 2) "$VIF" explain 2 0 2>&1) || { echo "$out"; return 1; }
+	diag echo "$out"
+	for want in "vlans: 10p/20" "bridge vlan add dev vif2.0 vid 10 pvid untagged" "bridge vlan add dev vif2.0 vid 20" "bridge vlan del dev vif2.0 vid 1"; do
+		grep -qF -- "$want" <<< "$out" || { echo "explain lacks '$want': $out"; return 1; }
+	done
+}
+check "vlan=10p/20: explain prints the VLANs and the port's VLAN operations" explain_shows
+dry_run_changes_nothing() {
+	local out; out=$(hp online 2 --dry-run 2>&1) || { echo "$out"; return 1; }
+	grep -qF "bridge vlan add dev vif2.0 vid 20" <<< "$out" || { echo "$out"; return 1; }
+	on_no_bridge vif2.0 && [ -z "$(vlans_of vif2.0)" ]
+}
+check "vlan=10p/20: --dry-run prints the VLAN operations and changes nothing" dry_run_changes_nothing
+check "vlan=10p/20: online succeeds" online_ok 2
+check "vlan=10p/20: the port carries 10 (PVID, untagged) and 20 (tagged), not VLAN 1" vlans_are vif2.0 "10pu 20"
+check "vlan=10p/20: untagged traffic reaches VLAN 10" pings g2 10.10.0.1
+check "vlan=10p/20: tagged traffic reaches VLAN 20" pings g2 10.20.0.1
+check "vlan=10p/20: a second online (libxl retrying) succeeds" online_ok 2
+check "vlan=10p/20: after the second online the port still carries exactly 10pu 20" vlans_are vif2.0 "10pu 20"
+
+# --- 3. BR.TAG and BR:TRUNKS bridge names ----------------------------------------------------------------
+guest 3 xenbr0.20
+ip -n g3 address add 10.20.0.13/24 dev eth0
+check "bridge=xenbr0.20 (no such interface): online puts the NIC on xenbr0" online_ok 3
+check "bridge=xenbr0.20: the port is on xenbr0" on_bridge vif3.0 xenbr0
+check "bridge=xenbr0.20: the port carries exactly VLAN 20 as PVID, untagged" vlans_are vif3.0 20pu
+check "bridge=xenbr0.20: the guest reaches VLAN 20" pings g3 10.20.0.1
+ip -n g3 address add 10.10.0.13/24 dev eth0
+check "bridge=xenbr0.20: the guest does not reach VLAN 10" no_ping g3 10.10.0.1
+guest 4 xenbr0:10:20
+ip -n g4 address add 10.10.0.14/24 dev eth0
+ip -n g4 link add link eth0 name eth0.20 type vlan id 20
+ip -n g4 address add 10.20.0.14/24 dev eth0.20
+ip -n g4 link set eth0.20 up
+check "bridge=xenbr0:10:20 (a trunk): online succeeds" online_ok 4
+check "bridge=xenbr0:10:20: the port carries 10 and 20 tagged, no PVID" vlans_are vif4.0 "10 20"
+check "bridge=xenbr0:10:20: tagged traffic reaches VLAN 20" pings g4 10.20.0.1
+check "bridge=xenbr0:10:20: untagged frames are dropped (no PVID)" no_ping g4 10.10.0.1
+ip link add xenbr0.100 type bridge stp_state 0 forward_delay 0
+ip link set xenbr0.100 up
+guest 5 xenbr0.100
+check "bridge=xenbr0.100 that exists as written: online succeeds" online_ok 5
+check "bridge=xenbr0.100 that exists as written: the NIC is on it, verbatim, as vif-bridge does" on_bridge vif5.0 xenbr0.100
+
+# --- 4. refusals: nothing changes ------------------------------------------------------------------------
+guest 6 xenbr1 vlan=10
+check "vlan=10 on xenbr1 (no VLAN filtering): refused naming the bridge, the vif on no bridge" refused 6 "xenbr1 does not filter VLANs"
+check "the refusal did not switch xenbr1's vlan_filtering" test "$(cat /sys/class/net/xenbr1/bridge/vlan_filtering)" = 0
+guest 7 xenbr0 vlan=4095
+check "vlan=4095: refused naming the key and the term, the vif on no bridge" refused 7 "vlan: term '4095'"
+guest 8 xenbr0.5000
+check "bridge=xenbr0.5000: refused naming the key and the term" refused 8 "bridge: term '5000'"
+guest 9 xenbr0.10 vlan=20
+check "bridge=xenbr0.10 with vlan=20: refused as two requests" refused 9 "two VLAN requests"
+others_kept() { vlans_are vif1.0 10pu && vlans_are vif2.0 "10pu 20" && vlans_are eth1 "10 20"; }
+check "after the refusals xenbr0's other ports kept their VLANs" others_kept
+
+# --- 5. offline, and a kill at every step ----------------------------------------------------------------
+offline_clears() { hp offline "$1" && on_no_bridge "vif$1.0" && [ -z "$(vlans_of "vif$1.0")" ]; }
+check "offline of g2: the vif leaves xenbr0 and carries no VLANs" offline_clears 2
+guest 10 xenbr0 vlan=10p/20
+stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = T ]; }
+kill_at_every_step() {
+	local n=1 pid
+	while [ $n -lt 40 ]; do
+		# shellcheck disable=SC2046
+		env $(env_of 10) XENHOTPLUG_TEST_STOP_AT=$n "$VIF" online type_if=vif > "$W/stop.log" 2>&1 &
+		pid=$!
+		until stopped $pid || ! kill -0 $pid 2>/dev/null; do sleep 0.05; done
+		if ! stopped $pid; then
+			wait $pid || { echo "the unstopped online failed: $(cat "$W/stop.log")"; return 1; }
+			echo "online ran to its end at step $n" >> "$DIAG"
+			vlans_are vif10.0 "10pu 20" || return 1
+			hp offline 10 >/dev/null 2>&1
+			break
+		fi
+		echo "step $n: $(cat "$W/stop.log")" >> "$DIAG"
+		kill -9 $pid; wait $pid 2>/dev/null
+		hp offline 10 > "$W/off.log" 2>&1 || { echo "offline after a kill at step $n failed: $(cat "$W/off.log")"; return 1; }
+		on_no_bridge vif10.0 || { echo "after a kill at step $n and offline, vif10.0 is on $(bridge_of vif10.0)"; return 1; }
+		[ -z "$(vlans_of vif10.0)" ] || { echo "after a kill at step $n and offline, vif10.0 carries $(vlans_of vif10.0)"; return 1; }
+		hp online 10 > "$W/on.log" 2>&1 || { echo "online after a kill at step $n failed: $(cat "$W/on.log")"; return 1; }
+		vlans_are vif10.0 "10pu 20" || { echo "after a kill at step $n"; return 1; }
+		hp offline 10 >/dev/null 2>&1
+		n=$((n + 1))
+	done
+	[ $n -gt 3 ] || { echo "only $n steps"; return 1; }
+	echo "killed at each of $((n - 1)) steps" >> "$DIAG"
+}
+check "a kill before every step of a VLAN online: offline leaves the vif on no bridge, the next online gives exactly 10pu 20" kill_at_every_step
+kept_throughout() { vlans_are eth1 "10 20" && vlans_are vif1.0 10pu && vlans_are vif4.0 "10 20"; }
+check "xenbr0's uplink and the other guests kept their VLANs throughout" kept_throughout
+
+# --- timing ---------------------------------------------------------------------------------------------
+time_online() {
+	local s e
+	hp offline 1 >/dev/null 2>&1
+	s=$(date +%s%N); hp online 1 >/dev/null 2>&1 || return 1; e=$(date +%s%N)
+	echo "online of a vlan=10 NIC under TCG: $(( (e - s) / 1000000 )) ms" >> "$DIAG"
+}
+check "a VLAN online under TCG is timed (see the diagnostics)" time_online
+echo "scenario: $((SECONDS - T0)) s" >> "$DIAG"
+finish
