@@ -85,8 +85,26 @@ public static class AntispoofRules
         var macHex = "0x" + Convert.ToHexStringLower(mac).TrimStart('0');
         var chain = ChainName(guard.Owner);
         var rules = new List<GuardRule>();
-        foreach (var (type, name) in Tags)
-            rules.Add(Rule().Field($"ether type {name}", NftPayloadBase.Link, 12, [(byte)(type >> 8), (byte)type]).Drop($"VLAN tag {name}: no VLANs on this vif"));
+        // With VLANs, the protocol matches read the type inside an 802.1Q tag (the kernel took the tag off before the
+        // bridge; the link-layer loads still see it), so every check below applies inside the tag as it does untagged.
+        var inner = guard.Vlans is not null;
+        RuleBuilder Rule() => new(inner);
+        if (guard.Vlans is { } vlans)
+        {
+            foreach (var (type, name) in Tags.Skip(1))
+                rules.Add(Rule().Field($"ether type {name}", NftPayloadBase.Link, 12, [(byte)(type >> 8), (byte)type]).Drop($"VLAN tag {name}: no QinQ on this vif"));
+            foreach (var (from, to) in OtherVids(vlans))
+            {
+                rules.Add(Rule().Field("ether type 8021q", NftPayloadBase.Link, 12, [0x81, 0x00]).VidIn(from, to)
+                    .Drop(from == to ? $"VLAN {from} is not this vif's" : $"VLANs {from}-{to} are not this vif's"));
+            }
+            rules.Add(Rule().MetaProtocol(0x8100, "8021q").Drop("a second 802.1Q tag (QinQ)"));
+        }
+        else
+        {
+            foreach (var (type, name) in Tags)
+                rules.Add(Rule().Field($"ether type {name}", NftPayloadBase.Link, 12, [(byte)(type >> 8), (byte)type]).Drop($"VLAN tag {name}: no VLANs on this vif"));
+        }
         rules.Add(Rule().Field($"ether saddr != {guard.Mac}", NftPayloadBase.Link, 6, mac, equal: false).Drop("source MAC"));
         rules.Add(Rule().Arp().Field($"arp saddr ether != {guard.Mac}", NftPayloadBase.Network, 8, mac, equal: false).Drop("ARP sender MAC"));
         foreach (var (type, name, options, option, what) in NdMessages)
@@ -229,13 +247,27 @@ public static class AntispoofRules
 
     private static List<NftOp> Skeleton() => [new NftAddTable(), new NftAddBaseChain(BaseChain, 0, -200), new NftAddVerdictMap(Map)];
 
-    private static RuleBuilder Rule() => new();
+    private static RuleBuilder Rule() => new(false);
+
+    /// <summary>The VLAN ids 0-4095 a NIC does not carry, as runs (VID 0, priority tagging, is never a NIC's).</summary>
+    public static IReadOnlyList<(int From, int To)> OtherVids(Vlan.VlanSet vlans)
+    {
+        var runs = new List<(int, int)>();
+        var next = 0;
+        foreach (var vid in vlans.Vids)
+        {
+            if (vid > next) runs.Add((next, vid - 1));
+            next = vid + 1;
+        }
+        if (next <= 4095) runs.Add((next, 4095));
+        return runs;
+    }
 
     /// <summary>
     /// Builds one rule's expressions and its listing side by side. A protocol match (ether type, meta l4proto) is
     /// a dependency nft leaves out of its listing when a later match implies it; <c>shown</c> keeps it.
     /// </summary>
-    private sealed class RuleBuilder
+    private sealed class RuleBuilder(bool inner)
     {
         private readonly List<string> _text = [];
         private readonly List<NftExpr> _expressions = [];
@@ -246,9 +278,30 @@ public static class AntispoofRules
 
         private RuleBuilder EtherType(ushort type, string name, bool shown)
         {
+            if (inner) return MetaProtocol(type, name, shown);
             _expressions.Add(new NftPayloadLoad(NftPayloadBase.Link, 12, 2));
             _expressions.Add(new NftCompare(true, [(byte)(type >> 8), (byte)type]));
             if (shown) _text.Add($"ether type {name}");
+            return this;
+        }
+
+        /// <summary>meta protocol TYPE: the frame's type, inside its 802.1Q tag when it has one.</summary>
+        public RuleBuilder MetaProtocol(ushort type, string name, bool shown = true)
+        {
+            _expressions.Add(new NftMetaLoad(NftMetaLoad.Protocol));
+            _expressions.Add(new NftCompare(true, [(byte)(type >> 8), (byte)type]));
+            if (shown) _text.Add($"meta protocol {name}");
+            return this;
+        }
+
+        /// <summary>vlan id FROM-TO: the 802.1Q tag's 12-bit VLAN id in the range.</summary>
+        public RuleBuilder VidIn(int from, int to)
+        {
+            _expressions.Add(new NftPayloadLoad(NftPayloadBase.Link, 14, 2));
+            _expressions.Add(new NftMask([0x0f, 0xff]));
+            _expressions.Add(new NftCompareBound(true, [(byte)(from >> 8), (byte)from]));
+            _expressions.Add(new NftCompareBound(false, [(byte)(to >> 8), (byte)to]));
+            _text.Add(from == to ? $"vlan id {from}" : $"vlan id {from}-{to}");
             return this;
         }
 

@@ -14,9 +14,11 @@ public enum NftPayloadBase
     Transport = 2,
 }
 
-/// <summary>[ meta load KEY => reg 1 ]: NFT_META_IIFNAME (6) or NFT_META_L4PROTO (16).</summary>
+/// <summary>[ meta load KEY => reg 1 ]: NFT_META_PROTOCOL (1), NFT_META_IIFNAME (6) or NFT_META_L4PROTO (16).</summary>
 public sealed record NftMetaLoad(int Key) : NftExpr
 {
+    /// <summary>The frame's protocol after the kernel took its (outer) 802.1Q tag off: the type inside a tagged frame.</summary>
+    public const int Protocol = 1;
     public const int IifName = 6;
     public const int L4Proto = 16;
 }
@@ -29,6 +31,9 @@ public sealed record NftMask(IReadOnlyList<byte> Mask) : NftExpr;
 
 /// <summary>[ cmp eq|neq reg 1 DATA ]: the data in network byte order, as the packet carries it.</summary>
 public sealed record NftCompare(bool Equal, IReadOnlyList<byte> Data) : NftExpr;
+
+/// <summary>[ cmp gte|lte reg 1 DATA ]: register 1 at least (<c>AtLeast</c>) or at most DATA, compared as big-endian bytes.</summary>
+public sealed record NftCompareBound(bool AtLeast, IReadOnlyList<byte> Data) : NftExpr;
 
 /// <summary>[ counter ].</summary>
 public sealed record NftCounter : NftExpr;

@@ -16,6 +16,9 @@ public sealed record VifGuard(string Interface, string Mac, AntispoofMode Mode, 
     /// <summary>libxl's name for the NIC the guard belongs to (the interface itself when not given).</summary>
     public string Owner { get; init; } = Interface;
 
+    /// <summary>The VLANs of the NIC's port (vlan=, or a BR.TAG:TRUNKS name): tagged frames pass only on these, checked inside the tag.</summary>
+    public Vlan.VlanSet? Vlans { get; init; }
+
     /// <summary>
     /// The guard for one NIC, or a <see cref="HotplugException"/> when the backend lacks what the mode needs: a
     /// valid mac=, and for ip mode a non-empty ip= (an empty one is refused rather than silently allowing all).

@@ -32,7 +32,7 @@ public static class AttachPlanner
         {
             try
             {
-                var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device);
+                var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device) with { Vlans = vlans?.Vlans };
                 steps.Add(new GuardStep(guard, RemoveOnUndo: facts.Placement.CurrentMaster is null));
             }
             catch (HotplugException e)

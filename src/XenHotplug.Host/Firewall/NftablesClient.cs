@@ -41,7 +41,7 @@ public static class NftablesClient
     private const ushort NFTA_CMP_SREG = 1, NFTA_CMP_OP = 2, NFTA_CMP_DATA = 3;
     private const ushort NFTA_IMMEDIATE_DREG = 1, NFTA_IMMEDIATE_DATA = 2;
     private const ushort NFTA_LOOKUP_SET = 1, NFTA_LOOKUP_SREG = 2, NFTA_LOOKUP_DREG = 3;
-    private const uint NFT_REG_VERDICT = 0, NFT_REG_1 = 1, NFT_CMP_EQ = 0, NFT_CMP_NEQ = 1;
+    private const uint NFT_REG_VERDICT = 0, NFT_REG_1 = 1, NFT_CMP_EQ = 0, NFT_CMP_NEQ = 1, NFT_CMP_LTE = 3, NFT_CMP_GTE = 5;
     private const uint NF_DROP = 0, NF_ACCEPT = 1, NFT_JUMP = unchecked((uint)-3);
     private const uint NFT_SET_MAP = 0x8, NFT_DATA_VERDICT = 0xffffff00, TYPE_IFNAME = 41, IFNAMSIZ = 16;
     private const byte NFTNL_UDATA_RULE_COMMENT = 0, NFTNL_UDATA_SET_KEYBYTEORDER = 0, NFTNL_UDATA_SET_DATABYTEORDER = 1, BYTEORDER_HOST_ENDIAN = 1;
@@ -362,6 +362,13 @@ public static class NftablesClient
                 m.AttributeBigEndian(NFTA_CMP_SREG, NFT_REG_1);
                 m.AttributeBigEndian(NFTA_CMP_OP, cmp.Equal ? NFT_CMP_EQ : NFT_CMP_NEQ);
                 Value(m, NFTA_CMP_DATA, [.. cmp.Data]);
+                m.EndNested(data);
+                break;
+            case NftCompareBound bound:
+                Begin(m, "cmp", out data);
+                m.AttributeBigEndian(NFTA_CMP_SREG, NFT_REG_1);
+                m.AttributeBigEndian(NFTA_CMP_OP, bound.AtLeast ? NFT_CMP_GTE : NFT_CMP_LTE);
+                Value(m, NFTA_CMP_DATA, [.. bound.Data]);
                 m.EndNested(data);
                 break;
             case NftCounter:

@@ -18,15 +18,8 @@ namespace XenHotplug.Host.Firewall;
 /// </summary>
 public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<string, bool> deviceExists)
 {
-    /// <summary>The guard this NIC gets (applied to <paramref name="target"/>, its final name), or null when antispoof is off for it.</summary>
-    public VifGuard? Plan(HotplugRequest request, VifSettings settings, string? pool, string target)
-    {
-        var (mode, _) = AntispoofPolicy.Decide(config, settings.DomainName, pool);
-        return mode == AntispoofMode.Off ? null : VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device);
-    }
-
     /// <summary>What explain prints: the mode, why, and the rules it would install (nothing when no section uses antispoof).</summary>
-    public string Explain(HotplugRequest request, VifSettings settings, string? pool, string target)
+    public string Explain(HotplugRequest request, VifSettings settings, string? pool, string target, Core.Vlan.VlanSet? vlans)
     {
         if (!config.UsesAntispoof) return "";
         var (mode, why) = AntispoofPolicy.Decide(config, settings.DomainName, pool);
@@ -34,7 +27,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         if (mode == AntispoofMode.Off) return text.ToString();
         try
         {
-            var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device);
+            var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device) with { Vlans = vlans };
             foreach (var set in AntispoofRules.Sets(guard))
                 text.Append($"  set {set.Set}: {string.Join(' ', set.Shown)}\n");
             text.Append($"  rules (table {AntispoofRules.Family} {AntispoofRules.Table}, chain {AntispoofRules.ChainName(guard.Owner)}, iifname \"{target}\"):\n");

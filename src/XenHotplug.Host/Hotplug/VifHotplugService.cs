@@ -58,7 +58,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         var plan = AttachPlanner.Plan(config, request, facts);
         if (dryRun)
         {
-            output.Write(Explain(request, settings, plan) + _firewall.Explain(request, settings, plan.Decision.Pool, plan.Target));
+            output.Write(Explain(request, settings, plan) + _firewall.Explain(request, settings, plan.Decision.Pool, plan.Target, plan.Vlans));
             return;
         }
         if (plan.Decision.Warning is { } warning) log.Warning("{Device}: {Warning}", request.Device, warning);

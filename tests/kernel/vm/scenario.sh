@@ -49,7 +49,7 @@ waitfor() { # waitfor TENTHS COMMAND...: polls every 0.1 s
 # --- the host ---------------------------------------------------------------------------------------------
 export XENSTORED_PATH=$W/xenstored.sock
 CONF=$W/multibridge.ini
-: > "$CONF"
+printf '[domain:gs*]\nantispoof = ip\n' > "$CONF"
 chmod 0644 "$CONF"
 "$P/xenstore-testd" --socket "$XENSTORED_PATH" --pidfile "$W/xs.pid" > "$W/xenstored.log" 2>&1 &
 kernel_has_vlans() {
@@ -90,6 +90,7 @@ guest() { # guest D BRIDGE [KEY=VALUE...]: the backend nodes libxl writes, and t
 	for kv in "$@"; do xenstore-write "$b/${kv%%=*}" "${kv#*=}"; done
 	ip netns add "g$d"
 	ip link add "vif$d.0" address fe:ff:ff:ff:ff:ff type veth peer name eth0 netns "g$d"
+	ip -n "g$d" link set eth0 address "00:16:3e:00:00:$(printf %02x "$d")"
 	ip -n "g$d" link set lo up
 	ip -n "g$d" link set eth0 up
 }
@@ -238,6 +239,43 @@ kill_at_every_step() {
 check "a kill before every step of a VLAN online: offline leaves the vif on no bridge, the next online gives exactly 10pu 20" kill_at_every_step
 kept_throughout() { vlans_are eth1 "10 20" && vlans_are vif1.0 10pu && vlans_are vif4.0 "10 20"; }
 check "xenbr0's uplink and the other guests kept their VLANs throughout" kept_throughout
+
+# --- 6. anti-spoofing with VLANs: tags only on the NIC's own VIDs, every check inside the tag ------------------
+guest 11 xenbr0 vlan=10p/20 "ip=10.10.0.21 10.20.0.21"
+xenstore-write /local/domain/11/name gs11
+ip -n g11 address add 10.10.0.21/24 dev eth0
+for v in 20 30; do
+	ip -n g11 link add link eth0 name eth0.$v type vlan id $v
+	ip -n g11 link set eth0.$v up
+done
+ip -n g11 address add 10.20.0.21/24 dev eth0.20
+ip -n g11 address add 10.30.0.21/24 dev eth0.30
+ip -n g11 link add link eth0.20 name eth0.20.20 type vlan id 20
+ip -n g11 link set eth0.20.20 up
+ip -n g11 address add 10.40.0.21/24 dev eth0.20.20
+check "guarded (antispoof = ip) NIC with vlan=10p/20: online succeeds" online_ok 11
+check "guarded NIC with VLANs: its own address reaches VLAN 10 untagged" pings g11 10.10.0.1
+check "guarded NIC with VLANs: its own address reaches VLAN 20 tagged (checked inside the tag)" pings g11 10.20.0.1
+forged_ping() { ! ip netns exec g11 ping -c 2 -W 1 -I "$1" "$2" >/dev/null 2>&1; }
+ip -n g11 address add 10.20.0.99/24 dev eth0.20
+check "guarded NIC with VLANs: a forged IPv4 source inside the VLAN 20 tag is dropped" forged_ping 10.20.0.99 10.20.0.1
+arping_from() { # arping_from NS SENDER DEV: an ARP request for the lan's 10.20.0.1 from SENDER (added to DEV so busybox can bind it)
+	ip -n "$1" address add "$2/32" dev "$3" 2>/dev/null
+	ip netns exec "$1" busybox arping -c 2 -w 2 -s "$2" -I "$3" 10.20.0.1 >> "$DIAG" 2>&1; true
+}
+lan_knows() { lan ip neigh show 10.20.0.0/24 | grep -q "^$1 "; }
+control_arp() { arping_from g4 10.20.0.97 eth0.20; lan_knows 10.20.0.97 || { echo "the lan did not learn 10.20.0.97: $(lan ip neigh)"; return 1; }; }
+check "control: an unguarded NIC's forged ARP on VLAN 20 does reach the lan (busybox arping works)" control_arp
+forged_arp() { arping_from g11 10.20.0.98 eth0.20; ! lan_knows 10.20.0.98 || { echo "the lan learnt 10.20.0.98: $(lan ip neigh)"; return 1; }; }
+check "guarded NIC with VLANs: a tagged ARP with a forged sender never reaches the lan" forged_arp
+counted() { # counted COMMENT: the guard's rule with that comment has dropped packets
+	nft list chain bridge xen_multibridge vif_vif11_2e0 2>&1 | grep -F "comment \"$1\"" | grep -qv "packets 0 " || { nft list chain bridge xen_multibridge vif_vif11_2e0; return 1; }
+}
+other_vlan() { ip netns exec g11 ping -c 2 -W 1 10.30.0.1 >/dev/null 2>&1; counted "VLANs 21-4095 are not this vif's"; }
+check "guarded NIC with VLANs: frames tagged with a VLAN not its own are dropped by the guard" other_vlan
+double_tag() { ip netns exec g11 ping -c 2 -W 1 10.40.0.1 >/dev/null 2>&1; counted "a second 802.1Q tag (QinQ)"; }
+check "guarded NIC with VLANs: a frame with a second 802.1Q tag inside its own VLAN's is dropped" double_tag
+diag nft list chain bridge xen_multibridge vif_vif11_2e0
 
 # --- timing ---------------------------------------------------------------------------------------------
 time_online() {
