@@ -8,4 +8,7 @@ public sealed record BridgeCandidate(string Name, int Load, double Weight, bool 
 
     /// <summary>least-traffic: the uplink's link speed (Mb/s), null when unknown.</summary>
     public int? SpeedMbps { get; init; }
+
+    /// <summary>Why a NIC with VLANs cannot go here (the bridge does not filter VLANs, or its uplink lacks one), null when it can.</summary>
+    public string? Excluded { get; init; }
 }

@@ -81,15 +81,26 @@ public static class BridgePolicy
     {
         var currentMaster = facts.CurrentMaster;
         var candidates = CandidateSurvey.Survey(config, pool, sysfs);
-        var healthy = candidates.Where(c => c.Healthy).ToList();
+        var eligible = candidates;
+        if (facts.RequiredVids is { } vids)
+        {
+            candidates = candidates.Select(c => c with { Excluded = VlanProblem(c.Name, vids, sysfs, facts) }).ToList();
+            eligible = candidates.Where(c => c.Excluded is null).ToList();
+            if (eligible.Count == 0)
+            {
+                throw new HotplugException(
+                    $"no bridge of pool '{pool.Name}' carries VLAN {string.Join(", ", vids)} ({string.Join("; ", candidates.Select(c => $"{c.Name}: {c.Excluded}"))})");
+            }
+        }
+        var healthy = eligible.Where(c => c.Healthy).ToList();
         string? warning = null;
         var usable = healthy;
         if (healthy.Count == 0)
         {
-            var states = string.Join(", ", candidates.Select(c => $"{c.Name}: {c.Health}"));
+            var states = string.Join(", ", eligible.Select(c => $"{c.Name}: {c.Health}"));
             if (config.WhenUnhealthy == UnhealthyAction.Fail)
                 throw new HotplugException($"no healthy bridge in pool '{pool.Name}' ({states})");
-            usable = candidates.Where(c => c.Exists || config.FindBridgeByInterface(c.Name) is not null).ToList();
+            usable = eligible.Where(c => c.Exists || config.FindBridgeByInterface(c.Name) is not null).ToList();
             if (usable.Count == 0) throw new HotplugException($"no usable bridge in pool '{pool.Name}' ({states})");
             warning = $"no healthy bridge in pool '{pool.Name}' ({states}); using the best remaining one";
         }
@@ -127,6 +138,15 @@ public static class BridgePolicy
                 break;
         }
         return new BridgeDecision(choice.Name, why) { Pool = pool.Name, Strategy = strategyName, Candidates = candidates, Warning = warning, NextCursor = next };
+    }
+
+    /// <summary>Why a NIC with these VLANs cannot be placed on the bridge (a bridge that does not carry its VLAN would cut it off), or null.</summary>
+    private static string? VlanProblem(string bridge, IReadOnlyList<ushort> vids, ISysfsNet sysfs, PlacementFacts facts)
+    {
+        if (!sysfs.FiltersVlans(bridge)) return "does not filter VLANs";
+        var carried = facts.UplinkVids is not null && facts.UplinkVids.TryGetValue(bridge, out var c) ? c : null;
+        var missing = vids.Where(v => carried is null || !carried.Contains(v)).ToList();
+        return missing.Count == 0 ? null : $"its uplink does not carry VLAN {string.Join(", ", missing)}";
     }
 
     /// <summary>

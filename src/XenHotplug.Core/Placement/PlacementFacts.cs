@@ -9,5 +9,11 @@ public sealed record PlacementFacts(string? CurrentMaster, IReadOnlyDictionary<s
     public static readonly PlacementFacts None = new(null, new Dictionary<string, long>(), null);
 
     /// <summary>A pool's round-robin cursor (0 when none is stored).</summary>
+    /// <summary>The VLAN ids the NIC asks for (vlan=, or a BR.TAG:TRUNKS name): only a bridge that carries them all can take it.</summary>
+    public IReadOnlyList<ushort>? RequiredVids { get; init; }
+
+    /// <summary>For each VLAN-filtering bridge, the VLAN ids its uplink ports (every port that is no guest's) carry; read only for a NIC with VLANs.</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<ushort>>? UplinkVids { get; init; }
+
     public long Cursor(string pool) => Cursors.TryGetValue(pool, out var cursor) ? cursor : 0;
 }

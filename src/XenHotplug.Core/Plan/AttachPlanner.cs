@@ -21,7 +21,8 @@ public static class AttachPlanner
         var (host, current, target) = (facts.Host, facts.Current, facts.Target);
         if (facts.Identity is { Exists: true } identity) IdentityGuard.Check(request, current, identity, config);
         var (settings, vlans) = VlanRequest.Read(facts.Settings, host, request.XenbusPath);
-        var decision = BridgePolicy.Decide(config, request, settings, host, facts.Placement);
+        var placement = vlans is null ? facts.Placement : facts.Placement with { RequiredVids = [.. vlans.Vlans.Vids] };
+        var decision = BridgePolicy.Decide(config, request, settings, host, placement);
         var vlanOps = vlans?.PortOperations(decision.Bridge, target, host, facts.Placement.CurrentMaster == decision.Bridge ? facts.PortVlans : null) ?? [];
         var steps = new List<AttachStep>();
         if (PrepareBridge(config, decision.Bridge, host, facts.UplinksWithAddresses) is { } prepare) steps.Add(prepare);

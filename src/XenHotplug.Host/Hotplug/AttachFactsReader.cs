@@ -26,14 +26,33 @@ public static class AttachFactsReader
         var rates = config.Pools.Values.Any(p => p.Strategy == PoolStrategy.LeastTraffic) ? BalancerStore.FreshRates(config, stateProblems.Add) : null;
         var uplinks = AttachPlanner.UplinksOfMissingBridges(config, sysfs).Where(holdsAddresses).ToHashSet(StringComparer.Ordinal);
         var master = sysfs.Master(current);
-        return new AttachFacts(settings, sysfs, current, target, identity, new PlacementFacts(master, cursors, rates), uplinks)
+        var asksForVlans = AsksForVlans(settings);
+        var placement = new PlacementFacts(master, cursors, rates) { UplinkVids = asksForVlans && config.Pools.Count > 0 ? UplinkVids(config, sysfs) : null };
+        return new AttachFacts(settings, sysfs, current, target, identity, placement, uplinks)
         {
-            PortVlans = master is not null && AsksForVlans(settings) && sysfs.FiltersVlans(master) ? PortVlans(current) : null,
+            PortVlans = master is not null && asksForVlans && sysfs.FiltersVlans(master) ? PortVlans(current) : null,
         };
     }
 
     /// <summary>vlan=, or a bridge name that may be BR.TAG:TRUNKS (the planner decides which).</summary>
     private static bool AsksForVlans(VifSettings settings) => settings.Vlan is not null || settings.Bridge?.AsSpan().IndexOfAny('.', ':') >= 0;
+
+    /// <summary>The VLAN ids the uplink ports (the ports that are no guest's) of each VLAN-filtering pool bridge carry.</summary>
+    private static Dictionary<string, IReadOnlySet<ushort>> UplinkVids(MultibridgeConfig config, Core.Network.ISysfsNet sysfs)
+    {
+        var carried = new Dictionary<string, IReadOnlySet<ushort>>(StringComparer.Ordinal);
+        var bridges = config.Pools.Values.SelectMany(p => p.Bridges).Select(config.BridgeInterface).Distinct(StringComparer.Ordinal).Where(sysfs.FiltersVlans).ToList();
+        if (bridges.Count == 0) return carried;
+        using var rtnl = new RtnetlinkSocket();
+        foreach (var bridge in bridges)
+        {
+            var vids = new HashSet<ushort>();
+            foreach (var port in sysfs.BridgePorts(bridge).Where(p => !Core.Network.GuestPorts.IsGuestPort(sysfs, p)))
+                vids.UnionWith(rtnl.PortVlans(rtnl.IndexOf(port)).Select(v => v.Vid));
+            carried[bridge] = vids;
+        }
+        return carried;
+    }
 
     /// <summary>A port's VLANs (a second online of a NIC with VLANs: one netlink dump).</summary>
     private static List<Core.Vlan.VlanMember> PortVlans(string device)

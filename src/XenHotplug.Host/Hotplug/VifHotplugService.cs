@@ -180,7 +180,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             text.Append(CultureInfo.InvariantCulture, $"  pool: {decision.Pool}, strategy {decision.Strategy}\n");
             foreach (var c in decision.Candidates)
             {
-                text.Append(CultureInfo.InvariantCulture, $"    {c.Name,-15} guests {c.Load,3}  weight {c.Weight,4:0.##}  {(c.Healthy ? "healthy" : "UNHEALTHY"),-9}  {c.Health}{(c.Rate is { } r ? "  traffic " + (r * 8 / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " Mbit/s" : "")}{(c.Name == decision.Bridge ? "  <- chosen" : "")}\n");
+                text.Append(CultureInfo.InvariantCulture, $"    {c.Name,-15} guests {c.Load,3}  weight {c.Weight,4:0.##}  {(c.Excluded is not null ? "EXCLUDED" : c.Healthy ? "healthy" : "UNHEALTHY"),-9}  {c.Excluded ?? c.Health}{(c.Rate is { } r ? "  traffic " + (r * 8 / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " Mbit/s" : "")}{(c.Name == decision.Bridge ? "  <- chosen" : "")}\n");
             }
         }
         if (decision.Warning is not null) text.Append(CultureInfo.InvariantCulture, $"  warning: {decision.Warning}\n");

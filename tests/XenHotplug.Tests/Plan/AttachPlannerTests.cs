@@ -125,13 +125,12 @@ public sealed class AttachPlannerTests
     }
 
     [Theory]
-    [InlineData("10", "vlan=10p")]
-    [InlineData("10p/20", "vlan=10p/20")]
-    public void A_valid_vlan_on_a_bridge_without_vlan_filtering_is_refused_rather_than_ignored(string vlan, string shown)
+    [InlineData("10", "VLAN 10")]
+    [InlineData("10p/20", "VLAN 10, 20")]
+    public void A_valid_vlan_in_a_pool_without_vlan_filtering_is_refused_rather_than_ignored(string vlan, string shown)
     {
         var facts = AttachFixture.Facts(AttachFixture.Host()) with { Settings = AttachFixture.Settings with { Vlan = vlan } };
         var e = Assert.Throws<HotplugException>(() => AttachPlanner.Plan(AttachFixture.Config, AttachFixture.Request, facts));
-        Assert.StartsWith(shown + " (in backend/vif/3/0/vlan) for bridge ", e.Message, StringComparison.Ordinal);
-        Assert.Contains("would not filter VLANs", e.Message, StringComparison.Ordinal);
+        Assert.Equal($"no bridge of pool 'p' carries {shown} (xenbr5: does not filter VLANs)", e.Message);
     }
 }

@@ -118,8 +118,9 @@ public sealed class VlanPlanTests
     [Fact]
     public void A_bridge_that_does_not_exist_yet_is_refused_for_vlans()
     {
-        var e = Refusal("pool:p", "10");
+        var e = Refusal("xenbr5", "10");
         Assert.StartsWith("vlan=10p (in backend/vif/3/0/vlan) for bridge xenbr5: xenbr5 does not exist yet", e.Message, StringComparison.Ordinal);
+        Assert.Equal("no bridge of pool 'p' carries VLAN 10 (xenbr5: does not filter VLANs)", Refusal("pool:p", "10").Message);
     }
 
     [Fact]
@@ -142,5 +143,85 @@ public sealed class VlanPlanTests
     {
         var e = Refusal("xenbr7.x", null);
         Assert.Contains("xenbr7.x", e.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>bridge=pool:NAME with VLANs: only the pool's VLAN-aware bridges whose uplink carries every requested VID.</summary>
+public sealed class VlanPoolPlacementTests
+{
+    private const string Ini = """
+        [bridge:xenbr7]
+        uplink = eth7
+        [bridge:xenbr8]
+        uplink = eth8
+        [bridge:xenbr9]
+        uplink = eth9
+        [pool:v]
+        bridges = xenbr7 xenbr8 xenbr9
+        strategy = least-loaded
+        """;
+
+    private static FakeSysfs Host()
+    {
+        var host = AttachFixture.Host().Add("xenbr7", bridge: true).Add("xenbr8", bridge: true).Add("xenbr9", bridge: true)
+            .Add("eth7", master: "xenbr7").Add("eth8", master: "xenbr8").Add("eth9", master: "xenbr9");
+        host.Links["xenbr7"].VlanFiltering = true;
+        host.Links["xenbr8"].VlanFiltering = true;
+        return host;
+    }
+
+    private static readonly Dictionary<string, IReadOnlySet<ushort>> Carried = new()
+    {
+        ["xenbr7"] = new HashSet<ushort> { 10 },
+        ["xenbr8"] = new HashSet<ushort> { 1, 10, 20 },
+    };
+
+    private static AttachPlan Plan(string vlan, FakeSysfs? host = null)
+    {
+        var facts = AttachFixture.Facts(host ?? Host()) with
+        {
+            Settings = AttachFixture.Settings with { Bridge = "pool:v", Vlan = vlan },
+            Placement = new PlacementFacts(null, new Dictionary<string, long>(), null) { UplinkVids = Carried },
+        };
+        return AttachPlanner.Plan(TestConfig.Load(Ini), AttachFixture.Request, facts);
+    }
+
+    [Fact]
+    public void The_pool_places_a_vlan_nic_only_where_the_uplink_carries_all_its_vids()
+    {
+        var plan = Plan("10p/20");
+        Assert.Equal("xenbr8", plan.Decision.Bridge);
+        var excluded = plan.Decision.Candidates.ToDictionary(c => c.Name, c => c.Excluded);
+        Assert.Equal("its uplink does not carry VLAN 20", excluded["xenbr7"]);
+        Assert.Equal("does not filter VLANs", excluded["xenbr9"]);
+        Assert.Null(excluded["xenbr8"]);
+    }
+
+    [Fact]
+    public void Least_loaded_still_decides_among_the_bridges_that_carry_the_vlan()
+    {
+        var host = Host().Add("vif9.0", master: "xenbr8");
+        Assert.Equal("xenbr7", Plan("10", host).Decision.Bridge);
+    }
+
+    [Fact]
+    public void No_bridge_carrying_the_vlan_is_one_line_naming_each_bridge()
+    {
+        var e = Assert.Throws<HotplugException>(() => Plan("30"));
+        Assert.Equal(
+            "no bridge of pool 'v' carries VLAN 30 (xenbr7: its uplink does not carry VLAN 30; xenbr8: its uplink does not carry VLAN 30; xenbr9: does not filter VLANs)",
+            e.Message);
+    }
+
+    [Fact]
+    public void A_nic_without_vlans_is_placed_as_before()
+    {
+        var facts = AttachFixture.Facts(Host()) with
+        {
+            Settings = AttachFixture.Settings with { Bridge = "pool:v" },
+            Placement = new PlacementFacts(null, new Dictionary<string, long>(), null),
+        };
+        var plan = AttachPlanner.Plan(TestConfig.Load(Ini), AttachFixture.Request, facts);
+        Assert.All(plan.Decision.Candidates, c => Assert.Null(c.Excluded));
     }
 }
