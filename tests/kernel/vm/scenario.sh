@@ -49,7 +49,7 @@ waitfor() { # waitfor TENTHS COMMAND...: polls every 0.1 s
 # --- the host ---------------------------------------------------------------------------------------------
 export XENSTORED_PATH=$W/xenstored.sock
 CONF=$W/multibridge.ini
-printf '[domain:gs*]\nantispoof = ip\n' > "$CONF"
+printf '[domain:gs*]\nantispoof = ip\n[bridge:xenbr2]\nuplink = eth2\n[bridge:xenbr3]\nuplink = eth3\n[pool:vp]\nbridges = xenbr2 xenbr3\nstrategy = least-loaded\n' > "$CONF"
 chmod 0644 "$CONF"
 "$P/xenstore-testd" --socket "$XENSTORED_PATH" --pidfile "$W/xs.pid" > "$W/xenstored.log" 2>&1 &
 kernel_has_vlans() {
@@ -276,6 +276,30 @@ check "guarded NIC with VLANs: frames tagged with a VLAN not its own are dropped
 double_tag() { ip netns exec g11 ping -c 2 -W 1 10.40.0.1 >/dev/null 2>&1; counted "a second 802.1Q tag (QinQ)"; }
 check "guarded NIC with VLANs: a frame with a second 802.1Q tag inside its own VLAN's is dropped" double_tag
 diag nft list chain bridge xen_multibridge vif_vif11_2e0
+
+# --- 7. a pool places a VLAN NIC only where the uplink carries its VLANs ------------------------------------
+ip netns add lan2
+for n in 2 3; do
+	ip link add eth$n type veth peer name up$n netns lan2
+	ip link add xenbr$n type bridge vlan_filtering 1 stp_state 0 forward_delay 0
+	ip link set eth$n master xenbr$n
+	bridge vlan add dev eth$n vid 10
+	ip link set eth$n up
+	ip link set xenbr$n up
+	ip -n lan2 link set up$n up
+done
+bridge vlan add dev eth3 vid 20
+guest 12 pool:vp vlan=20
+explain_excludes() {
+	local out; out=$(env $(env_of 12) "$VIF" explain 12 0 2>&1) || { echo "$out"; return 1; }
+	diag echo "$out"
+	grep -q "xenbr2 .*EXCLUDED.*its uplink does not carry VLAN 20" <<< "$out" || { echo "$out"; return 1; }
+}
+check "pool:vp with vlan=20: explain shows xenbr2 excluded (its uplink does not carry VLAN 20)" explain_excludes
+check "pool:vp with vlan=20: online succeeds" online_ok 12
+check "pool:vp with vlan=20: placed on xenbr3, the bridge whose uplink carries VLAN 20, with VLANs 20pu" bash -c "[ \"\$(readlink /sys/class/net/vif12.0/brport/bridge)\" != '' ] && readlink /sys/class/net/vif12.0/brport/bridge | grep -q 'xenbr3\$' && bridge vlan show dev vif12.0 | grep -q '20 PVID'"
+guest 13 pool:vp vlan=30
+check "pool:vp with vlan=30: refused, naming each bridge and why" refused 13 "no bridge of pool 'vp' carries VLAN 30"
 
 # --- timing ---------------------------------------------------------------------------------------------
 time_online() {
