@@ -44,6 +44,9 @@ internal static class Usage
 
         Options:
           --json             status: print JSON for tools
+          --format FORMAT    status: table (the default), json (as --json) or prometheus (the
+                             metrics in Prometheus' text exposition format, see network-multibridge(8);
+                             exit status 0 once written: the health is among the metrics)
           --firewall         status: list the guest vifs antispoof guards (bridge, mode, rules,
                              packets dropped) from the kernel's table bridge xen_multibridge
                              (needs root)
