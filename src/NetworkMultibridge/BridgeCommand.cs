@@ -63,6 +63,8 @@ internal sealed class BridgeCommand(string program, bool verbose)
         var config = ConfigLoader.Load(environment);
         if (command.Command is NetworkCommand.Balance or NetworkCommand.Watch)
             return BalanceCommand.Run(config, command, log);
+        if (command.Command == NetworkCommand.Top)
+            return TopCommand.Run(config, command, log);
         var specs = command.Bridges(config);
         var configNote = config.SourceFile ?? $"{ConfigLoader.PathFrom(environment)} does not exist (nothing declared)";
         if (command.Command == NetworkCommand.Status && command.Firewall)

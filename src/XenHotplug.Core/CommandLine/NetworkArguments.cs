@@ -106,6 +106,7 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
                 "suggest" => NetworkCommand.Suggest,
                 "balance" => NetworkCommand.Balance,
                 "watch" => NetworkCommand.Watch,
+                "top" => NetworkCommand.Top,
                 _ => throw new UsageException($"unknown command '{arg}'"),
             };
         }
