@@ -109,7 +109,7 @@ public static class TopView
     private static string Bar(double share)
     {
         var cells = (int)Math.Round(Math.Clamp(share, 0, 1) * BarCells);
-        if (cells == 0 && share > 0) cells = 1;
+        if (cells == 0 && share >= 0.01) cells = 1; // a visible 1 %, not the idle chatter of ARP
         return "[" + new string('#', cells) + new string('.', BarCells - cells) + "]";
     }
 

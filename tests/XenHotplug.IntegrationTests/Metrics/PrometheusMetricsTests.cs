@@ -107,6 +107,29 @@ public sealed partial class PrometheusMetricsTests(ITestOutputHelper output) : I
         Assert.Contains("{vif=\"vif2.0\",domain=\"\",domid=\"2\",bridge=\"xbr1\"}", r.StdOut, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_readme_alert_rules_pass_promtool_check_rules()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "XenHotplug.sln"))) dir = dir.Parent;
+        var readme = File.ReadAllLines(Path.Combine(dir!.FullName, "README.md"));
+        var start = Array.FindIndex(readme, l => l == "    groups:");
+        Assert.True(start >= 0, "README.md has no alert rules");
+        var rules = readme.Skip(start).TakeWhile(l => l.Length > 0).Select(l => l[4..]);
+        var file = Path.Combine(Path.GetTempPath(), $"xmb-rules-{Guid.NewGuid():N}.yml");
+        File.WriteAllLines(file, rules);
+        try
+        {
+            var r = Proc.Run(Promtool.Path, ["check", "rules", file], timeout: TimeSpan.FromSeconds(30));
+            Assert.True(r.Ok, r.ToString());
+            Assert.Contains("SUCCESS: 2 rules found", r.StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static Regex GuestOn(string vif, string bridge) =>
         new($"^xen_multibridge_guest_transmit_bytes_total\\{{vif=\"{Regex.Escape(vif)}\",[^\\n]*bridge=\"{bridge}\"\\}} [0-9]+$", RegexOptions.Multiline);
 }
