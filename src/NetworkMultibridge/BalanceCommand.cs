@@ -5,6 +5,7 @@ using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
 using XenHotplug.Host.Balancing;
 using XenHotplug.Host.Ip;
+using XenHotplug.Host.Metrics;
 using XenHotplug.Host.Native;
 using XenHotplug.Host.Netlink;
 using XenHotplug.Host.Sysfs;
@@ -30,7 +31,9 @@ internal static class BalanceCommand
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-        balancer.Watch(stop.Token);
+        var textfile = config.Metrics.Textfile is { } path ? new MetricsTextfile(path, config, command.Bridges(config), runner, new SysfsNet(), log) : null;
+        if (textfile is not null) log.Information("writing the metrics to {File} after every pass", textfile.Path);
+        balancer.Watch(stop.Token, textfile is null ? null : textfile.Write);
         return 0;
     }
 }

@@ -2,14 +2,14 @@ using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Distro;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Firewall;
-using XenHotplug.Core.Status;
-using XenHotplug.Host.Balancing;
+using XenHotplug.Core.Metrics;
 using XenHotplug.Host.Bridges;
 using XenHotplug.Host.Configuration;
 using XenHotplug.Host.Distro;
 using XenHotplug.Host.Firewall;
 using XenHotplug.Host.Ip;
 using XenHotplug.Host.Logging;
+using XenHotplug.Host.Metrics;
 using XenHotplug.Host.Native;
 using XenHotplug.Host.Network;
 using XenHotplug.Host.RunState;
@@ -63,6 +63,8 @@ internal sealed class BridgeCommand(string program, bool verbose)
         var config = ConfigLoader.Load(environment);
         if (command.Command is NetworkCommand.Balance or NetworkCommand.Watch)
             return BalanceCommand.Run(config, command, log);
+        if (command.Command == NetworkCommand.Top)
+            return TopCommand.Run(config, command, log);
         var specs = command.Bridges(config);
         var configNote = config.SourceFile ?? $"{ConfigLoader.PathFrom(environment)} does not exist (nothing declared)";
         if (command.Command == NetworkCommand.Status && command.Firewall)
@@ -84,9 +86,14 @@ internal sealed class BridgeCommand(string program, bool verbose)
         }
         if (command.Command == NetworkCommand.Status)
         {
-            var moved = new UplinkRecords(config.Hotplug.RunDir).Read(w => log.Warning("{Problem}", w));
-            var rates = BalancerStore.FreshRates(config, w => log.Warning("{Problem}", w));
-            var report = StatusReport.Build(config, specs, NetStateReader.Read(runner, specs.SelectMany(s => new[] { s.Name, s.Uplink, s.Port }).OfType<string>(), sysfs.Exists), sysfs, moved, rates) with { Config = configNote };
+            void Warn(string w) => log.Warning("{Problem}", w);
+            var report = StatusReader.Read(config, specs, runner, sysfs, Warn) with { Config = configNote };
+            if (command.Prometheus)
+            {
+                // The health is among the metrics: a scrape (or a textfile cron job) is not failed for an unhealthy bridge.
+                Console.Out.Write(StatusMetrics.Render(new MetricsCollector(config, sysfs, Warn).Collect(report)));
+                return 0;
+            }
             Console.Out.Write(command.Json ? report.RenderJson() + "\n" : report.RenderTable());
             return report.Healthy ? 0 : ExitPartialOrUnhealthy;
         }

@@ -3,7 +3,7 @@ namespace XenHotplug.NetworkMultibridge;
 /// <summary>The --help text and the usage line of network-multibridge.</summary>
 internal static class Usage
 {
-    public const string Line = "Usage: network-multibridge [OPTION]... start|stop|restart|status|render FORMAT|suggest|balance|watch [netdev=ethN] [bridge=xenbrN] [vifnum=N]\n";
+    public const string Line = "Usage: network-multibridge [OPTION]... start|stop|restart|status|render FORMAT|suggest|balance|watch|top [netdev=ethN] [bridge=xenbrN] [vifnum=N]\n";
 
     public const string Help = Line + """
 
@@ -37,13 +37,21 @@ internal static class Usage
                      uplink lost its carrier, back home (failback = yes), and from bridges above
                      [balancer] threshold times their fair share of the traffic (--dry-run: print only)
           watch      the balancing service: fails over the moment an uplink loses its carrier (link
-                     events), rebalances every [balancer] interval seconds; runs until SIGTERM
+                     events), rebalances every [balancer] interval seconds; runs until SIGTERM;
+                     with [metrics] textfile = PATH it rewrites that file (atomically) after every
+                     pass with the metrics of status --format prometheus
+          top        live view: each bridge's uplink rates and load, the guests by traffic, the
+                     balancer's last moves, refreshed every [balancer] interval seconds; q or
+                     Ctrl-C quits; when stdout is no terminal, one screen as plain text
 
         Each bridge is started, stopped or rendered on its own: a refused one is reported on its own
         line and left exactly as it is, the others are done.
 
         Options:
           --json             status: print JSON for tools
+          --format FORMAT    status: table (the default), json (as --json) or prometheus (the
+                             metrics in Prometheus' text exposition format, see network-multibridge(8);
+                             exit status 0 once written: the health is among the metrics)
           --firewall         status: list the guest vifs antispoof guards (bridge, mode, rules,
                              packets dropped) from the kernel's table bridge xen_multibridge
                              (needs root)

@@ -32,6 +32,8 @@ have unshare         || need+=(util-linux)
 for pkg in libglib2.0-0 libreadline8 libudev1 libgnutls30; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 # make bench: TCP senders and sinks of the balancer's throughput benchmark.
 have iperf3          || need+=(iperf3)
+# network-multibridge top is driven in a pseudo-terminal by tmux.
+have tmux            || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: need root to install: ${need[*]}" >&2; exit 1
@@ -53,5 +55,17 @@ if [ ! -x "$tools/root/sbin/ifquery" ] || [ ! -x "$tools/root/usr/bin/nmcli" ]; 
     || { echo "install-deps: cannot download ifupdown, network-manager and libnm0 (apt-get download)" >&2; exit 1; }
   for deb in "$tools"/debs/*.deb; do dpkg-deb -x "$deb" "$tools/root"; done
   rm -rf "$tools/debs"
+fi
+# status --format prometheus is checked with promtool, from Debian's prometheus package (bookworm and later). The
+# package is only unpacked into tests/.tools like ifupdown above: installed, its postinst would add a user and
+# enable (on a host with systemd, start) prometheus.service listening on :9090. promtool links only libc.
+if [ ! -x "$tools/root/usr/bin/promtool" ]; then
+  mkdir -p "$tools/debs"
+  ( cd "$tools/debs" && apt-get download -q prometheus >/dev/null 2>&1 ) \
+    || { [ "$(id -u)" -eq 0 ] && apt-get update -qq && ( cd "$tools/debs" && apt-get download -q prometheus >/dev/null 2>&1 ); } \
+    || { echo "install-deps: cannot download prometheus (apt-get download), which has promtool" >&2; exit 1; }
+  dpkg-deb --fsys-tarfile "$tools"/debs/prometheus_*.deb | tar -x -C "$tools/root" ./usr/bin/promtool
+  rm -rf "$tools/debs"
+  "$tools/root/usr/bin/promtool" --version >/dev/null
 fi
 have dotnet || { echo "install-deps: the .NET SDK (dotnet) is required" >&2; exit 1; }

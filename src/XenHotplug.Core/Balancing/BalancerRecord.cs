@@ -16,4 +16,12 @@ public sealed class BalancerRecord
 
     /// <summary>When <see cref="BridgeRates"/> was measured.</summary>
     public DateTimeOffset? MeasuredAt { get; set; }
+
+    /// <summary>Moves made, by reason (failover, failback, rebalance, rejoin), since the record began: the metrics' counters.</summary>
+    public Dictionary<string, long> MoveTotals { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long the last pass took (seconds), and when it ended.</summary>
+    public double? LastPassSeconds { get; set; }
+
+    public DateTimeOffset? LastPassAt { get; set; }
 }

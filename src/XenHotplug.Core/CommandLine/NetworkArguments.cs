@@ -17,6 +17,9 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
     /// <summary>status --firewall: list the vifs antispoof guards instead of the bridges.</summary>
     public bool Firewall { get; init; }
 
+    /// <summary>status --format prometheus: the metrics in Prometheus' text exposition format.</summary>
+    public bool Prometheus { get; init; }
+
     public bool Classic => NetDev is not null || Bridge is not null || VifNum is not null;
 
     /// <summary>render: the format to write.</summary>
@@ -28,7 +31,8 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
     public static NetworkArguments Parse(IReadOnlyList<string> args)
     {
         NetworkCommand? command = null;
-        bool json = false, force = false, dryRun = false, verbose = false, firewall = false;
+        bool json = false, force = false, dryRun = false, verbose = false, firewall = false, prometheus = false;
+        string? statusFormat = null;
         string? netdev = null, bridge = null;
         int? vifnum = null;
         RenderFormat? format = null;
@@ -41,6 +45,19 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
                 output = arg.StartsWith("--output=", StringComparison.Ordinal) ? arg["--output=".Length..]
                     : i + 1 < args.Count ? args[++i] : throw new UsageException($"{arg} needs a directory");
                 if (output.Length == 0) throw new UsageException("--output needs a directory");
+                continue;
+            }
+            if (arg == "--format" || arg.StartsWith("--format=", StringComparison.Ordinal))
+            {
+                statusFormat = arg.StartsWith("--format=", StringComparison.Ordinal) ? arg["--format=".Length..]
+                    : i + 1 < args.Count ? args[++i] : throw new UsageException("--format needs a format: table, json or prometheus");
+                switch (statusFormat)
+                {
+                    case "table": break;
+                    case "json": json = true; break;
+                    case "prometheus": prometheus = true; break;
+                    default: throw new UsageException($"unknown status format '{statusFormat}' (expected table, json or prometheus)");
+                }
                 continue;
             }
             if (command == NetworkCommand.Render && format is null && !arg.StartsWith('-'))
@@ -89,6 +106,7 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
                 "suggest" => NetworkCommand.Suggest,
                 "balance" => NetworkCommand.Balance,
                 "watch" => NetworkCommand.Watch,
+                "top" => NetworkCommand.Top,
                 _ => throw new UsageException($"unknown command '{arg}'"),
             };
         }
@@ -99,7 +117,10 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
         if (dryRun && command == NetworkCommand.Watch) throw new UsageException("--dry-run does not apply to watch (try 'balance --dry-run')");
         if (force && command is not (NetworkCommand.Start or NetworkCommand.Stop or NetworkCommand.Restart)) throw new UsageException("--force applies to start, stop and restart only");
         if (firewall && command != NetworkCommand.Status) throw new UsageException("--firewall applies to status only");
-        return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum) { Firewall = firewall, Format = format, OutputDirectory = output };
+        if (statusFormat is not null && command != NetworkCommand.Status) throw new UsageException("--format applies to status only");
+        if (prometheus && (json || firewall)) throw new UsageException("--format prometheus does not combine with --json or --firewall (the guards' drops are among the metrics)");
+        if (dryRun && command == NetworkCommand.Top) throw new UsageException("--dry-run does not apply to top");
+        return new NetworkArguments(command.Value, json, force, dryRun, verbose, netdev, bridge, vifnum) { Firewall = firewall, Format = format, OutputDirectory = output, Prometheus = prometheus };
     }
 
     private static string Name(string key, string value) =>

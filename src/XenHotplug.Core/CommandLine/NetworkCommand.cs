@@ -12,4 +12,5 @@ public enum NetworkCommand
     Suggest,
     Balance,
     Watch,
+    Top,
 }

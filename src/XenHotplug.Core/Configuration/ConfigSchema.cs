@@ -13,7 +13,7 @@ public static class ConfigSchema
     /// </summary>
     public const double MaxDeadline = 35;
 
-    private const string Hotplug = "hotplug", Policy = "policy", Network = "network", Balancer = "balancer";
+    private const string Hotplug = "hotplug", Policy = "policy", Network = "network", Balancer = "balancer", Metrics = "metrics";
     private const string Bridge = "bridge", Pool = "pool", Domain = "domain";
 
     // [hotplug]
@@ -40,6 +40,9 @@ public static class ConfigSchema
     public static ConfigKey<double> MinRate { get; } = new(Balancer, "min_rate", 1, ValueParsers.Number(0, 1e7, "Mbit/s"), "[balancer]");
     public static ConfigKey<bool> Announce { get; } = new(Balancer, "announce", true, ValueParsers.YesNo, "[balancer]");
 
+    // [metrics]
+    public static ConfigKey<string?> Textfile { get; } = new(Metrics, "textfile", null, ValueParsers.OptionalAbsolutePath, "[metrics]");
+
     // [bridge:NAME]
     public static ConfigKey<string?> Uplink { get; } = new(Bridge, "uplink", null, ValueParsers.InterfaceName, "[bridge:NAME]");
     public static ConfigKey<int?> Mtu { get; } = new(Bridge, "mtu", null, ValueParsers.Mtu, "[bridge:NAME]");
@@ -64,13 +67,14 @@ public static class ConfigSchema
         AutoBridge, DefaultPool, WhenUnhealthy, Antispoof,
         Naming,
         Interval, Threshold, MaxMovesPerMinute, Hold, MinRate, Announce,
+        Textfile,
         Uplink, Mtu, Weight,
         PoolBridges, Strategy, PoolAntispoof, SharedSegment, Failback,
         RulePool, RuleBridge, RuleAntispoof,
     ];
 
     /// <summary>The sections that are one of a kind, and the kinds of named sections ([bridge:NAME], ...).</summary>
-    public static IReadOnlyList<string> PlainSections { get; } = [Hotplug, Policy, Network, Balancer];
+    public static IReadOnlyList<string> PlainSections { get; } = [Hotplug, Policy, Network, Balancer, Metrics];
 
     public static IReadOnlyList<string> NamedSections { get; } = [Bridge, Pool, Domain];
 

@@ -35,7 +35,7 @@ public static class ConfigValidator
                 var name = child.Key.ToLowerInvariant();
                 if (ConfigSchema.PlainSections.Contains(name)) CheckKeys(name, name, child);
                 else if (!ConfigSchema.NamedSections.Contains(name))
-                    throw new ConfigException($"{where(child.Key, null)}: unknown section [{child.Key}] (expected hotplug, policy, network, balancer, bridge:NAME, pool:NAME, domain:GLOB)");
+                    throw new ConfigException($"{where(child.Key, null)}: unknown section [{child.Key}] (expected hotplug, policy, network, balancer, metrics, bridge:NAME, pool:NAME, domain:GLOB)");
             }
 
             var node = Section("hotplug");
@@ -71,6 +71,7 @@ public static class ConfigValidator
                 Pools = pools,
                 DomainRules = rules,
                 Balancer = ReadBalancer(Section("balancer")),
+                Metrics = new MetricsOptions { Textfile = Get(Section("metrics"), "metrics", ConfigSchema.Textfile) },
             };
         }
 

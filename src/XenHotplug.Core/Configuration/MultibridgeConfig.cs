@@ -39,6 +39,9 @@ public sealed record MultibridgeConfig
     /// <summary>[balancer]: live moves of guests in shared-segment pools.</summary>
     public BalancerOptions Balancer { get; init; } = new();
 
+    /// <summary>[metrics]: where `watch` writes its metrics.</summary>
+    public MetricsOptions Metrics { get; init; } = new();
+
     /// <summary>The defaults: no file.</summary>
     public static MultibridgeConfig Default { get; } = new();
 

@@ -23,6 +23,12 @@ public static class ValueParsers
         return Path.IsPathRooted(text) ? null : $"'{text}' must be an absolute path";
     };
 
+    public static ValueParser<string?> OptionalAbsolutePath { get; } = (string text, out string? value) =>
+    {
+        value = text;
+        return Path.IsPathRooted(text) ? null : $"'{text}' must be an absolute path";
+    };
+
     public static ValueParser<string?> InterfaceName { get; } = (string text, out string? value) =>
     {
         value = text;

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using Serilog;
 using XenHotplug.Core.Balancing;
 using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Metrics;
 using XenHotplug.Core.Network;
 using XenHotplug.Host.Netlink;
 using XenHotplug.Host.RunState;
@@ -42,8 +44,11 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
         if (moves == 0) output.WriteLine("nothing to move");
     }
 
-    /// <summary>The service: failover the moment a link event says an uplink changed, rebalancing every interval, until cancelled.</summary>
-    public void Watch(CancellationToken stop)
+    /// <summary>
+    /// The service: failover the moment a link event says an uplink changed, rebalancing every interval, until
+    /// cancelled. <paramref name="afterPass"/> runs after each pass (the metrics textfile); what it throws is its own business.
+    /// </summary>
+    public void Watch(CancellationToken stop, Action? afterPass = null)
     {
         if (!AnyShared) log.Warning("no pool has shared_segment = yes: watching, but nothing will be moved");
         using var events = new LinkEvents(); // subscribed before the first look, so no change is missed
@@ -53,6 +58,7 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
         log.Information("watching pools {Pools} (rebalancing every {Interval} s)",
             string.Join(", ", config.Pools.Values.Where(p => p.SharedSegment).Select(p => p.Name)), config.Balancer.Interval);
         WatchPass(rates, rebalance: false);
+        afterPass?.Invoke();
         var next = DateTimeOffset.UtcNow + interval;
         while (!stop.IsCancellationRequested)
         {
@@ -63,11 +69,13 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
             {
                 log.Debug("link events: {Links}", string.Join(" ", changed));
                 WatchPass(rates, rebalance: false);
+                afterPass?.Invoke();
             }
             if (DateTimeOffset.UtcNow >= next)
             {
                 rates = _counters.Sample(GuestPorts());
                 WatchPass(rates, rebalance: true);
+                afterPass?.Invoke();
                 next = DateTimeOffset.UtcNow + interval;
             }
         }
@@ -118,6 +126,7 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
     /// </summary>
     private int Pass(IReadOnlyDictionary<string, double> rates, bool dryRun, bool rebalance, bool verbose)
     {
+        var started = Stopwatch.GetTimestamp();
         using var held = dryRun ? null : LockOrCarryOn();
         var now = DateTimeOffset.UtcNow;
         var record = _store.Read(w => log.Warning("{Problem}", w));
@@ -173,6 +182,8 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
                 continue;
             }
             made++;
+            var reason = StatusMetrics.Reason(move.Kind);
+            record.MoveTotals[reason] = (record.MoveTotals.TryGetValue(reason, out var total) ? total : 0) + 1;
             output.WriteLine($"moved {move}");
             if (move.Kind != MoveKind.Rejoin) record.Moves.Add(new MoveRecord(move.Vif, move.From, move.To, move.Kind, now));
             if (move.Kind == MoveKind.Failback) record.Homes.Remove(move.Vif);
@@ -186,6 +197,8 @@ public sealed class Balancer(MultibridgeConfig config, ISysfsNet sysfs, INetwork
             record.BridgeRates = state.Guests.GroupBy(g => g.Bridge).ToDictionary(g => g.Key, g => g.Sum(x => x.Rate), StringComparer.Ordinal);
             record.MeasuredAt = now;
         }
+        record.LastPassSeconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 6);
+        record.LastPassAt = DateTimeOffset.UtcNow;
         Save(record, "the pass (measured traffic for least-traffic placement and status)");
         return made;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using XenHotplug.IntegrationTests.Metrics;
 using XenHotplug.TestSupport;
 using Xunit.Abstractions;
 
@@ -134,7 +135,13 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["xbr0", "xbr1", "xbr2", "xbr0"], Enumerable.Range(1, 4).Select(d => host.Dom0.MasterOf($"vif{d}.0")));
         for (var d = 1; d <= 4; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d} before");
 
-        using var watch = host.Dom0.Start(Binaries.Network, ["watch", "-v"], Env(host, "1"));
+        // The metrics textfile ([metrics] textfile), read all along as node_exporter's textfile collector would.
+        var textfile = Path.Combine(host.WorkDir, "node-exporter", "xen_multibridge.prom");
+        var env = Env(host, "1");
+        env["XEN_MULTIBRIDGE_metrics__textfile"] = textfile;
+        using var reader = new TextfileReader(textfile);
+        const string Failovers = "xen_multibridge_balancer_moves_total{reason=\"failover\"} 2\n", Failbacks = "xen_multibridge_balancer_moves_total{reason=\"failback\"} 2\n";
+        using var watch = host.Dom0.Start(Binaries.Network, ["watch", "-v"], env);
         try
         {
             // The watch is subscribed once it has written its first record.
@@ -143,6 +150,8 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
             Assert.True(WaitFor(() => GuestsOn(host, "xbr0") == 0, TimeSpan.FromSeconds(10)), "guests still on xbr0: " + string.Join(" ", host.Dom0.Ports("xbr0")));
             Assert.Equal(4, GuestsOn(host, "xbr1") + GuestsOn(host, "xbr2"));
             for (var d = 1; d <= 4; d++) Assert.True(host.Guest(d).Ping("10.99.0.1"), $"guest {d} after failover");
+            Assert.True(WaitFor(() => reader.Latest?.Contains(Failovers, StringComparison.Ordinal) == true, TimeSpan.FromSeconds(10)), "textfile after failover:\n" + reader.Latest);
+            Assert.Contains("xen_multibridge_uplink_carrier{bridge=\"xbr0\",pool=\"p\",uplink=\"u0\"} 0\n", reader.Latest, StringComparison.Ordinal);
             // Carrier back, failback = yes: the two guests go home.
             lan.Ip("link", "set", "l0", "up");
             Assert.True(WaitFor(() => host.Dom0.MasterOf("vif1.0") == "xbr0" && host.Dom0.MasterOf("vif4.0") == "xbr0", TimeSpan.FromSeconds(10)),
@@ -152,6 +161,11 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
             // status shows the traffic watch measures (every second here).
             Assert.True(WaitFor(() => host.Dom0.Exec(Binaries.Network, ["status"], Env(host)).StdOut.Contains("TRAFFIC", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
                 host.Dom0.Exec(Binaries.Network, ["status"], Env(host)).ToString());
+            Assert.True(WaitFor(() => reader.Latest?.Contains(Failbacks, StringComparison.Ordinal) == true, TimeSpan.FromSeconds(10)), "textfile after failback:\n" + reader.Latest);
+            Assert.Contains(Failovers, reader.Latest, StringComparison.Ordinal);
+            Assert.Contains("xen_multibridge_bridge_guests{bridge=\"xbr0\",pool=\"p\",uplink=\"u0\"} 2\n", reader.Latest, StringComparison.Ordinal);
+            var check = Promtool.CheckMetrics(reader.Latest!);
+            Assert.True(check.Ok, check.ToString());
         }
         finally
         {
@@ -160,6 +174,11 @@ public sealed class BalancerTests(ITestOutputHelper output) : IDisposable
             output.WriteLine(r.ToString());
         }
         Assert.Equal(0, watch.ExitCode);
+        reader.Dispose();
+        output.WriteLine($"textfile: {reader.Reads} reads, {reader.Versions} versions, {reader.Torn.Count} torn");
+        Assert.Empty(reader.Torn);
+        Assert.True(reader.Versions >= 3, $"{reader.Versions} versions of the textfile seen");
+        Assert.False(File.Exists(textfile + ".tmp"));
     }
 
     [Fact]

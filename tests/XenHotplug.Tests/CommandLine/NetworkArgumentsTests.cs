@@ -25,6 +25,9 @@ public sealed class CommandLineTests
         Assert.Equal(NetworkCommand.Help, NetworkArguments.Parse(["start", "--help"]).Command);
         Assert.Equal(NetworkCommand.Version, NetworkArguments.Parse(["--version"]).Command);
         Assert.Equal(NetworkCommand.Restart, NetworkArguments.Parse(["restart"]).Command);
+        Assert.True(NetworkArguments.Parse(["status", "--format", "prometheus"]) is { Prometheus: true, Json: false });
+        Assert.True(NetworkArguments.Parse(["status", "--format=json"]) is { Prometheus: false, Json: true });
+        Assert.True(NetworkArguments.Parse(["status", "--format", "table"]) is { Prometheus: false, Json: false });
     }
 
     [Theory]
@@ -35,6 +38,11 @@ public sealed class CommandLineTests
     [InlineData("start --json")]
     [InlineData("status --force")]
     [InlineData("start --firewall")]
+    [InlineData("status --format")]
+    [InlineData("status --format xml")]
+    [InlineData("start --format prometheus")]
+    [InlineData("status --format prometheus --json")]
+    [InlineData("status --format prometheus --firewall")]
     [InlineData("start colour=red")]
     [InlineData("start vifnum=x")]
     [InlineData("start netdev=bad/name")]

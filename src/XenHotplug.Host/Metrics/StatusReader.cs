@@ -1,0 +1,21 @@
+using XenHotplug.Core.Bridges;
+using XenHotplug.Core.Configuration;
+using XenHotplug.Core.Network;
+using XenHotplug.Core.Status;
+using XenHotplug.Host.Balancing;
+using XenHotplug.Host.Network;
+using XenHotplug.Host.RunState;
+
+namespace XenHotplug.Host.Metrics;
+
+/// <summary>The status report of the declared bridges as the host has them now (`status`, its metrics, watch's textfile, `top`).</summary>
+public static class StatusReader
+{
+    public static StatusReport Read(MultibridgeConfig config, IReadOnlyList<BridgeSpec> specs, INetworkRunner runner, ISysfsNet sysfs, Action<string> warn)
+    {
+        var moved = new UplinkRecords(config.Hotplug.RunDir).Read(warn);
+        var rates = BalancerStore.FreshRates(config, warn);
+        var state = NetStateReader.Read(runner, specs.SelectMany(s => new[] { s.Name, s.Uplink, s.Port }).OfType<string>(), sysfs.Exists);
+        return StatusReport.Build(config, specs, state, sysfs, moved, rates);
+    }
+}
