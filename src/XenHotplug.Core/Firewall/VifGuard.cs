@@ -22,7 +22,7 @@ public sealed record VifGuard(string Interface, string Mac, AntispoofMode Mode, 
     /// </summary>
     public static VifGuard Create(AntispoofMode mode, string interfaceName, string? mac, string? ip, string xenbusPath, string? owner = null)
     {
-        if (mode == AntispoofMode.Off) throw new ArgumentException("no guard when antispoof is off", nameof(mode));
+        if (mode is AntispoofMode.Off or AntispoofMode.Disabled) throw new ArgumentException("no guard when antispoof is off or disabled", nameof(mode));
         var problem = InterfaceName.Problem(interfaceName)
             ?? (interfaceName.Contains('"', StringComparison.Ordinal) || interfaceName.Contains('\\', StringComparison.Ordinal) ? "quotes and backslashes are not allowed" : null);
         if (problem is not null) throw new HotplugException($"antispoof: cannot guard interface '{interfaceName}': {problem}");

@@ -25,8 +25,9 @@ public static class AttachPlanner
         if (PrepareBridge(config, decision.Bridge, host, facts.UplinksWithAddresses) is { } prepare) steps.Add(prepare);
 
         string? refusal = null;
-        var (mode, _) = AntispoofPolicy.Decide(config, settings.DomainName, decision.Pool);
-        if (mode != AntispoofMode.Off)
+        var (mode, why) = AntispoofPolicy.Decide(config, settings.DomainName, decision.Pool);
+        if (mode == AntispoofMode.Disabled) refusal = AntispoofPolicy.DisabledRefusal(request.Device, why);
+        else if (mode != AntispoofMode.Off)
         {
             try
             {

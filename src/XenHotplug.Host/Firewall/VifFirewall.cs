@@ -21,7 +21,8 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
     /// <summary>The guard this NIC gets (applied to <paramref name="target"/>, its final name), or null when antispoof is off for it.</summary>
     public VifGuard? Plan(HotplugRequest request, VifSettings settings, string? pool, string target)
     {
-        var (mode, _) = AntispoofPolicy.Decide(config, settings.DomainName, pool);
+        var (mode, why) = AntispoofPolicy.Decide(config, settings.DomainName, pool);
+        if (mode == AntispoofMode.Disabled) throw new HotplugException(AntispoofPolicy.DisabledRefusal(request.Device, why));
         return mode == AntispoofMode.Off ? null : VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device);
     }
 
@@ -32,6 +33,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         var (mode, why) = AntispoofPolicy.Decide(config, settings.DomainName, pool);
         var text = new StringBuilder($"antispoof: {VifGuard.Name(mode)}\n  why: {why}\n");
         if (mode == AntispoofMode.Off) return text.ToString();
+        if (mode == AntispoofMode.Disabled) return text.Append("  the online would fail: ").Append(AntispoofPolicy.DisabledRefusal(request.Device, why)).Append('\n').ToString();
         try
         {
             var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device);

@@ -83,6 +83,30 @@ public sealed class AttachPlannerTests
     }
 
     [Fact]
+    public void A_disabled_nic_is_a_refusal_with_no_guard_and_the_online_changes_nothing()
+    {
+        var config = TestConfig.Load(AttachFixture.Ini + "\n[domain:gue*]\nantispoof = disabled\n");
+        var plan = AttachPlanner.Plan(config, AttachFixture.Request, AttachFixture.Facts(AttachFixture.Host()));
+        Assert.Equal("antispoof = disabled ([domain:gue*] antispoof): vif3.0 is refused, this guest gets no network on it", plan.Refusal);
+        Assert.DoesNotContain(plan.Steps, s => s is GuardStep);
+
+        var effects = new RecordingEffects();
+        var e = Assert.Throws<HotplugException>(() => new Host.Hotplug.AttachExecutor(effects, Host.Hotplug.Deadline.None, Serilog.Core.Logger.None).Execute(AttachFixture.Request, plan));
+        Assert.Equal(plan.Refusal, e.Message);
+        Assert.Empty(effects.Journal);
+    }
+
+    [Theory]
+    [InlineData("[policy]\nantispoof = disabled\n", "[policy] antispoof")]
+    [InlineData("[pool:p]\nbridges = xenbr5\nstrategy = round-robin\nantispoof = disabled\n", "[pool:p] antispoof")]
+    public void Disabled_also_comes_from_the_policy_or_the_pool(string ini, string why)
+    {
+        var text = ini.StartsWith("[pool", StringComparison.Ordinal) ? AttachFixture.Ini.Replace("antispoof = mac", "antispoof = disabled", StringComparison.Ordinal) : AttachFixture.Ini.Replace("antispoof = mac", "", StringComparison.Ordinal) + "\n" + ini;
+        var plan = AttachPlanner.Plan(TestConfig.Load(text), AttachFixture.Request, AttachFixture.Facts(AttachFixture.Host()));
+        Assert.Equal($"antispoof = disabled ({why}): vif3.0 is refused, this guest gets no network on it", plan.Refusal);
+    }
+
+    [Fact]
     public void A_device_that_is_not_the_guests_is_refused_before_anything_is_planned()
     {
         var facts = AttachFixture.Facts(AttachFixture.Host()) with { Identity = new DeviceFacts(true, IsBridge: true, false, null, null, false) };
