@@ -12,6 +12,9 @@ public sealed record AttachPlan(BridgeDecision Decision, string Current, string 
 {
     public string? Refusal { get; init; }
 
+    /// <summary>Why the port is isolated (the bridge-port isolated flag set by the port step), or null when it is not.</summary>
+    public string? Isolated { get; init; }
+
     /// <summary>The step that configures the guest's port.</summary>
     public NetworkStep Port => Steps.OfType<NetworkStep>().Single(s => s.Kind == NetworkStepKind.Port);
 

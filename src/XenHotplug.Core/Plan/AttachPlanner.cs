@@ -41,11 +41,12 @@ public static class AttachPlanner
         }
 
         var bridgeMtu = host.Exists(decision.Bridge) ? host.Mtu(decision.Bridge) : config.FindBridgeByInterface(decision.Bridge)?.Mtu;
-        var port = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, facts.Placement.CurrentMaster);
+        var (isolated, isolatedWhy) = PortIsolation.Decide(config, settings.DomainName, decision.Pool, decision.Bridge);
+        var port = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, facts.Placement.CurrentMaster, isolated);
         steps.Add(new NetworkStep(NetworkStepKind.Port, target, PortUndo.For(port.Operations, LinkSnapshot.Take(host, current))));
         if (decision.NextCursor is { } next && decision.Pool is { } pool) steps.Add(new CursorStep(pool, next, facts.Placement.Cursor(pool)));
         if (port.XenstoreWrites.Count > 0) steps.Add(new XenstoreStep(port.XenstoreWrites));
-        return new AttachPlan(decision, current, target, port.Mtu, steps) { Refusal = refusal };
+        return new AttachPlan(decision, current, target, port.Mtu, steps) { Refusal = refusal, Isolated = isolated ? isolatedWhy : null };
     }
 
     /// <summary>The step that creates a declared bridge that does not exist yet (null when it exists), or a one-line refusal.</summary>

@@ -62,7 +62,7 @@ public class AntispoofPolicyTests
     [InlineData("[policy]\nantispoof = yes\n", "[policy] antispoof: unknown value 'yes' (off, mac, ip or disabled)")]
     [InlineData("[bridge:b]\n[pool:p]\nbridges = b\nantispoof = IPv4\n", "[pool:p] antispoof: unknown value 'IPv4'")]
     [InlineData("[domain:x]\nantispoof = strict\n", "[domain:x] antispoof: unknown value 'strict'")]
-    [InlineData("[domain:x]\n", "neither 'pool' nor 'bridge' (nor 'antispoof')")]
+    [InlineData("[domain:x]\n", "neither 'pool' nor 'bridge' (nor 'antispoof', 'isolated'")]
     public void Wrong_values_are_named_with_their_section(string ini, string message)
     {
         var e = Assert.Throws<ConfigException>(() => Load(ini));
