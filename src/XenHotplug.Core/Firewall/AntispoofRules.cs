@@ -104,6 +104,7 @@ public static class AntispoofRules
                 .Field($"@th,{at + 16},48 != {macHex}", NftPayloadBase.Transport, options + 2, mac, equal: false).Drop($"{what} link-layer address"));
         }
         if (guard.Mode != AntispoofMode.Ip) return rules;
+        rules.AddRange(ServerRules(guard));
 
         var v4 = guard.Addresses.V4.Count > 0 ? SetName(chain, v6: false) : null;
         var v6 = SetName(chain, v6: true);
@@ -136,6 +137,29 @@ public static class AntispoofRules
         rules.Add(Rule().Ip6(shown: true).Accept(null));
         rules.Add(Rule().Drop("other protocols (PPPoE, ...) could carry unchecked addresses"));
         return rules;
+    }
+
+    /// <summary>Comments of the rules that drop a rogue router's or DHCP server's messages (status counts their drops apart).</summary>
+    public const string RogueRouterAdvert = "rogue router advertisement", RogueRedirect = "rogue redirect", RogueDhcp = "rogue DHCP server", RogueDhcp6 = "rogue DHCPv6 server";
+
+    /// <summary>
+    /// What a guest that is no router and no DHCP server may not send (unless allow_router, allow_dhcp_server): IPv6
+    /// router advertisements (134) and redirects (137), which would make its neighbours route through it; DHCPv4 server
+    /// messages (udp source port 67: offers, acks, naks) and DHCPv6 server messages (source port 547: advertise, reply),
+    /// which would hand its neighbours addresses, routers and name servers of its choosing. Before any accept.
+    /// </summary>
+    private static IEnumerable<GuardRule> ServerRules(VifGuard guard)
+    {
+        if (!guard.AllowRouter)
+        {
+            yield return Rule().Ip6().L4(58).Field("icmpv6 type nd-router-advert", NftPayloadBase.Transport, 0, [134]).Drop(RogueRouterAdvert);
+            yield return Rule().Ip6().L4(58).Field("icmpv6 type nd-redirect", NftPayloadBase.Transport, 0, [137]).Drop(RogueRedirect);
+        }
+        if (!guard.AllowDhcpServer)
+        {
+            yield return Rule().Ip(shown: true).L4(17).Field("udp sport 67", NftPayloadBase.Transport, 0, [0, 67]).Drop(RogueDhcp);
+            yield return Rule().Ip6(shown: true).L4(17).Field("udp sport 547", NftPayloadBase.Transport, 0, [0x02, 0x23]).Drop(RogueDhcp6);
+        }
     }
 
     /// <summary>The address sets of an ip-mode guard, with their elements (none in mac mode; no IPv4 set without an IPv4 address).</summary>

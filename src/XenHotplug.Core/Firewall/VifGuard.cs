@@ -16,6 +16,15 @@ public sealed record VifGuard(string Interface, string Mac, AntispoofMode Mode, 
     /// <summary>libxl's name for the NIC the guard belongs to (the interface itself when not given).</summary>
     public string Owner { get; init; } = Interface;
 
+    /// <summary>allow_router = yes: the guest may send IPv6 router advertisements and redirects (dropped otherwise in ip mode).</summary>
+    public bool AllowRouter { get; init; }
+
+    /// <summary>allow_dhcp_server = yes: the guest may answer as a DHCPv4/DHCPv6 server (dropped otherwise in ip mode).</summary>
+    public bool AllowDhcpServer { get; init; }
+
+    /// <summary>True when the rogue router and DHCP server rules apply: ip mode guards a guest's services, mac mode only its MAC.</summary>
+    public bool GuardsServers => Mode == AntispoofMode.Ip;
+
     /// <summary>
     /// The guard for one NIC, or a <see cref="HotplugException"/> when the backend lacks what the mode needs: a
     /// valid mac=, and for ip mode a non-empty ip= (an empty one is refused rather than silently allowing all).

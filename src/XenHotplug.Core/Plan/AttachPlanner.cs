@@ -31,7 +31,12 @@ public static class AttachPlanner
         {
             try
             {
-                var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device);
+                var (allowRouter, allowDhcpServer) = ServerPolicy.Decide(config, settings.DomainName, decision.Pool);
+                var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device) with
+                {
+                    AllowRouter = allowRouter,
+                    AllowDhcpServer = allowDhcpServer,
+                };
                 steps.Add(new GuardStep(guard, RemoveOnUndo: facts.Placement.CurrentMaster is null));
             }
             catch (HotplugException e)

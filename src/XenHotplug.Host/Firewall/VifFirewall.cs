@@ -36,7 +36,14 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         if (mode == AntispoofMode.Disabled) return text.Append("  the online would fail: ").Append(AntispoofPolicy.DisabledRefusal(request.Device, why)).Append('\n').ToString();
         try
         {
-            var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device);
+            var (allowRouter, allowDhcpServer) = ServerPolicy.Decide(config, settings.DomainName, pool);
+            var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device) with
+            {
+                AllowRouter = allowRouter,
+                AllowDhcpServer = allowDhcpServer,
+            };
+            if (guard.GuardsServers)
+                text.Append($"  router advertisements and redirects: {(allowRouter ? "allowed (allow_router = yes)" : "dropped")}; DHCP server replies: {(allowDhcpServer ? "allowed (allow_dhcp_server = yes)" : "dropped")}\n");
             foreach (var set in AntispoofRules.Sets(guard))
                 text.Append($"  set {set.Set}: {string.Join(' ', set.Shown)}\n");
             text.Append($"  rules (table {AntispoofRules.Family} {AntispoofRules.Table}, chain {AntispoofRules.ChainName(guard.Owner)}, iifname \"{target}\"):\n");

@@ -86,6 +86,37 @@ public class AntispoofRulesTests
     }
 
     [Fact]
+    public void Ip_mode_drops_rogue_routers_and_dhcp_servers_before_anything_is_accepted()
+    {
+        var rules = AntispoofRules.Rules(Guard(AntispoofMode.Ip)).ToList();
+        var listings = rules.Select(r => r.Listing).ToList();
+        var firstAccept = rules.FindIndex(r => r.Expressions[^1] is NftImmediateVerdict { Accept: true });
+        string[] rogue =
+        [
+            "icmpv6 type nd-router-advert counter drop comment \"rogue router advertisement\"",
+            "icmpv6 type nd-redirect counter drop comment \"rogue redirect\"",
+            "ether type ip udp sport 67 counter drop comment \"rogue DHCP server\"",
+            "ether type ip6 udp sport 547 counter drop comment \"rogue DHCPv6 server\"",
+        ];
+        foreach (var r in rogue) Assert.InRange(listings.IndexOf(r), 0, firstAccept - 1);
+        Assert.Equal(
+            ["NftPayloadLoad Link 12 2", "NftCompare True 86dd", "NftMetaLoad 16", "NftCompare True 11", "NftPayloadLoad Transport 0 2", "NftCompare True 0223", "NftCounter", "NftImmediateVerdict False"],
+            rules.Single(r => r.Comment == "rogue DHCPv6 server").Expressions.Select(Describe));
+        // mac mode guards the MAC only: a guest's services are ip mode's business.
+        Assert.DoesNotContain(AntispoofRules.Rules(Guard(AntispoofMode.Mac)), r => r.Comment is { } c && c.StartsWith("rogue", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true, false, new[] { "rogue DHCP server", "rogue DHCPv6 server" })]
+    [InlineData(false, true, new[] { "rogue router advertisement", "rogue redirect" })]
+    [InlineData(true, true, new string[] { })]
+    public void Allow_router_and_allow_dhcp_server_leave_out_their_rules(bool router, bool dhcp, string[] kept)
+    {
+        var guard = Guard(AntispoofMode.Ip) with { AllowRouter = router, AllowDhcpServer = dhcp };
+        Assert.Equal(kept, AntispoofRules.Rules(guard).Select(r => r.Comment).Where(c => c is not null && c.StartsWith("rogue", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void An_allow_list_is_one_inverted_lookup_in_the_nics_interval_set()
     {
         var rules = AntispoofRules.Rules(Guard(AntispoofMode.Ip, "192.0.2.50 172.16.0.0/12"));
