@@ -11,4 +11,7 @@ public enum AntispoofMode
     Mac,
     Ip,
     Disabled,
+
+    /// <summary>As ip, with the addresses the guest's DHCP server acks added to its guard by the kernel (and those of ip=).</summary>
+    Dhcp,
 }

@@ -28,6 +28,7 @@ public static class ConfigSchema
     public static ConfigKey<string?> DefaultPool { get; } = new(Policy, "default_pool", null, ValueParsers.OptionalText, "[policy]");
     public static ConfigKey<UnhealthyAction> WhenUnhealthy { get; } = new(Policy, "when_unhealthy", UnhealthyAction.Fallback, ValueParsers.Choice(ConfigNames.WhenUnhealthy), "[policy]");
     public static ConfigKey<AntispoofMode> Antispoof { get; } = new(Policy, "antispoof", AntispoofMode.Off, ValueParsers.Choice(ConfigNames.Antispoof), "[policy]");
+    public static ConfigKey<double> DhcpTimeout { get; } = new(Policy, "dhcp_timeout", 86400, ValueParsers.Seconds(10, 30 * 86400), "[policy]");
 
     // [network]
     public static ConfigKey<BridgeNaming> Naming { get; } = new(Network, "naming", BridgeNaming.Xenbr, ValueParsers.Choice(ConfigNames.Naming), "[network]");
@@ -68,7 +69,7 @@ public static class ConfigSchema
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         DeviceWait, Deadline, HooksDir, RunDir, Backend,
-        AutoBridge, DefaultPool, WhenUnhealthy, Antispoof,
+        AutoBridge, DefaultPool, WhenUnhealthy, Antispoof, DhcpTimeout,
         Naming,
         Interval, Threshold, MaxMovesPerMinute, Hold, MinRate, Announce,
         Uplink, Mtu, Weight, BridgeIsolated,

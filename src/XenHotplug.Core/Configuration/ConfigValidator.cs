@@ -67,6 +67,7 @@ public static class ConfigValidator
                 WhenUnhealthy = unhealthy,
                 Naming = naming,
                 Antispoof = antispoof,
+                DhcpTimeout = Get(policy, "policy", ConfigSchema.DhcpTimeout),
                 Bridges = bridges,
                 Pools = pools,
                 DomainRules = rules,

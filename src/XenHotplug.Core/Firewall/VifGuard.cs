@@ -23,7 +23,16 @@ public sealed record VifGuard(string Interface, string Mac, AntispoofMode Mode, 
     public bool AllowDhcpServer { get; init; }
 
     /// <summary>True when the rogue router and DHCP server rules apply: ip mode guards a guest's services, mac mode only its MAC.</summary>
-    public bool GuardsServers => Mode == AntispoofMode.Ip;
+    public bool GuardsServers => Mode is AntispoofMode.Ip or AntispoofMode.Dhcp;
+
+    /// <summary>True when the guest's addresses are checked (ip and dhcp mode), not only its MAC.</summary>
+    public bool GuardsAddresses => Mode is AntispoofMode.Ip or AntispoofMode.Dhcp;
+
+    /// <summary>dhcp mode: the ports whose DHCP acks the kernel learns from (the declared bridges' uplinks), and how long an ack counts.</summary>
+    public IReadOnlyList<string> DhcpServerPorts { get; init; } = [];
+
+    /// <summary>dhcp mode: seconds a learnt address stays after the last ack for it ([policy] dhcp_timeout).</summary>
+    public double LearnTimeout { get; init; } = 86400;
 
     /// <summary>
     /// The guard for one NIC, or a <see cref="HotplugException"/> when the backend lacks what the mode needs: a

@@ -36,6 +36,8 @@ public static class AttachPlanner
                 {
                     AllowRouter = allowRouter,
                     AllowDhcpServer = allowDhcpServer,
+                    DhcpServerPorts = mode == AntispoofMode.Dhcp ? DhcpLearning.RequireServerPorts(config) : [],
+                    LearnTimeout = config.DhcpTimeout,
                 };
                 steps.Add(new GuardStep(guard, RemoveOnUndo: facts.Placement.CurrentMaster is null));
             }

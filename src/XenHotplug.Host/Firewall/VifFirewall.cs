@@ -41,6 +41,8 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
             {
                 AllowRouter = allowRouter,
                 AllowDhcpServer = allowDhcpServer,
+                DhcpServerPorts = mode == AntispoofMode.Dhcp ? DhcpLearning.RequireServerPorts(config) : [],
+                LearnTimeout = config.DhcpTimeout,
             };
             if (guard.GuardsServers)
                 text.Append($"  router advertisements and redirects: {(allowRouter ? "allowed (allow_router = yes)" : "dropped")}; DHCP server replies: {(allowDhcpServer ? "allowed (allow_dhcp_server = yes)" : "dropped")}\n");
@@ -48,6 +50,11 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
                 text.Append($"  set {set.Set}: {string.Join(' ', set.Shown)}\n");
             text.Append($"  rules (table {AntispoofRules.Family} {AntispoofRules.Table}, chain {AntispoofRules.ChainName(guard.Owner)}, iifname \"{target}\"):\n");
             foreach (var rule in AntispoofRules.Rules(guard)) text.Append("    ").Append(rule.Listing).Append('\n');
+            if (mode == AntispoofMode.Dhcp)
+            {
+                text.Append($"  learning (chain {AntispoofRules.LearnChainName(guard.Owner)}, oifname \"{target}\", acks by {string.Join(", ", guard.DhcpServerPorts)}; each address for {config.DhcpTimeout}s after its last ack):\n");
+                text.Append("    ").Append(AntispoofRules.LearnRule(guard).Listing).Append('\n');
+            }
         }
         catch (HotplugException e)
         {
@@ -93,8 +100,8 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
                 }
                 log.Warning("{Device}: antispoof: {Interface} was still guarded for {Owner}, which is gone: taken over", request.Device, guard.Interface, ownerDevice);
                 NftablesClient.Apply(legacy
-                    ? AntispoofRules.Remove(ownerDevice, [guard.Interface])
-                    : AntispoofRules.Remove(ownerDevice, [guard.Interface]).Where(op => op is not NftDeleteChain and not NftFlushChain and not NftDeleteSet and not NftAddAddressSet).ToList());
+                    ? AntispoofRules.Remove(ownerDevice, [guard.Interface], Learning())
+                    : AntispoofRules.Remove(ownerDevice, [guard.Interface], Learning()).Where(op => op is not NftDeleteChain and not NftFlushChain and not NftDeleteSet and not NftAddAddressSet and not NftAddLearntSet).ToList());
                 NftablesClient.Apply(AntispoofRules.Install(guard));
             }
         }
@@ -113,7 +120,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         if (guard is null) return;
         try
         {
-            NftablesClient.Apply(AntispoofRules.Remove(guard.Owner, [guard.Interface]));
+            NftablesClient.Apply(AntispoofRules.Remove(guard.Owner, [guard.Interface], Learning()));
         }
         catch (FirewallException e) when (NftablesClient.IsElementClash(e))
         {
@@ -139,7 +146,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         try
         {
             if (NftablesClient.GuardedElements().Any(g => g.Interface == renamed && g.Chain == AntispoofRules.ChainName(renamed)))
-                NftablesClient.Apply(AntispoofRules.Remove(renamed, [renamed]));
+                NftablesClient.Apply(AntispoofRules.Remove(renamed, [renamed], Learning()));
         }
         catch (FirewallException e)
         {
@@ -158,7 +165,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
             {
                 var names = NftablesClient.GuardedElements().Where(g => g.Chain == chain).Select(g => g.Interface).ToList();
                 if (names.Count == 0 && !config.UsesAntispoof) return;
-                NftablesClient.Apply(AntispoofRules.Remove(request.Device, names));
+                NftablesClient.Apply(AntispoofRules.Remove(request.Device, names, Learning()));
                 return;
             }
             catch (FirewallException e) when (NftablesClient.IsElementClash(e) && attempt == 0)
@@ -174,11 +181,14 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         }
     }
 
+    /// <summary>True when antispoof = dhcp guarded a NIC on this host since the table was made: removals then take the learning objects too.</summary>
+    private static bool Learning() => NftablesClient.MapExists(AntispoofRules.LearningMap);
+
     private void Remove(string device, IReadOnlyList<string> names)
     {
         try
         {
-            NftablesClient.Apply(AntispoofRules.Remove(device, names));
+            NftablesClient.Apply(AntispoofRules.Remove(device, names, Learning()));
         }
         catch (FirewallException e)
         {

@@ -83,7 +83,7 @@ public class AntispoofPolicyTests
     }
 
     [Theory]
-    [InlineData("[policy]\nantispoof = yes\n", "[policy] antispoof: unknown value 'yes' (off, mac, ip or disabled)")]
+    [InlineData("[policy]\nantispoof = yes\n", "[policy] antispoof: unknown value 'yes' (off, mac, ip, dhcp or disabled)")]
     [InlineData("[bridge:b]\n[pool:p]\nbridges = b\nantispoof = IPv4\n", "[pool:p] antispoof: unknown value 'IPv4'")]
     [InlineData("[domain:x]\nantispoof = strict\n", "[domain:x] antispoof: unknown value 'strict'")]
     [InlineData("[domain:x]\n", "neither 'pool' nor 'bridge' (nor 'antispoof', 'isolated'")]
