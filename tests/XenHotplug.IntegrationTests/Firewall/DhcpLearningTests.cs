@@ -93,6 +93,10 @@ public sealed partial class DhcpLearningTests : IDisposable
         Assert.Contains("192.0.2.60 timeout 20s", Learnt(), StringComparison.Ordinal);
         Assert.True(guest.Ping("192.0.2.1"), "the guest reaches the lan from its lease");
         Assert.True(lan.Ping("192.0.2.60"), "and the lan reaches it");
+        var status = _host.Dom0.Exec(Binaries.Network, ["status", "--firewall"], _host.LibxlEnvironment(2, 0));
+        Assert.True(status.Ok, status.ToString());
+        Assert.Matches(@"vif2\.0\s+xenbr0\s+dhcp\s", status.StdOut);
+        Assert.Matches(@"  learnt: 192\.0\.2\.60 \(expires in \d+ s\)\n", status.StdOut);
 
         // A forged source, with the lease held.
         var lanMac = lan.ReadSys("lan0", "address");

@@ -110,5 +110,9 @@ public sealed partial class RogueServerTests : IDisposable
         ]);
         Assert.True(Until(() => GuardCount("vif_vif1_2e0", "rogue redirect") > 0 && GuardCount("vif_vif1_2e0", "rogue DHCPv6 server") > 0, TimeSpan.FromSeconds(30)));
         Assert.True(rogue.Ping("192.0.2.1"), "the rogue's own traffic still passes");
+        var status = _host.Dom0.Exec(Binaries.Network, ["status", "--firewall", "--json"], _host.LibxlEnvironment(1, 0));
+        Assert.True(status.Ok, status.ToString());
+        Assert.Matches("\"rogue_ra\": [1-9]", status.StdOut);
+        Assert.Matches("\"rogue_dhcp\": [1-9]", status.StdOut);
     }
 }
