@@ -71,7 +71,7 @@ internal static class Usage
         Configuration file:
           /etc/xen/multibridge.ini, sections [bridge:NAME] uplink=ethN mtu=N, [pool:NAME] bridges=...,
           [network] naming=xenbr|legacy (legacy: the NIC ethN becomes pethN and the bridge is named ethN),
-          [hotplug] run_dir=/run/xen-multibridge, [policy] antispoof=off|mac|ip. See multibridge.ini(5) and network-multibridge(8).
+          [hotplug] run_dir=/run/xen-multibridge, [policy] antispoof=off|mac|ip|dhcp|disabled. See multibridge.ini(5) and network-multibridge(8).
 
         Environment:
           XEN_MULTIBRIDGE_CONFIG           configuration file to read instead of /etc/xen/multibridge.ini

@@ -33,10 +33,13 @@ internal static class Usage
 
         xenstore: reads bridge, ip, mtu, vifname, mac, type under XENBUS_PATH; writes hotplug-status
         (connected) or hotplug-error and hotplug-status=error, and the frontend's mtu.
-        Antispoof ([policy], [pool:NAME] or [domain:GLOB] antispoof = off|mac|ip, default off): the
-        NIC may send only from its mac= (mac), and also only from the addresses in ip= (ip; DHCP
-        allowed, an empty ip= refuses the online). One nf_tables batch in table bridge xen_multibridge
-        before the port comes up; removed at offline. explain prints the rules.
+        Antispoof ([policy], [pool:NAME] or [domain:GLOB] antispoof = off|mac|ip|dhcp|disabled, default
+        off): the NIC may send only from its mac= (mac), and also only from the addresses in ip= (ip; DHCP
+        allowed, an empty ip= refuses the online; no router advertisements or DHCP server replies unless
+        allow_router / allow_dhcp_server), or also from the addresses its DHCP server acks, learnt by
+        the kernel (dhcp); disabled refuses the online. One nf_tables batch in table bridge
+        xen_multibridge before the port comes up; removed at offline. explain prints the rules.
+        isolated = yes (rule, pool or bridge): the port's bridge-port isolated flag.
         Hooks: executable *.hook files in [hotplug] hooks_dir are run (not sourced) after each action
         with dev, bridge, ip and command set; they (and a link's target) must be owned by root and not
         group/other-writable.

@@ -123,6 +123,53 @@ public static partial class RawFrames
         return [.. ip6];
     }
 
+    /// <summary>
+    /// An IPv6 packet carrying a router advertisement (type 134) from <paramref name="source"/> (a link-local address) to
+    /// all nodes: hop limit 64, router lifetime <paramref name="lifetime"/> s, and the source link-layer address option.
+    /// </summary>
+    public static byte[] RouterAdvert(string source, string mac, ushort lifetime = 1800)
+    {
+        var body = new List<byte> { 64, 0, (byte)(lifetime >> 8), (byte)lifetime, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1 };
+        body.AddRange(Mac(mac));
+        return Icmp6(134, body, source, "ff02::1");
+    }
+
+    /// <summary>An IPv6 packet (hop limit 255) carrying one ICMPv6 message of <paramref name="type"/>, code 0, with its checksum.</summary>
+    public static byte[] Icmp6(byte type, IEnumerable<byte> body, string source, string destination)
+    {
+        var icmp = new List<byte> { type, 0, 0, 0 };
+        icmp.AddRange(body);
+        var src = System.Net.IPAddress.Parse(source).GetAddressBytes();
+        var dst = System.Net.IPAddress.Parse(destination).GetAddressBytes();
+        var pseudo = new List<byte>(src);
+        pseudo.AddRange(dst);
+        pseudo.AddRange([0, 0, (byte)(icmp.Count >> 8), (byte)icmp.Count, 0, 0, 0, 58]);
+        pseudo.AddRange(icmp);
+        var sum = 0u;
+        for (var i = 0; i < pseudo.Count; i += 2) sum += (uint)((pseudo[i] << 8) | (i + 1 < pseudo.Count ? pseudo[i + 1] : 0));
+        while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+        var checksum = (ushort)~sum;
+        icmp[2] = (byte)(checksum >> 8);
+        icmp[3] = (byte)checksum;
+        var ip6 = new List<byte> { 0x60, 0, 0, 0, (byte)(icmp.Count >> 8), (byte)icmp.Count, 58, 255 };
+        ip6.AddRange(src);
+        ip6.AddRange(dst);
+        ip6.AddRange(icmp);
+        return [.. ip6];
+    }
+
+    /// <summary>An IPv6 packet carrying a UDP datagram from port <paramref name="sourcePort"/> (checksum left 0: the guard does not look).</summary>
+    public static byte[] Udp6(string source, string destination, ushort sourcePort, ushort destinationPort, byte[] payload)
+    {
+        var udp = new List<byte> { (byte)(sourcePort >> 8), (byte)sourcePort, (byte)(destinationPort >> 8), (byte)destinationPort, (byte)((payload.Length + 8) >> 8), (byte)(payload.Length + 8), 0, 0 };
+        udp.AddRange(payload);
+        var ip6 = new List<byte> { 0x60, 0, 0, 0, (byte)(udp.Count >> 8), (byte)udp.Count, 17, 64 };
+        ip6.AddRange(System.Net.IPAddress.Parse(source).GetAddressBytes());
+        ip6.AddRange(System.Net.IPAddress.Parse(destination).GetAddressBytes());
+        ip6.AddRange(udp);
+        return [.. ip6];
+    }
+
     public static byte[] Mac(string mac) => mac.Split(':').Select(p => Convert.ToByte(p, 16)).ToArray();
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]

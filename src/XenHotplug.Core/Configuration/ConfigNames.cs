@@ -8,7 +8,7 @@ public static class ConfigNames
         ("sticky", PoolStrategy.Sticky), ("least-traffic", PoolStrategy.LeastTraffic));
 
     public static NameTable<AntispoofMode> Antispoof { get; } = new(
-        ("off", AntispoofMode.Off), ("mac", AntispoofMode.Mac), ("ip", AntispoofMode.Ip));
+        ("off", AntispoofMode.Off), ("mac", AntispoofMode.Mac), ("ip", AntispoofMode.Ip), ("dhcp", AntispoofMode.Dhcp), ("disabled", AntispoofMode.Disabled));
 
     public static NameTable<UnhealthyAction> WhenUnhealthy { get; } = new(
         ("fallback", UnhealthyAction.Fallback), ("fail", UnhealthyAction.Fail));

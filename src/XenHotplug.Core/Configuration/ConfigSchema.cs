@@ -28,6 +28,7 @@ public static class ConfigSchema
     public static ConfigKey<string?> DefaultPool { get; } = new(Policy, "default_pool", null, ValueParsers.OptionalText, "[policy]");
     public static ConfigKey<UnhealthyAction> WhenUnhealthy { get; } = new(Policy, "when_unhealthy", UnhealthyAction.Fallback, ValueParsers.Choice(ConfigNames.WhenUnhealthy), "[policy]");
     public static ConfigKey<AntispoofMode> Antispoof { get; } = new(Policy, "antispoof", AntispoofMode.Off, ValueParsers.Choice(ConfigNames.Antispoof), "[policy]");
+    public static ConfigKey<double> DhcpTimeout { get; } = new(Policy, "dhcp_timeout", 86400, ValueParsers.Seconds(10, 30 * 86400), "[policy]");
 
     // [network]
     public static ConfigKey<BridgeNaming> Naming { get; } = new(Network, "naming", BridgeNaming.Xenbr, ValueParsers.Choice(ConfigNames.Naming), "[network]");
@@ -47,6 +48,7 @@ public static class ConfigSchema
     public static ConfigKey<string?> Uplink { get; } = new(Bridge, "uplink", null, ValueParsers.InterfaceName, "[bridge:NAME]");
     public static ConfigKey<int?> Mtu { get; } = new(Bridge, "mtu", null, ValueParsers.Mtu, "[bridge:NAME]");
     public static ConfigKey<double> Weight { get; } = new(Bridge, "weight", 1, ValueParsers.PositiveNumber, "[bridge:NAME]");
+    public static ConfigKey<bool?> BridgeIsolated { get; } = new(Bridge, "isolated", null, ValueParsers.OptionalYesNo, "[bridge:NAME]");
 
     // [pool:NAME]
     public static ConfigKey<IReadOnlyList<string>> PoolBridges { get; } = new(Pool, "bridges", [], ValueParsers.Words, "[pool:NAME]");
@@ -54,23 +56,29 @@ public static class ConfigSchema
     public static ConfigKey<AntispoofMode?> PoolAntispoof { get; } = new(Pool, "antispoof", null, ValueParsers.OptionalChoice(ConfigNames.Antispoof), "[pool:NAME]");
     public static ConfigKey<bool> SharedSegment { get; } = new(Pool, "shared_segment", false, ValueParsers.YesNo, "[pool:NAME]");
     public static ConfigKey<bool> Failback { get; } = new(Pool, "failback", false, ValueParsers.YesNo, "[pool:NAME]");
+    public static ConfigKey<bool?> PoolIsolated { get; } = new(Pool, "isolated", null, ValueParsers.OptionalYesNo, "[pool:NAME]");
+    public static ConfigKey<bool?> PoolAllowRouter { get; } = new(Pool, "allow_router", null, ValueParsers.OptionalYesNo, "[pool:NAME]");
+    public static ConfigKey<bool?> PoolAllowDhcpServer { get; } = new(Pool, "allow_dhcp_server", null, ValueParsers.OptionalYesNo, "[pool:NAME]");
 
     // [domain:GLOB]
     public static ConfigKey<string?> RulePool { get; } = new(Domain, "pool", null, ValueParsers.OptionalText, "[domain:GLOB]");
     public static ConfigKey<string?> RuleBridge { get; } = new(Domain, "bridge", null, ValueParsers.InterfaceName, "[domain:GLOB]");
     public static ConfigKey<AntispoofMode?> RuleAntispoof { get; } = new(Domain, "antispoof", null, ValueParsers.OptionalChoice(ConfigNames.Antispoof), "[domain:GLOB]");
+    public static ConfigKey<bool?> RuleIsolated { get; } = new(Domain, "isolated", null, ValueParsers.OptionalYesNo, "[domain:GLOB]");
+    public static ConfigKey<bool?> RuleAllowRouter { get; } = new(Domain, "allow_router", null, ValueParsers.OptionalYesNo, "[domain:GLOB]");
+    public static ConfigKey<bool?> RuleAllowDhcpServer { get; } = new(Domain, "allow_dhcp_server", null, ValueParsers.OptionalYesNo, "[domain:GLOB]");
 
     /// <summary>Every key, in the order the unknown-key message lists them.</summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         DeviceWait, Deadline, HooksDir, RunDir, Backend,
-        AutoBridge, DefaultPool, WhenUnhealthy, Antispoof,
+        AutoBridge, DefaultPool, WhenUnhealthy, Antispoof, DhcpTimeout,
         Naming,
         Interval, Threshold, MaxMovesPerMinute, Hold, MinRate, Announce,
         Textfile,
-        Uplink, Mtu, Weight,
-        PoolBridges, Strategy, PoolAntispoof, SharedSegment, Failback,
-        RulePool, RuleBridge, RuleAntispoof,
+        Uplink, Mtu, Weight, BridgeIsolated,
+        PoolBridges, Strategy, PoolAntispoof, SharedSegment, Failback, PoolIsolated, PoolAllowRouter, PoolAllowDhcpServer,
+        RulePool, RuleBridge, RuleAntispoof, RuleIsolated, RuleAllowRouter, RuleAllowDhcpServer,
     ];
 
     /// <summary>The sections that are one of a kind, and the kinds of named sections ([bridge:NAME], ...).</summary>

@@ -67,6 +67,7 @@ public static class ConfigValidator
                 WhenUnhealthy = unhealthy,
                 Naming = naming,
                 Antispoof = antispoof,
+                DhcpTimeout = Get(policy, "policy", ConfigSchema.DhcpTimeout),
                 Bridges = bridges,
                 Pools = pools,
                 DomainRules = rules,
@@ -141,7 +142,10 @@ public static class ConfigValidator
                         throw Error(section, "uplink", $"'{uplink}' is already the uplink of [bridge:{other}]");
                     uplinks[uplink] = node.Key;
                 }
-                result.Add(new BridgeDeclaration(node.Key, uplink, Get(node, section, ConfigSchema.Mtu), Get(node, section, ConfigSchema.Weight)));
+                result.Add(new BridgeDeclaration(node.Key, uplink, Get(node, section, ConfigSchema.Mtu), Get(node, section, ConfigSchema.Weight))
+                {
+                    Isolated = Get(node, section, ConfigSchema.BridgeIsolated),
+                });
             }
             foreach (var b in result)
             {
@@ -171,6 +175,9 @@ public static class ConfigValidator
                     SharedSegment = Get(node, section, ConfigSchema.SharedSegment),
                     Failback = Get(node, section, ConfigSchema.Failback),
                     Antispoof = Get(node, section, ConfigSchema.PoolAntispoof),
+                    Isolated = Get(node, section, ConfigSchema.PoolIsolated),
+                    AllowRouter = Get(node, section, ConfigSchema.PoolAllowRouter),
+                    AllowDhcpServer = Get(node, section, ConfigSchema.PoolAllowDhcpServer),
                 };
             }
             return pools;
@@ -188,11 +195,20 @@ public static class ConfigValidator
                 if (pool is not null && bridge is not null)
                     throw Error(section, "bridge", "a rule names either a pool or a bridge, not both");
                 var antispoof = Get(node, section, ConfigSchema.RuleAntispoof);
-                if (pool is null && bridge is null && antispoof is null)
-                    throw Error(section, null, "the rule names neither 'pool' nor 'bridge' (nor 'antispoof')");
+                var isolated = Get(node, section, ConfigSchema.RuleIsolated);
+                var allowRouter = Get(node, section, ConfigSchema.RuleAllowRouter);
+                var allowDhcpServer = Get(node, section, ConfigSchema.RuleAllowDhcpServer);
+                if (pool is null && bridge is null && antispoof is null && isolated is null && allowRouter is null && allowDhcpServer is null)
+                    throw Error(section, null, "the rule names neither 'pool' nor 'bridge' (nor 'antispoof', 'isolated', 'allow_router', 'allow_dhcp_server')");
                 if (pool is not null && !pools.ContainsKey(pool))
                     throw Error(section, "pool", $"unknown pool '{pool}' (no [pool:{pool}] section)");
-                rules.Add(new DomainRule(node.Key, pool, bridge) { Antispoof = antispoof });
+                rules.Add(new DomainRule(node.Key, pool, bridge)
+                {
+                    Antispoof = antispoof,
+                    Isolated = isolated,
+                    AllowRouter = allowRouter,
+                    AllowDhcpServer = allowDhcpServer,
+                });
             }
             return rules;
         }

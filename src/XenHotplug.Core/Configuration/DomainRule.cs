@@ -5,4 +5,16 @@ public sealed record DomainRule(string Glob, string? Pool, string? Bridge)
 {
     /// <summary>The antispoof mode for matching guests, or null when the rule does not set one.</summary>
     public AntispoofMode? Antispoof { get; init; }
+
+    /// <summary>isolated = yes | no for matching guests' ports, or null when the rule does not say.</summary>
+    public bool? Isolated { get; init; }
+
+    /// <summary>allow_router = yes | no for matching guests, or null when the rule does not say.</summary>
+    public bool? AllowRouter { get; init; }
+
+    /// <summary>allow_dhcp_server = yes | no for matching guests, or null when the rule does not say.</summary>
+    public bool? AllowDhcpServer { get; init; }
+
+    /// <summary>True when the rule only sets a NIC's guard or port options (antispoof, isolated, allow_*): it places nothing.</summary>
+    public bool PlacesNothing => Pool is null && Bridge is null;
 }

@@ -23,6 +23,9 @@ public sealed record MultibridgeConfig
     /// <summary>[policy] antispoof: what guest NICs may claim as source, unless a pool or rule says otherwise.</summary>
     public AntispoofMode Antispoof { get; init; } = AntispoofMode.Off;
 
+    /// <summary>[policy] dhcp_timeout: how long (seconds) an address a DHCP server acked stays in an antispoof = dhcp guard after the last ack.</summary>
+    public double DhcpTimeout { get; init; } = 86400;
+
     /// <summary>True when any section asks for antispoof (an offline then removes a guard even without a record of it).</summary>
     public bool UsesAntispoof =>
         Antispoof != AntispoofMode.Off || Pools.Values.Any(p => p.Antispoof is { } m && m != AntispoofMode.Off) || DomainRules.Any(r => r.Antispoof is { } m && m != AntispoofMode.Off);

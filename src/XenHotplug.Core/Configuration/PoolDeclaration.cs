@@ -11,4 +11,13 @@ public sealed record PoolDeclaration(string Name, IReadOnlyList<string> Bridges,
 
     /// <summary>failback = yes: a guest moved away from a dead uplink goes back to its bridge when the carrier returns.</summary>
     public bool Failback { get; init; }
+
+    /// <summary>isolated = yes: the NICs placed through this pool get the bridge-port isolated flag (null: not set here).</summary>
+    public bool? Isolated { get; init; }
+
+    /// <summary>allow_router = yes: guarded NICs of this pool may send IPv6 router advertisements and redirects (null: not set here).</summary>
+    public bool? AllowRouter { get; init; }
+
+    /// <summary>allow_dhcp_server = yes: guarded NICs of this pool may answer as DHCPv4/DHCPv6 servers (null: not set here).</summary>
+    public bool? AllowDhcpServer { get; init; }
 }

@@ -59,6 +59,13 @@ public static class ValueParsers
         return ConfigNames.YesNo.Parse(text) is null ? $"'{text}' is not yes or no" : null;
     };
 
+    /// <summary>As <see cref="YesNo"/>, for a key whose absence means "not set here".</summary>
+    public static ValueParser<bool?> OptionalYesNo { get; } = (string text, out bool? value) =>
+    {
+        value = ConfigNames.YesNo.Parse(text);
+        return value is null ? $"'{text}' is not yes or no" : null;
+    };
+
     public static ValueParser<int?> Mtu { get; } = (string text, out int? value) =>
     {
         value = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m is >= 68 and <= 65535 ? m : null;

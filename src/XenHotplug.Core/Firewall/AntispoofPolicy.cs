@@ -24,4 +24,8 @@ public static class AntispoofPolicy
             return (poolMode, $"[pool:{pool}] antispoof");
         return (config.Antispoof, config.Antispoof == AntispoofMode.Off ? "[policy] antispoof (default off)" : "[policy] antispoof");
     }
+
+    /// <summary>The one line an online of a NIC whose mode is <see cref="AntispoofMode.Disabled"/> fails with.</summary>
+    public static string DisabledRefusal(string device, string why) =>
+        $"antispoof = disabled ({why}): {device} is refused, this guest gets no network on it";
 }

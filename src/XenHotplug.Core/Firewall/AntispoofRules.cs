@@ -22,6 +22,37 @@ public static class AntispoofRules
     public const string Map = "guarded";
     public const string ChainPrefix = "vif_";
 
+    /// <summary>antispoof = dhcp: the base chain on the bridge's forward hook, its map from the guest port's name to the NIC's learning chain, and the set of ports trusted to carry DHCP servers.</summary>
+    public const string ForwardChain = "forward", LearningMap = "learning", DhcpServers = "dhcp_servers";
+
+    /// <summary>The learning chain of a NIC's guard: "learn_" and the guard chain's name after "vif_" (not a guard chain: listings skip it).</summary>
+    public static string LearnChainName(string owner) => "learn_" + ChainName(owner)[ChainPrefix.Length..];
+
+    /// <summary>The set of the IPv4 addresses the kernel learnt for a guard chain from DHCP acks (entries time out).</summary>
+    public static string LearntSetName(string chain) => chain + "_dhcp";
+
+    /// <summary>The forward chain's single rule: the learning chain by the output port's name.</summary>
+    public static GuardRule LearnDispatch { get; } =
+        new($"oifname vmap @{LearningMap}", [new NftMetaLoad(NftMetaLoad.OifName), new NftVerdictLookup(LearningMap)], null);
+
+    /// <summary>
+    /// The learning chain's rule: a DHCPv4 ack (option 53 = 5 as the first option, where every common server puts it)
+    /// for the guest's MAC (chaddr), arriving by a trusted port, adds its yiaddr to the learnt set or refreshes its
+    /// timeout. A guest cannot teach it: its own port is no trusted port, and its server messages are dropped anyway.
+    /// </summary>
+    public static GuardRule LearnRule(VifGuard guard)
+    {
+        var mac = VifGuard.ParseMac(guard.Mac)!;
+        var macHex = "0x" + Convert.ToHexStringLower(mac).TrimStart('0');
+        var timeout = (long)(guard.LearnTimeout * 1000);
+        return Rule().MetaIn("iifname", NftMetaLoad.IifName, DhcpServers).Ip(shown: true).L4(17)
+            .Field("udp sport 67", NftPayloadBase.Transport, 0, [0, 67]).Field("udp dport 68", NftPayloadBase.Transport, 2, [0, 68])
+            .Field($"@th,288,48 {macHex}", NftPayloadBase.Transport, 36, mac)
+            .Field("@th,1984,24 0x350105", NftPayloadBase.Transport, 248, [0x35, 1, 5])
+            .Counter()
+            .Dynset($"update @{LearntSetName(ChainName(guard.Owner))} {{ @th,192,32 timeout {(timeout / 1000).ToString(CultureInfo.InvariantCulture)}s }}", NftPayloadBase.Transport, 24, 4, LearntSetName(ChainName(guard.Owner)), false, timeout, "DHCP ack: learn yiaddr");
+    }
+
     /// <summary>
     /// The chain of one interface: "vif_" and the name with every character but ASCII letters and digits
     /// written _hh (vif1.0 → vif_vif1_2e0), so distinct names never share a chain and nft needs no quoting.
@@ -121,7 +152,9 @@ public static class AntispoofRules
                 .Field($"@th,{at},8 0x{option:x}", NftPayloadBase.Transport, options, [option])
                 .Field($"@th,{at + 16},48 != {macHex}", NftPayloadBase.Transport, options + 2, mac, equal: false).Drop($"{what} link-layer address"));
         }
-        if (guard.Mode != AntispoofMode.Ip) return rules;
+        if (!guard.GuardsAddresses) return rules;
+        rules.AddRange(ServerRules(guard));
+        var learnt = guard.Mode == AntispoofMode.Dhcp ? LearntSetName(chain) : null;
 
         var v4 = guard.Addresses.V4.Count > 0 ? SetName(chain, v6: false) : null;
         var v6 = SetName(chain, v6: true);
@@ -131,15 +164,24 @@ public static class AntispoofRules
         rules.Add(Rule().Arp().Field("arp plen != 4", NftPayloadBase.Network, 5, [4], equal: false).Drop(null));
         rules.Add(Rule().Arp().Field("arp operation request", NftPayloadBase.Network, 6, [0, 1]).Field("arp saddr ip 0.0.0.0", NftPayloadBase.Network, 14, [0, 0, 0, 0])
             .Accept("ARP probe (RFC 5227)"));
+        if (learnt is not null) rules.Add(Rule().Arp().In("arp saddr ip", NftPayloadBase.Network, 14, 4, learnt).Accept("learnt from DHCP"));
         rules.Add(v4 is not null
             ? Rule().Arp().NotIn("arp saddr ip", NftPayloadBase.Network, 14, 4, v4).Drop("ARP sender address")
-            : Rule().Arp(shown: true).Drop("no IPv4 address in ip="));
+            : Rule().Arp(shown: true).Drop(learnt is null ? "no IPv4 address in ip=" : "no IPv4 address learnt or in ip="));
         rules.Add(Rule().Arp(shown: true).Accept(null));
         rules.Add(Rule().Ip().Field("ip saddr 0.0.0.0", NftPayloadBase.Network, 12, [0, 0, 0, 0]).Field("ip daddr 255.255.255.255", NftPayloadBase.Network, 16, [255, 255, 255, 255])
             .L4(17).Field("udp sport 68", NftPayloadBase.Transport, 0, [0, 68]).Field("udp dport 67", NftPayloadBase.Transport, 2, [0, 67]).Accept("DHCP client"));
+        if (learnt is not null)
+        {
+            // A DHCPRELEASE from a learnt address takes it out of the set (the release itself still goes to the server).
+            rules.Add(Rule().Ip().L4(17).Field("udp sport 68", NftPayloadBase.Transport, 0, [0, 68]).Field("udp dport 67", NftPayloadBase.Transport, 2, [0, 67])
+                .Field("@th,1984,24 0x350107", NftPayloadBase.Transport, 248, [0x35, 1, 7])
+                .Dynset($"delete @{learnt} {{ ip saddr }}", NftPayloadBase.Network, 12, 4, learnt, true, 0, "DHCP release: forget"));
+            rules.Add(Rule().Ip().In("ip saddr", NftPayloadBase.Network, 12, 4, learnt).Accept("learnt from DHCP"));
+        }
         rules.Add(v4 is not null
             ? Rule().Ip().NotIn("ip saddr", NftPayloadBase.Network, 12, 4, v4).Drop("IPv4 source")
-            : Rule().Ip(shown: true).Drop("no IPv4 address in ip="));
+            : Rule().Ip(shown: true).Drop(learnt is null ? "no IPv4 address in ip=" : "no IPv4 address learnt or in ip="));
         rules.Add(Rule().Ip(shown: true).Accept(null));
 
         foreach (var (type, name) in new (byte, string)[] { (135, "nd-neighbor-solicit"), (131, "mld-listener-report"), (143, "mld2-listener-report") })
@@ -156,10 +198,35 @@ public static class AntispoofRules
         return rules;
     }
 
+    /// <summary>Comments of the rules that drop a rogue router's or DHCP server's messages (status counts their drops apart).</summary>
+    public const string RogueRouterAdvert = "rogue router advertisement", RogueRedirect = "rogue redirect", RogueDhcp = "rogue DHCP server", RogueDhcp6 = "rogue DHCPv6 server";
+
+    /// <summary>
+    /// What a guest that is no router and no DHCP server may not send (unless allow_router, allow_dhcp_server): IPv6
+    /// router advertisements (134) and redirects (137), which would make its neighbours route through it; DHCPv4 server
+    /// messages (udp source port 67: offers, acks, naks) and DHCPv6 server messages (source port 547: advertise, reply),
+    /// which would hand its neighbours addresses, routers and name servers of its choosing. Before any accept.
+    /// </summary>
+    private static IEnumerable<GuardRule> ServerRules(VifGuard guard)
+    {
+        var inner = guard.Vlans is not null; // inside the tag too, as every other check of a NIC with VLANs
+        RuleBuilder Rule() => new(inner);
+        if (!guard.AllowRouter)
+        {
+            yield return Rule().Ip6().L4(58).Field("icmpv6 type nd-router-advert", NftPayloadBase.Transport, 0, [134]).Drop(RogueRouterAdvert);
+            yield return Rule().Ip6().L4(58).Field("icmpv6 type nd-redirect", NftPayloadBase.Transport, 0, [137]).Drop(RogueRedirect);
+        }
+        if (!guard.AllowDhcpServer)
+        {
+            yield return Rule().Ip(shown: true).L4(17).Field("udp sport 67", NftPayloadBase.Transport, 0, [0, 67]).Drop(RogueDhcp);
+            yield return Rule().Ip6(shown: true).L4(17).Field("udp sport 547", NftPayloadBase.Transport, 0, [0x02, 0x23]).Drop(RogueDhcp6);
+        }
+    }
+
     /// <summary>The address sets of an ip-mode guard, with their elements (none in mac mode; no IPv4 set without an IPv4 address).</summary>
     public static IReadOnlyList<NftAddSetElements> Sets(VifGuard guard)
     {
-        if (guard.Mode != AntispoofMode.Ip) return [];
+        if (!guard.GuardsAddresses) return [];
         var chain = ChainName(guard.Owner);
         var sets = new List<NftAddSetElements>();
         if (guard.Addresses.V4.Count > 0)
@@ -195,7 +262,26 @@ public static class AntispoofRules
             }
             else ops.Add(new NftDeleteSet(name));
         }
+        var learning = guard.Mode == AntispoofMode.Dhcp;
+        if (learning)
+        {
+            ops.Add(new NftAddBaseChain(ForwardChain, 2, -200));
+            ops.Add(new NftAddVerdictMap(LearningMap));
+            ops.Add(new NftFlushChain(ForwardChain));
+            ops.Add(new NftAddRule(ForwardChain, LearnDispatch));
+            ops.Add(new NftAddIfnameSet(DhcpServers));
+            if (guard.DhcpServerPorts.Count > 0) ops.Add(new NftAddIfnameElements(DhcpServers, guard.DhcpServerPorts));
+            ops.Add(new NftAddLearntSet(LearntSetName(chain))); // never flushed: a repeated online keeps what the kernel learnt
+        }
         ops.AddRange(Rules(guard).Select(r => new NftAddRule(chain, r)));
+        if (learning)
+        {
+            var learn = LearnChainName(guard.Owner);
+            ops.Add(new NftAddChain(learn));
+            ops.Add(new NftFlushChain(learn));
+            ops.Add(new NftAddRule(learn, LearnRule(guard)));
+            ops.Add(new NftAddJumpElement(LearningMap, guard.Interface, learn));
+        }
         ops.Add(new NftAddJumpElement(Map, guard.Interface, chain));
         return ops;
     }
@@ -206,21 +292,41 @@ public static class AntispoofRules
     /// Declaring an element as a jump to this NIC's chain is the proof it is this NIC's: when the name jumps to another
     /// NIC's chain the kernel refuses it (EEXIST) and the whole transaction, so nothing of the other guard is removed.
     /// </summary>
-    public static IReadOnlyList<NftOp> Remove(string owner, IEnumerable<string> interfaces)
+    public static IReadOnlyList<NftOp> Remove(string owner, IEnumerable<string> interfaces, bool learning = false)
     {
         var chain = ChainName(owner);
+        var learn = LearnChainName(owner);
+        var names = interfaces.ToList();
         var ops = Skeleton();
         ops.Add(new NftAddChain(chain));
-        foreach (var name in interfaces)
+        foreach (var name in names)
         {
             ops.Add(new NftAddJumpElement(Map, name, chain));
             ops.Add(new NftDeleteElement(Map, name));
+        }
+        if (learning)
+        {
+            // antispoof = dhcp was used on this host: its learning chain and element go too (the same proof, in the learning map).
+            ops.Add(new NftAddVerdictMap(LearningMap));
+            ops.Add(new NftAddChain(learn));
+            foreach (var name in names)
+            {
+                ops.Add(new NftAddJumpElement(LearningMap, name, learn));
+                ops.Add(new NftDeleteElement(LearningMap, name));
+            }
+            ops.Add(new NftFlushChain(learn));
         }
         ops.Add(new NftFlushChain(chain));
         foreach (var v6 in new[] { false, true })
         {
             ops.Add(new NftAddAddressSet(SetName(chain, v6), v6));
             ops.Add(new NftDeleteSet(SetName(chain, v6)));
+        }
+        if (learning)
+        {
+            ops.Add(new NftAddLearntSet(LearntSetName(chain)));
+            ops.Add(new NftDeleteSet(LearntSetName(chain)));
+            ops.Add(new NftDeleteChain(learn));
         }
         ops.Add(new NftDeleteChain(chain));
         return ops;
@@ -327,6 +433,40 @@ public static class AntispoofRules
             _expressions.Add(new NftSetLookup(set, Invert: true));
             _text.Add($"{field} != @{set}");
             return this;
+        }
+
+        /// <summary>The field is in the set: one lookup.</summary>
+        public RuleBuilder In(string field, NftPayloadBase payloadBase, int offset, int length, string set)
+        {
+            _expressions.Add(new NftPayloadLoad(payloadBase, offset, length));
+            _expressions.Add(new NftSetLookup(set, Invert: false));
+            _text.Add($"{field} @{set}");
+            return this;
+        }
+
+        /// <summary>A meta key (iifname, oifname) is in the set.</summary>
+        public RuleBuilder MetaIn(string field, int key, string set)
+        {
+            _expressions.Add(new NftMetaLoad(key));
+            _expressions.Add(new NftSetLookup(set, Invert: false));
+            _text.Add($"{field} @{set}");
+            return this;
+        }
+
+        public RuleBuilder Counter()
+        {
+            _expressions.Add(new NftCounter());
+            _text.Add("counter");
+            return this;
+        }
+
+        /// <summary>Ends the rule with a dynset on the loaded field: the kernel updates (or deletes) it in the set; no verdict.</summary>
+        public GuardRule Dynset(string text, NftPayloadBase payloadBase, int offset, int length, string set, bool delete, long timeoutMilliseconds, string? comment)
+        {
+            _expressions.Add(new NftPayloadLoad(payloadBase, offset, length));
+            _expressions.Add(new NftDynset(set, delete, timeoutMilliseconds));
+            _text.Add(text);
+            return new GuardRule(string.Join(' ', _text), _expressions, comment);
         }
 
         public GuardRule Drop(string? comment)

@@ -30,6 +30,9 @@ public static class GuardListing
     {
         var elements = new List<(string Interface, string Chain)>();
         var rules = new Dictionary<string, (int Count, long Dropped, bool Ip)>(StringComparer.Ordinal);
+        var byReason = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var dhcp = new HashSet<string>(StringComparer.Ordinal);
+        var learnt = new Dictionary<string, List<(string, long)>>(StringComparer.Ordinal);
         foreach (var item in items)
         {
             if (item.TryGetProperty("map", out var map) && Text(map, "name") == AntispoofRules.Map && map.TryGetProperty("elem", out var elem))
@@ -41,6 +44,18 @@ public static class GuardListing
                     var target = pair[1].TryGetProperty("jump", out var jump) ? Text(jump, "target") : null;
                     if (key is not null && target is not null) elements.Add((key, target));
                 }
+            }
+            else if (item.TryGetProperty("set", out var set) && Text(set, "name") is { } setName && setName.StartsWith(AntispoofRules.ChainPrefix, StringComparison.Ordinal)
+                && setName.EndsWith("_dhcp", StringComparison.Ordinal) && set.TryGetProperty("elem", out var setElements))
+            {
+                var list = new List<(string, long)>();
+                foreach (var e in setElements.EnumerateArray())
+                {
+                    if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("elem", out var timed) && Text(timed, "val") is { } address)
+                        list.Add((address, timed.TryGetProperty("expires", out var expires) && expires.TryGetInt64(out var left) ? left : 0));
+                    else if (e.ValueKind == JsonValueKind.String) list.Add((e.GetString()!, 0));
+                }
+                learnt[setName[..^"_dhcp".Length]] = list;
             }
             else if (item.TryGetProperty("rule", out var rule) && Text(rule, "chain") is { } chain && chain.StartsWith(AntispoofRules.ChainPrefix, StringComparison.Ordinal))
             {
@@ -57,13 +72,38 @@ public static class GuardListing
                     }
                 }
                 rules[chain] = (count + 1, dropped + (drops ? packets : 0), ip || comment.Contains("IPv4", StringComparison.Ordinal));
+                if (comment == "learnt from DHCP") dhcp.Add(chain);
+                if (drops)
+                {
+                    if (!byReason.TryGetValue(chain, out var reasons)) byReason[chain] = reasons = NoDrops();
+                    reasons[Reason(comment)] += packets;
+                }
             }
         }
         return elements
-            .Select(e => rules.TryGetValue(e.Chain, out var r) ? new GuardedVif(e.Interface, e.Chain, r.Ip ? "ip" : "mac", r.Count, r.Dropped) : new GuardedVif(e.Interface, e.Chain, "?", 0, 0))
+            .Select(e => rules.TryGetValue(e.Chain, out var r)
+                ? new GuardedVif(e.Interface, e.Chain, dhcp.Contains(e.Chain) ? "dhcp" : r.Ip ? "ip" : "mac", r.Count, r.Dropped)
+                {
+                    Drops = byReason.GetValueOrDefault(e.Chain) ?? NoDrops(),
+                    Learnt = learnt.GetValueOrDefault(e.Chain) ?? [],
+                }
+                : new GuardedVif(e.Interface, e.Chain, "?", 0, 0) { Drops = NoDrops() })
             .OrderBy(g => g.Interface, StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>The reasons drops are counted by, in the order status prints them, and the words it prints them with.</summary>
+    public static IReadOnlyList<(string Key, string Words)> Reasons { get; } =
+        [("forged", "forged source"), ("rogue_ra", "rogue RA"), ("rogue_dhcp", "rogue DHCP"), ("vlan", "other VLAN")];
+
+    /// <summary>The reason a drop rule counts for, by its comment: VLAN tags, rogue routers, rogue DHCP servers, else a forgery.</summary>
+    public static string Reason(string comment) =>
+        comment.StartsWith("VLAN tag", StringComparison.Ordinal) ? "vlan"
+        : comment is AntispoofRules.RogueRouterAdvert or AntispoofRules.RogueRedirect ? "rogue_ra"
+        : comment is AntispoofRules.RogueDhcp or AntispoofRules.RogueDhcp6 ? "rogue_dhcp"
+        : "forged";
+
+    private static Dictionary<string, long> NoDrops() => Reasons.ToDictionary(r => r.Key, _ => 0L, StringComparer.Ordinal);
 
     /// <summary>What status says of a dormant table: one line, first.</summary>
     public const string DormantLine = $"antispoof: table {AntispoofRules.Family} {AntispoofRules.Table} is dormant: its guards are NOT enforced (the next guarded online wakes it)\n";
@@ -76,7 +116,16 @@ public static class GuardListing
         var text = new StringBuilder(warning + $"antispoof: {guards.Count.ToString(CultureInfo.InvariantCulture)} guarded vif(s), table {AntispoofRules.Family} {AntispoofRules.Table}\n");
         text.Append(CultureInfo.InvariantCulture, $"{"VIF",-16}{"BRIDGE",-16}{"MODE",-6}{"RULES",6}{"DROPPED",10}\n");
         foreach (var g in guards)
+        {
             text.Append(CultureInfo.InvariantCulture, $"{g.Interface,-16}{bridgeOf(g.Interface) ?? "(no device)",-16}{g.Mode,-6}{g.Rules,6}{g.Dropped,10}\n");
+            if (g.Dropped > 0)
+                text.Append("  dropped: ").AppendJoin(", ", Reasons.Select(r => $"{r.Words} {g.Drops.GetValueOrDefault(r.Key).ToString(CultureInfo.InvariantCulture)}")).Append('\n');
+            if (g.Mode == "dhcp")
+            {
+                text.Append("  learnt: ").Append(g.Learnt.Count == 0 ? "none"
+                    : string.Join(", ", g.Learnt.Select(l => $"{l.Address} (expires in {l.Expires.ToString(CultureInfo.InvariantCulture)} s)"))).Append('\n');
+            }
+        }
         return text.ToString();
     }
 
@@ -98,6 +147,18 @@ public static class GuardListing
                 json.WriteString("chain", g.Chain);
                 json.WriteNumber("rules", g.Rules);
                 json.WriteNumber("dropped", g.Dropped);
+                json.WriteStartObject("drops");
+                foreach (var (key, _) in Reasons) json.WriteNumber(key, g.Drops.GetValueOrDefault(key));
+                json.WriteEndObject();
+                json.WriteStartArray("learnt");
+                foreach (var (address, expires) in g.Learnt)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("address", address);
+                    json.WriteNumber("expires", expires);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
             json.WriteEndArray();

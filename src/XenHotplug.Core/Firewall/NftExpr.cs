@@ -21,7 +21,14 @@ public sealed record NftMetaLoad(int Key) : NftExpr
     public const int Protocol = 1;
     public const int IifName = 6;
     public const int L4Proto = 16;
+    public const int OifName = 7;
 }
+
+/// <summary>
+/// [ dynset update|delete reg_key 1 set SET timeout MSms ]: the kernel adds register 1 to the set (or refreshes its
+/// timeout), or deletes it, from the packet path — no verdict, the rule goes on.
+/// </summary>
+public sealed record NftDynset(string Set, bool Delete, long TimeoutMilliseconds) : NftExpr;
 
 /// <summary>[ payload load LENb @ BASE header + OFFSET => reg 1 ].</summary>
 public sealed record NftPayloadLoad(NftPayloadBase Base, int Offset, int Length) : NftExpr;

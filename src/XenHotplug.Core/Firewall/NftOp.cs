@@ -29,7 +29,7 @@ public sealed record NftAddTable : NftOp
 public sealed record NftAddBaseChain(string Chain, int Hook, int Priority) : NftOp
 {
     public override string Text => string.Create(CultureInfo.InvariantCulture,
-        $"add chain {Qualified} {Chain} {{ type filter hook {(Hook == 0 ? "prerouting" : Hook)} priority {(Priority == -200 ? "filter" : Priority)}; policy accept; }}");
+        $"add chain {Qualified} {Chain} {{ type filter hook {(Hook switch { 0 => "prerouting", 2 => "forward", _ => Hook.ToString(CultureInfo.InvariantCulture) })} priority {(Priority == -200 ? "filter" : Priority)}; policy accept; }}");
 }
 
 /// <summary>NFT_MSG_NEWSET of a map from interface names (ifname, 16 bytes) to verdicts.</summary>
@@ -96,4 +96,22 @@ public sealed record NftAddSetElements(string Set, IReadOnlyList<SetElement> Ele
 public sealed record NftDeleteSet(string Set) : NftOp
 {
     public override string Text => $"delete set {Qualified} {Set}";
+}
+
+/// <summary>NFT_MSG_NEWSET of a set of interface names (the ports trusted to carry DHCP servers).</summary>
+public sealed record NftAddIfnameSet(string Set) : NftOp
+{
+    public override string Text => $"add set {Qualified} {Set} {{ type ifname; }}";
+}
+
+/// <summary>NFT_MSG_NEWSETELEM of interface names into a set of them (an existing one is kept).</summary>
+public sealed record NftAddIfnameElements(string Set, IReadOnlyList<string> Names) : NftOp
+{
+    public override string Text => $"add element {Qualified} {Set} {{ {string.Join(", ", Names.Select(n => $"\"{n}\""))} }}";
+}
+
+/// <summary>NFT_MSG_NEWSET of a dynamic set of IPv4 addresses whose elements time out (what antispoof = dhcp learnt).</summary>
+public sealed record NftAddLearntSet(string Set, int Size = 64) : NftOp
+{
+    public override string Text => string.Create(CultureInfo.InvariantCulture, $"add set {Qualified} {Set} {{ type ipv4_addr; size {Size}; flags dynamic, timeout; }}");
 }

@@ -19,13 +19,31 @@ public sealed record VifGuard(string Interface, string Mac, AntispoofMode Mode, 
     /// <summary>The VLANs of the NIC's port (vlan=, or a BR.TAG:TRUNKS name): tagged frames pass only on these, checked inside the tag.</summary>
     public Vlan.VlanSet? Vlans { get; init; }
 
+    /// <summary>allow_router = yes: the guest may send IPv6 router advertisements and redirects (dropped otherwise in ip mode).</summary>
+    public bool AllowRouter { get; init; }
+
+    /// <summary>allow_dhcp_server = yes: the guest may answer as a DHCPv4/DHCPv6 server (dropped otherwise in ip mode).</summary>
+    public bool AllowDhcpServer { get; init; }
+
+    /// <summary>True when the rogue router and DHCP server rules apply: ip mode guards a guest's services, mac mode only its MAC.</summary>
+    public bool GuardsServers => Mode is AntispoofMode.Ip or AntispoofMode.Dhcp;
+
+    /// <summary>True when the guest's addresses are checked (ip and dhcp mode), not only its MAC.</summary>
+    public bool GuardsAddresses => Mode is AntispoofMode.Ip or AntispoofMode.Dhcp;
+
+    /// <summary>dhcp mode: the ports whose DHCP acks the kernel learns from (the declared bridges' uplinks), and how long an ack counts.</summary>
+    public IReadOnlyList<string> DhcpServerPorts { get; init; } = [];
+
+    /// <summary>dhcp mode: seconds a learnt address stays after the last ack for it ([policy] dhcp_timeout).</summary>
+    public double LearnTimeout { get; init; } = 86400;
+
     /// <summary>
     /// The guard for one NIC, or a <see cref="HotplugException"/> when the backend lacks what the mode needs: a
     /// valid mac=, and for ip mode a non-empty ip= (an empty one is refused rather than silently allowing all).
     /// </summary>
     public static VifGuard Create(AntispoofMode mode, string interfaceName, string? mac, string? ip, string xenbusPath, string? owner = null)
     {
-        if (mode == AntispoofMode.Off) throw new ArgumentException("no guard when antispoof is off", nameof(mode));
+        if (mode is AntispoofMode.Off or AntispoofMode.Disabled) throw new ArgumentException("no guard when antispoof is off or disabled", nameof(mode));
         var problem = InterfaceName.Problem(interfaceName)
             ?? (interfaceName.Contains('"', StringComparison.Ordinal) || interfaceName.Contains('\\', StringComparison.Ordinal) ? "quotes and backslashes are not allowed" : null);
         if (problem is not null) throw new HotplugException($"antispoof: cannot guard interface '{interfaceName}': {problem}");

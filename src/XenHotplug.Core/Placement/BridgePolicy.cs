@@ -36,7 +36,7 @@ public static class BridgePolicy
         {
             foreach (var rule in config.DomainRules)
             {
-                if (rule.Pool is null && rule.Bridge is null) continue; // an antispoof-only rule places nothing
+                if (rule.PlacesNothing) continue; // a rule of only guard or port options places nothing
                 if (GlobPattern.TryParse(rule.Glob, out _)!.IsMatch(name))
                 {
                     var why = $"rule [domain:{rule.Glob}] matches guest '{name}'";

@@ -15,6 +15,9 @@ public sealed record AttachPlan(BridgeDecision Decision, string Current, string 
     /// <summary>The VLANs the guest's port is given (vlan=, or a BR.TAG:TRUNKS bridge name), null for none.</summary>
     public Vlan.VlanSet? Vlans { get; init; }
 
+    /// <summary>Why the port is isolated (the bridge-port isolated flag set by the port step), or null when it is not.</summary>
+    public string? Isolated { get; init; }
+
     /// <summary>The step that configures the guest's port.</summary>
     public NetworkStep Port => Steps.OfType<NetworkStep>().Single(s => s.Kind == NetworkStepKind.Port);
 

@@ -28,12 +28,21 @@ public static class AttachPlanner
         if (PrepareBridge(config, decision.Bridge, host, facts.UplinksWithAddresses) is { } prepare) steps.Add(prepare);
 
         string? refusal = null;
-        var (mode, _) = AntispoofPolicy.Decide(config, settings.DomainName, decision.Pool);
-        if (mode != AntispoofMode.Off)
+        var (mode, why) = AntispoofPolicy.Decide(config, settings.DomainName, decision.Pool);
+        if (mode == AntispoofMode.Disabled) refusal = AntispoofPolicy.DisabledRefusal(request.Device, why);
+        else if (mode != AntispoofMode.Off)
         {
             try
             {
-                var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device) with { Vlans = vlans?.Vlans };
+                var (allowRouter, allowDhcpServer) = ServerPolicy.Decide(config, settings.DomainName, decision.Pool);
+                var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device) with
+                {
+                    AllowRouter = allowRouter,
+                    AllowDhcpServer = allowDhcpServer,
+                    DhcpServerPorts = mode == AntispoofMode.Dhcp ? DhcpLearning.RequireServerPorts(config) : [],
+                    LearnTimeout = config.DhcpTimeout,
+                    Vlans = vlans?.Vlans,
+                };
                 steps.Add(new GuardStep(guard, RemoveOnUndo: facts.Placement.CurrentMaster is null));
             }
             catch (HotplugException e)
@@ -43,13 +52,14 @@ public static class AttachPlanner
         }
 
         var bridgeMtu = host.Exists(decision.Bridge) ? host.Mtu(decision.Bridge) : config.FindBridgeByInterface(decision.Bridge)?.Mtu;
-        var port = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, facts.Placement.CurrentMaster);
+        var (isolated, isolatedWhy) = PortIsolation.Decide(config, settings.DomainName, decision.Pool, decision.Bridge);
+        var port = VifPlanner.Attach(request, settings, decision.Bridge, bridgeMtu, current, target, facts.Placement.CurrentMaster, isolated);
         var portOps = PortUndo.For(port.Operations, LinkSnapshot.Take(host, current)).ToList();
         portOps.InsertRange(portOps.FindLastIndex(o => o.Do is LinkUp), vlanOps); // the VLANs before the port comes up
         steps.Add(new NetworkStep(NetworkStepKind.Port, target, portOps));
         if (decision.NextCursor is { } next && decision.Pool is { } pool) steps.Add(new CursorStep(pool, next, facts.Placement.Cursor(pool)));
         if (port.XenstoreWrites.Count > 0) steps.Add(new XenstoreStep(port.XenstoreWrites));
-        return new AttachPlan(decision, current, target, port.Mtu, steps) { Refusal = refusal, Vlans = vlans?.Vlans };
+        return new AttachPlan(decision, current, target, port.Mtu, steps) { Refusal = refusal, Vlans = vlans?.Vlans, Isolated = isolated ? isolatedWhy : null };
     }
 
     /// <summary>The step that creates a declared bridge that does not exist yet (null when it exists), or a one-line refusal.</summary>

@@ -27,6 +27,7 @@ public static class PortUndo
         LinkSetMtu m => before.Mtu is { } mtu ? [new LinkSetMtu(m.Dev, mtu)] : [],
         LinkSetMaster m => before.Master is { } master ? [new LinkSetMaster(m.Dev, master)] : [new LinkSetNoMaster(m.Dev)],
         LinkUp u => before.Up ? [] : [new LinkDown(u.Dev)],
+        LinkSetIsolated => [], // a port enslaved by this attach loses the flag with its master; one attached before keeps it
         _ => [], // an address flush: a guest's port holds no addresses of its own worth restoring (vif-bridge flushes them too)
     };
 }

@@ -9,7 +9,7 @@ namespace XenHotplug.Core.Plan;
 /// <summary>
 /// The operations of vif-bridge, computed without side effects. Online/add: mark and rename to vifname if one is
 /// set, link down, MAC fe:ff:ff:ff:ff:ff, addresses flushed, MTU (backend mtu, else the bridge's),
-/// enslave, link up, then frontend mtu and hotplug-status. Offline/remove: link down, leave the bridge
+/// enslave, the bridge-port isolated flag when asked for, link up, then frontend mtu and hotplug-status. Offline/remove: link down, leave the bridge
 /// the device is really on.
 /// </summary>
 public static class VifPlanner
@@ -52,7 +52,7 @@ public static class VifPlanner
         return bridgeMtu is > 0 ? bridgeMtu : null;
     }
 
-    public static VifPlan Attach(HotplugRequest request, VifSettings settings, string bridge, int? bridgeMtu, string current, string target, string? currentMaster)
+    public static VifPlan Attach(HotplugRequest request, VifSettings settings, string bridge, int? bridgeMtu, string current, string target, string? currentMaster, bool isolated = false)
     {
         var ops = new List<NetOp>();
         if (current != target)
@@ -68,6 +68,7 @@ public static class VifPlanner
         var mtu = ChooseMtu(settings, bridgeMtu, request.XenbusPath);
         if (mtu is { } m) ops.Add(new LinkSetMtu(target, m));
         if (currentMaster != bridge) ops.Add(new LinkSetMaster(target, bridge));
+        if (isolated) ops.Add(new LinkSetIsolated(target, true)); // on the port, before it comes up: never forwarding unisolated
         ops.Add(new LinkUp(target));
 
         var writes = new List<KeyValuePair<string, string>>();

@@ -43,6 +43,9 @@ public static class NftablesClient
     private const ushort NFTA_LOOKUP_SET = 1, NFTA_LOOKUP_SREG = 2, NFTA_LOOKUP_DREG = 3;
     private const uint NFT_REG_VERDICT = 0, NFT_REG_1 = 1, NFT_CMP_EQ = 0, NFT_CMP_NEQ = 1, NFT_CMP_LTE = 3, NFT_CMP_GTE = 5;
     private const uint NF_DROP = 0, NF_ACCEPT = 1, NFT_JUMP = unchecked((uint)-3);
+    private const uint NFT_SET_TIMEOUT = 0x10, NFT_SET_EVAL = 0x20, NFT_DYNSET_OP_UPDATE = 1, NFT_DYNSET_OP_DELETE = 2;
+    private const ushort NFTA_SET_DESC = 9, NFTA_SET_DESC_SIZE = 1;
+    private const ushort NFTA_DYNSET_SET_NAME = 1, NFTA_DYNSET_OP = 3, NFTA_DYNSET_SREG_KEY = 4, NFTA_DYNSET_TIMEOUT = 6;
     private const uint NFT_SET_MAP = 0x8, NFT_DATA_VERDICT = 0xffffff00, TYPE_IFNAME = 41, IFNAMSIZ = 16;
     private const byte NFTNL_UDATA_RULE_COMMENT = 0, NFTNL_UDATA_SET_KEYBYTEORDER = 0, NFTNL_UDATA_SET_DATABYTEORDER = 1, BYTEORDER_HOST_ENDIAN = 1;
 
@@ -138,14 +141,14 @@ public static class NftablesClient
     }
 
     /// <summary>True when the project's table holds the guarded map (false when the table or the map does not exist).</summary>
-    public static bool MapExists()
+    public static bool MapExists(string map = AntispoofRules.Map)
     {
         try
         {
             using var socket = new NetfilterBatchSocket();
             var m = Message(NFT_MSG_GETSET, 0, ack: false);
             m.Attribute(NFTA_SET_TABLE, AntispoofRules.Table);
-            m.Attribute(NFTA_SET_NAME, AntispoofRules.Map);
+            m.Attribute(NFTA_SET_NAME, map);
             return socket.Query(m).Count > 0;
         }
         catch (NetlinkException e) when (e.Errno == Errno.ENOENT)
@@ -195,7 +198,7 @@ public static class NftablesClient
                     m.AttributeBigEndian(NFTA_SET_KEY_TYPE, TYPE_IFNAME);
                     m.AttributeBigEndian(NFTA_SET_KEY_LEN, IFNAMSIZ);
                     m.AttributeBigEndian(NFTA_SET_DATA_TYPE, NFT_DATA_VERDICT);
-                    m.AttributeBigEndian(NFTA_SET_ID, 1);
+                    m.AttributeBigEndian(NFTA_SET_ID, v.Map == AntispoofRules.Map ? 1u : 4u);
                     // nft's userdata for the key: host byte order (a string), else nft lists the names reversed, as "".
                     m.Attribute(NFTA_SET_USERDATA, [NFTNL_UDATA_SET_KEYBYTEORDER, 4, BYTEORDER_HOST_ENDIAN, 0, 0, 0, NFTNL_UDATA_SET_DATABYTEORDER, 4, 0, 0, 0, 0]);
                     return m;
@@ -209,6 +212,48 @@ public static class NftablesClient
                     m.AttributeBigEndian(NFTA_SET_KEY_TYPE, a.V6 ? TYPE_IP6ADDR : TYPE_IPADDR);
                     m.AttributeBigEndian(NFTA_SET_KEY_LEN, a.V6 ? 16u : 4u);
                     m.AttributeBigEndian(NFTA_SET_ID, a.V6 ? 3u : 2u);
+                    m.Attribute(NFTA_SET_USERDATA, [NFTNL_UDATA_SET_KEYBYTEORDER, 4, BYTEORDER_BIG_ENDIAN, 0, 0, 0]);
+                    return m;
+                }
+            case NftAddIfnameSet i:
+                {
+                    var m = Message(NFT_MSG_NEWSET, NLM_F_CREATE);
+                    m.Attribute(NFTA_SET_TABLE, AntispoofRules.Table);
+                    m.Attribute(NFTA_SET_NAME, i.Set);
+                    m.AttributeBigEndian(NFTA_SET_FLAGS, 0);
+                    m.AttributeBigEndian(NFTA_SET_KEY_TYPE, TYPE_IFNAME);
+                    m.AttributeBigEndian(NFTA_SET_KEY_LEN, IFNAMSIZ);
+                    m.AttributeBigEndian(NFTA_SET_ID, 5);
+                    m.Attribute(NFTA_SET_USERDATA, [NFTNL_UDATA_SET_KEYBYTEORDER, 4, BYTEORDER_HOST_ENDIAN, 0, 0, 0]);
+                    return m;
+                }
+            case NftAddIfnameElements e:
+                {
+                    var m = Message(NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+                    m.Attribute(NFTA_SET_ELEM_LIST_TABLE, AntispoofRules.Table);
+                    m.Attribute(NFTA_SET_ELEM_LIST_SET, e.Set);
+                    var elements = m.BeginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+                    foreach (var name in e.Names)
+                    {
+                        var nest = m.BeginNested(NFTA_LIST_ELEM);
+                        Value(m, NFTA_SET_ELEM_KEY, IfName(name));
+                        m.EndNested(nest);
+                    }
+                    m.EndNested(elements);
+                    return m;
+                }
+            case NftAddLearntSet l:
+                {
+                    var m = Message(NFT_MSG_NEWSET, NLM_F_CREATE);
+                    m.Attribute(NFTA_SET_TABLE, AntispoofRules.Table);
+                    m.Attribute(NFTA_SET_NAME, l.Set);
+                    m.AttributeBigEndian(NFTA_SET_FLAGS, NFT_SET_TIMEOUT | NFT_SET_EVAL);
+                    m.AttributeBigEndian(NFTA_SET_KEY_TYPE, TYPE_IPADDR);
+                    m.AttributeBigEndian(NFTA_SET_KEY_LEN, 4);
+                    m.AttributeBigEndian(NFTA_SET_ID, 6);
+                    var desc = m.BeginNested(NFTA_SET_DESC);
+                    m.AttributeBigEndian(NFTA_SET_DESC_SIZE, (uint)l.Size);
+                    m.EndNested(desc);
                     m.Attribute(NFTA_SET_USERDATA, [NFTNL_UDATA_SET_KEYBYTEORDER, 4, BYTEORDER_BIG_ENDIAN, 0, 0, 0]);
                     return m;
                 }
@@ -287,10 +332,7 @@ public static class NftablesClient
         var elements = m.BeginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
         var element = m.BeginNested(NFTA_LIST_ELEM);
         var key = m.BeginNested(NFTA_SET_ELEM_KEY);
-        var name = new byte[IFNAMSIZ]; // the key is the whole ifname register: the name NUL-padded to IFNAMSIZ
-        var bytes = Encoding.UTF8.GetBytes(interfaceName);
-        bytes.AsSpan(0, Math.Min(bytes.Length, (int)IFNAMSIZ - 1)).CopyTo(name);
-        m.Attribute(NFTA_DATA_VALUE, name);
+        m.Attribute(NFTA_DATA_VALUE, IfName(interfaceName));
         m.EndNested(key);
         if (jumpTo is not null)
         {
@@ -301,6 +343,15 @@ public static class NftablesClient
         m.EndNested(element);
         m.EndNested(elements);
         return m;
+    }
+
+    /// <summary>An ifname key: the whole ifname register, the name NUL-padded to IFNAMSIZ.</summary>
+    private static byte[] IfName(string interfaceName)
+    {
+        var name = new byte[IFNAMSIZ];
+        var bytes = Encoding.UTF8.GetBytes(interfaceName);
+        bytes.AsSpan(0, Math.Min(bytes.Length, (int)IFNAMSIZ - 1)).CopyTo(name);
+        return name;
     }
 
     private static void Verdict(NetlinkMessage m, uint code, string? chain)
@@ -388,6 +439,19 @@ public static class NftablesClient
                 m.Attribute(NFTA_LOOKUP_SET, lookup.Set);
                 m.AttributeBigEndian(NFTA_LOOKUP_SREG, NFT_REG_1);
                 if (lookup.Invert) m.AttributeBigEndian(NFTA_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+                m.EndNested(data);
+                break;
+            case NftDynset dynset:
+                Begin(m, "dynset", out data);
+                m.Attribute(NFTA_DYNSET_SET_NAME, dynset.Set);
+                m.AttributeBigEndian(NFTA_DYNSET_OP, dynset.Delete ? NFT_DYNSET_OP_DELETE : NFT_DYNSET_OP_UPDATE);
+                m.AttributeBigEndian(NFTA_DYNSET_SREG_KEY, NFT_REG_1);
+                if (!dynset.Delete)
+                {
+                    Span<byte> timeout = stackalloc byte[8];
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(timeout, dynset.TimeoutMilliseconds);
+                    m.Attribute(NFTA_DYNSET_TIMEOUT, timeout);
+                }
                 m.EndNested(data);
                 break;
             case NftVerdictLookup lookup:

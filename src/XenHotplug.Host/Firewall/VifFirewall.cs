@@ -18,6 +18,14 @@ namespace XenHotplug.Host.Firewall;
 /// </summary>
 public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<string, bool> deviceExists)
 {
+    /// <summary>The guard this NIC gets (applied to <paramref name="target"/>, its final name), or null when antispoof is off for it.</summary>
+    public VifGuard? Plan(HotplugRequest request, VifSettings settings, string? pool, string target)
+    {
+        var (mode, why) = AntispoofPolicy.Decide(config, settings.DomainName, pool);
+        if (mode == AntispoofMode.Disabled) throw new HotplugException(AntispoofPolicy.DisabledRefusal(request.Device, why));
+        return mode == AntispoofMode.Off ? null : VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device);
+    }
+
     /// <summary>What explain prints: the mode, why, and the rules it would install (nothing when no section uses antispoof).</summary>
     public string Explain(HotplugRequest request, VifSettings settings, string? pool, string target, Core.Vlan.VlanSet? vlans)
     {
@@ -25,13 +33,29 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         var (mode, why) = AntispoofPolicy.Decide(config, settings.DomainName, pool);
         var text = new StringBuilder($"antispoof: {VifGuard.Name(mode)}\n  why: {why}\n");
         if (mode == AntispoofMode.Off) return text.ToString();
+        if (mode == AntispoofMode.Disabled) return text.Append("  the online would fail: ").Append(AntispoofPolicy.DisabledRefusal(request.Device, why)).Append('\n').ToString();
         try
         {
-            var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device) with { Vlans = vlans };
+            var (allowRouter, allowDhcpServer) = ServerPolicy.Decide(config, settings.DomainName, pool);
+            var guard = VifGuard.Create(mode, target, settings.Mac, settings.Ip, request.XenbusPath, request.Device) with
+            {
+                AllowRouter = allowRouter,
+                AllowDhcpServer = allowDhcpServer,
+                DhcpServerPorts = mode == AntispoofMode.Dhcp ? DhcpLearning.RequireServerPorts(config) : [],
+                LearnTimeout = config.DhcpTimeout,
+                Vlans = vlans,
+            };
+            if (guard.GuardsServers)
+                text.Append($"  router advertisements and redirects: {(allowRouter ? "allowed (allow_router = yes)" : "dropped")}; DHCP server replies: {(allowDhcpServer ? "allowed (allow_dhcp_server = yes)" : "dropped")}\n");
             foreach (var set in AntispoofRules.Sets(guard))
                 text.Append($"  set {set.Set}: {string.Join(' ', set.Shown)}\n");
             text.Append($"  rules (table {AntispoofRules.Family} {AntispoofRules.Table}, chain {AntispoofRules.ChainName(guard.Owner)}, iifname \"{target}\"):\n");
             foreach (var rule in AntispoofRules.Rules(guard)) text.Append("    ").Append(rule.Listing).Append('\n');
+            if (mode == AntispoofMode.Dhcp)
+            {
+                text.Append($"  learning (chain {AntispoofRules.LearnChainName(guard.Owner)}, oifname \"{target}\", acks by {string.Join(", ", guard.DhcpServerPorts)}; each address for {config.DhcpTimeout}s after its last ack):\n");
+                text.Append("    ").Append(AntispoofRules.LearnRule(guard).Listing).Append('\n');
+            }
         }
         catch (HotplugException e)
         {
@@ -77,8 +101,8 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
                 }
                 log.Warning("{Device}: antispoof: {Interface} was still guarded for {Owner}, which is gone: taken over", request.Device, guard.Interface, ownerDevice);
                 NftablesClient.Apply(legacy
-                    ? AntispoofRules.Remove(ownerDevice, [guard.Interface])
-                    : AntispoofRules.Remove(ownerDevice, [guard.Interface]).Where(op => op is not NftDeleteChain and not NftFlushChain and not NftDeleteSet and not NftAddAddressSet).ToList());
+                    ? AntispoofRules.Remove(ownerDevice, [guard.Interface], Learning())
+                    : AntispoofRules.Remove(ownerDevice, [guard.Interface], Learning()).Where(op => op is not NftDeleteChain and not NftFlushChain and not NftDeleteSet and not NftAddAddressSet and not NftAddLearntSet).ToList());
                 NftablesClient.Apply(AntispoofRules.Install(guard));
             }
         }
@@ -97,7 +121,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         if (guard is null) return;
         try
         {
-            NftablesClient.Apply(AntispoofRules.Remove(guard.Owner, [guard.Interface]));
+            NftablesClient.Apply(AntispoofRules.Remove(guard.Owner, [guard.Interface], Learning()));
         }
         catch (FirewallException e) when (NftablesClient.IsElementClash(e))
         {
@@ -123,7 +147,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         try
         {
             if (NftablesClient.GuardedElements().Any(g => g.Interface == renamed && g.Chain == AntispoofRules.ChainName(renamed)))
-                NftablesClient.Apply(AntispoofRules.Remove(renamed, [renamed]));
+                NftablesClient.Apply(AntispoofRules.Remove(renamed, [renamed], Learning()));
         }
         catch (FirewallException e)
         {
@@ -142,7 +166,7 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
             {
                 var names = NftablesClient.GuardedElements().Where(g => g.Chain == chain).Select(g => g.Interface).ToList();
                 if (names.Count == 0 && !config.UsesAntispoof) return;
-                NftablesClient.Apply(AntispoofRules.Remove(request.Device, names));
+                NftablesClient.Apply(AntispoofRules.Remove(request.Device, names, Learning()));
                 return;
             }
             catch (FirewallException e) when (NftablesClient.IsElementClash(e) && attempt == 0)
@@ -158,11 +182,14 @@ public sealed class VifFirewall(MultibridgeConfig config, ILogger log, Func<stri
         }
     }
 
+    /// <summary>True when antispoof = dhcp guarded a NIC on this host since the table was made: removals then take the learning objects too.</summary>
+    private static bool Learning() => NftablesClient.MapExists(AntispoofRules.LearningMap);
+
     private void Remove(string device, IReadOnlyList<string> names)
     {
         try
         {
-            NftablesClient.Apply(AntispoofRules.Remove(device, names));
+            NftablesClient.Apply(AntispoofRules.Remove(device, names, Learning()));
         }
         catch (FirewallException e)
         {

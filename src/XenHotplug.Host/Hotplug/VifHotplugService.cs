@@ -184,6 +184,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             }
         }
         if (decision.Warning is not null) text.Append(CultureInfo.InvariantCulture, $"  warning: {decision.Warning}\n");
+        if (plan.Isolated is { } isolated) text.Append(CultureInfo.InvariantCulture, $"port: isolated\n  why: {isolated}\n");
         text.Append("plan:\n").Append(plan.Render());
         return text.ToString();
     }

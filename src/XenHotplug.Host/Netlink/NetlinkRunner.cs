@@ -6,7 +6,7 @@ namespace XenHotplug.Host.Netlink;
 
 /// <summary>
 /// <see cref="INetworkRunner"/> through rtnetlink directly: the vif port operations (link up/down, MAC,
-/// MTU, master, rename, alias, address flush, a port's VLANs) cost no process at all. Anything else (creating bridges,
+/// MTU, master, bridge-port isolation, rename, alias, address flush, a port's VLANs) cost no process at all. Anything else (creating bridges,
 /// routes) goes to the `ip` runner it wraps. Same contract as `ip -batch`: stop at the first failure and
 /// say which operation failed.
 /// </summary>
@@ -87,6 +87,9 @@ public sealed class NetlinkRunner(INetworkRunner fallback) : INetworkRunner
                 return true;
             case LinkSetAlias a:
                 socket.SetAttribute(Index(a.Dev), RtnetlinkSocket.IFLA_IFALIAS, RtnetlinkSocket.NulTerminated(a.Alias));
+                return true;
+            case LinkSetIsolated iso:
+                socket.SetPortIsolated(Index(iso.Dev), iso.Isolated);
                 return true;
             case AddressFlush f:
                 socket.FlushAddresses(Index(f.Dev));

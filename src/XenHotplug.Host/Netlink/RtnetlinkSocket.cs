@@ -197,5 +197,23 @@ internal sealed class RtnetlinkSocket : IDisposable
         _socket.Request(request, null);
     }
 
+    /// <summary>
+    /// Sets or clears a bridge port's isolated flag (bridge link set dev PORT isolated on|off): RTM_SETLINK in the
+    /// bridge family with IFLA_PROTINFO (nested) holding IFLA_BRPORT_ISOLATED, as iproute2's bridge tool sends it.
+    /// </summary>
+    public void SetPortIsolated(int portIndex, bool isolated)
+    {
+        const ushort IFLA_PROTINFO = 12, IFLA_BRPORT_ISOLATED = 33;
+        var request = new NetlinkMessage(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+        Span<byte> info = stackalloc byte[IfInfoLength];
+        info[0] = AF_BRIDGE;
+        BinaryPrimitives.WriteInt32LittleEndian(info[4..], portIndex);
+        request.Raw(info);
+        var protinfo = request.BeginNested(IFLA_PROTINFO, flagNested: true);
+        request.Attribute(IFLA_BRPORT_ISOLATED, [isolated ? (byte)1 : (byte)0]);
+        request.EndNested(protinfo);
+        _socket.Request(request, null);
+    }
+
     public static byte[] NulTerminated(string text) => NetlinkAttributeWriter.NulTerminated(text);
 }

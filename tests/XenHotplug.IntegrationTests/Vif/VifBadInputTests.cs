@@ -57,6 +57,18 @@ public sealed class VifBadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_nic_a_domain_rule_disables_is_refused_and_nothing_is_touched()
+    {
+        _host.WriteConfig("[domain:guest3]\nantispoof = disabled\n");
+        var before = VifState();
+        var explain = _host.Dom0.Exec(Binaries.Vif, ["explain", "3", "0"], _host.LibxlEnvironment(3, 0));
+        Assert.Contains("the online would fail: antispoof = disabled ([domain:guest3] antispoof)", explain.StdOut, StringComparison.Ordinal);
+        var rulesBefore = _host.Dom0.Exec("nft", ["list", "ruleset"]).StdOut;
+        AssertFailedCleanly(_host.Hotplug("online", 3, 0), "antispoof = disabled ([domain:guest3] antispoof): vif3.0 is refused, this guest gets no network on it", before);
+        Assert.Equal(rulesBefore, _host.Dom0.Exec("nft", ["list", "ruleset"]).StdOut);
+    }
+
+    [Fact]
     public void Bridge_that_is_not_a_bridge()
     {
         var before = VifState();

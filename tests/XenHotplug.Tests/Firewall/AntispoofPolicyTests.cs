@@ -58,11 +58,35 @@ public class AntispoofPolicyTests
         Assert.Equal(("web-*", null, null, AntispoofMode.Ip), (rule.Glob, rule.Pool, rule.Bridge, rule.Antispoof));
     }
 
+    [Fact]
+    public void Allow_router_and_dhcp_server_come_from_the_first_rule_that_says_then_the_pool_else_no()
+    {
+        var c = Load("""
+            [policy]
+            antispoof = ip
+            [bridge:xenbr0]
+            [pool:routers]
+            bridges = xenbr0
+            allow_router = yes
+            [domain:gw-*]
+            allow_dhcp_server = yes
+            [domain:gw-2]
+            allow_router = no
+            [domain:*]
+            allow_router = yes
+            """);
+        Assert.Equal((true, true), ServerPolicy.Decide(c, "gw-1", null));
+        Assert.Equal((false, true), ServerPolicy.Decide(c, "gw-2", "routers"));
+        Assert.Equal((true, false), ServerPolicy.Decide(c, "other", null));
+        Assert.Equal((false, false), ServerPolicy.Decide(Load("[policy]\nantispoof = ip\n"), "other", null));
+        Assert.Equal((true, false), ServerPolicy.Decide(Load("[bridge:xenbr0]\n[pool:r]\nbridges = xenbr0\nallow_router = yes\n"), "x", "r"));
+    }
+
     [Theory]
-    [InlineData("[policy]\nantispoof = yes\n", "[policy] antispoof: unknown value 'yes' (off, mac or ip)")]
+    [InlineData("[policy]\nantispoof = yes\n", "[policy] antispoof: unknown value 'yes' (off, mac, ip, dhcp or disabled)")]
     [InlineData("[bridge:b]\n[pool:p]\nbridges = b\nantispoof = IPv4\n", "[pool:p] antispoof: unknown value 'IPv4'")]
     [InlineData("[domain:x]\nantispoof = strict\n", "[domain:x] antispoof: unknown value 'strict'")]
-    [InlineData("[domain:x]\n", "neither 'pool' nor 'bridge' (nor 'antispoof')")]
+    [InlineData("[domain:x]\n", "neither 'pool' nor 'bridge' (nor 'antispoof', 'isolated'")]
     public void Wrong_values_are_named_with_their_section(string ini, string message)
     {
         var e = Assert.Throws<ConfigException>(() => Load(ini));

@@ -1,6 +1,7 @@
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Firewall;
+using XenHotplug.Tests.Support;
 
 namespace XenHotplug.Tests.Firewall;
 
@@ -83,6 +84,84 @@ public class AntispoofRulesTests
             ["NftMetaLoad 6", "NftVerdictLookup guarded"],
             AntispoofRules.Dispatch.Expressions.Select(Describe));
         Assert.Equal(mac, ((NftCompare)rules[3].Expressions[1]).Data);
+    }
+
+    [Fact]
+    public void Ip_mode_drops_rogue_routers_and_dhcp_servers_before_anything_is_accepted()
+    {
+        var rules = AntispoofRules.Rules(Guard(AntispoofMode.Ip)).ToList();
+        var listings = rules.Select(r => r.Listing).ToList();
+        var firstAccept = rules.FindIndex(r => r.Expressions[^1] is NftImmediateVerdict { Accept: true });
+        string[] rogue =
+        [
+            "icmpv6 type nd-router-advert counter drop comment \"rogue router advertisement\"",
+            "icmpv6 type nd-redirect counter drop comment \"rogue redirect\"",
+            "ether type ip udp sport 67 counter drop comment \"rogue DHCP server\"",
+            "ether type ip6 udp sport 547 counter drop comment \"rogue DHCPv6 server\"",
+        ];
+        foreach (var r in rogue) Assert.InRange(listings.IndexOf(r), 0, firstAccept - 1);
+        Assert.Equal(
+            ["NftPayloadLoad Link 12 2", "NftCompare True 86dd", "NftMetaLoad 16", "NftCompare True 11", "NftPayloadLoad Transport 0 2", "NftCompare True 0223", "NftCounter", "NftImmediateVerdict False"],
+            rules.Single(r => r.Comment == "rogue DHCPv6 server").Expressions.Select(Describe));
+        // mac mode guards the MAC only: a guest's services are ip mode's business.
+        Assert.DoesNotContain(AntispoofRules.Rules(Guard(AntispoofMode.Mac)), r => r.Comment is { } c && c.StartsWith("rogue", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true, false, new[] { "rogue DHCP server", "rogue DHCPv6 server" })]
+    [InlineData(false, true, new[] { "rogue router advertisement", "rogue redirect" })]
+    [InlineData(true, true, new string[] { })]
+    public void Allow_router_and_allow_dhcp_server_leave_out_their_rules(bool router, bool dhcp, string[] kept)
+    {
+        var guard = Guard(AntispoofMode.Ip) with { AllowRouter = router, AllowDhcpServer = dhcp };
+        Assert.Equal(kept, AntispoofRules.Rules(guard).Select(r => r.Comment).Where(c => c is not null && c.StartsWith("rogue", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Dhcp_mode_accepts_the_learnt_set_forgets_on_release_and_learns_acks_from_trusted_ports_only()
+    {
+        var guard = VifGuard.Create(AntispoofMode.Dhcp, "vif1.0", "00:16:3e:00:01:00", null, "backend/vif/1/0") with { DhcpServerPorts = ["eth0"], LearnTimeout = 600 };
+        var listings = AntispoofRules.Rules(guard).Select(r => r.Listing).ToList();
+        var client = listings.FindIndex(l => l.EndsWith("comment \"DHCP client\"", StringComparison.Ordinal));
+        Assert.Equal("udp sport 68 udp dport 67 @th,1984,24 0x350107 delete @vif_vif1_2e0_dhcp { ip saddr } comment \"DHCP release: forget\"", listings[client + 1]);
+        Assert.Equal("ip saddr @vif_vif1_2e0_dhcp accept comment \"learnt from DHCP\"", listings[client + 2]);
+        Assert.Equal("ether type ip counter drop comment \"no IPv4 address learnt or in ip=\"", listings[client + 3]);
+        Assert.Contains("arp saddr ip @vif_vif1_2e0_dhcp accept comment \"learnt from DHCP\"", listings);
+        Assert.Contains("ether type ip udp sport 67 counter drop comment \"rogue DHCP server\"", listings);
+
+        var learn = AntispoofRules.LearnRule(guard);
+        Assert.Equal("iifname @dhcp_servers ether type ip udp sport 67 udp dport 68 @th,288,48 0x163e000100 @th,1984,24 0x350105 counter update @vif_vif1_2e0_dhcp { @th,192,32 timeout 600s }", learn.Text);
+        Assert.Equal(new NftDynset("vif_vif1_2e0_dhcp", false, 600_000), learn.Expressions[^1]);
+        Assert.Equal(new NftPayloadLoad(NftPayloadBase.Transport, 24, 4), learn.Expressions[^2]); // yiaddr
+
+        var ops = AntispoofRules.Install(guard);
+        Assert.Contains(new NftAddBaseChain("forward", 2, -200), ops);
+        Assert.Contains(ops, o => o is NftAddIfnameElements { Set: "dhcp_servers" } e && e.Names.SequenceEqual(["eth0"]));
+        Assert.DoesNotContain(ops, o => o is NftFlushSet { Set: "vif_vif1_2e0_dhcp" }); // a repeated online keeps what was learnt
+        Assert.Contains(new NftAddJumpElement("learning", "vif1.0", "learn_vif1_2e0"), ops);
+        Assert.True(ops.ToList().FindIndex(o => o is NftAddLearntSet) < ops.ToList().FindIndex(o => o is NftAddRule { Chain: "vif_vif1_2e0" }));
+        Assert.DoesNotContain(AntispoofRules.Install(Guard(AntispoofMode.Ip)), o => o is NftAddLearntSet or NftAddBaseChain { Chain: "forward" });
+    }
+
+    [Fact]
+    public void Removing_with_learning_takes_the_learning_chain_element_and_set_with_the_same_proof()
+    {
+        var ops = AntispoofRules.Remove("vif1.0", ["vif1.0"], learning: true).Select(o => o.Text).ToList();
+        int At(string text) => ops.IndexOf(text);
+        Assert.True(At("add element bridge xen_multibridge learning { \"vif1.0\" : jump learn_vif1_2e0 }") < At("delete element bridge xen_multibridge learning { \"vif1.0\" }"));
+        Assert.True(At("flush chain bridge xen_multibridge learn_vif1_2e0") < At("delete set bridge xen_multibridge vif_vif1_2e0_dhcp"));
+        Assert.True(At("flush chain bridge xen_multibridge vif_vif1_2e0") < At("delete set bridge xen_multibridge vif_vif1_2e0_dhcp"));
+        Assert.True(At("delete set bridge xen_multibridge vif_vif1_2e0_dhcp") < At("delete chain bridge xen_multibridge learn_vif1_2e0"));
+        Assert.DoesNotContain(AntispoofRules.Remove("vif1.0", ["vif1.0"]), o => o.Text.Contains("learn", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dhcp_mode_needs_a_declared_uplink_to_learn_from()
+    {
+        var none = TestConfig.Load("[policy]\nantispoof = dhcp\n[bridge:xenbr0]\n");
+        Assert.Contains("no [bridge:NAME] declares an uplink", Assert.Throws<HotplugException>(() => DhcpLearning.RequireServerPorts(none)).Message, StringComparison.Ordinal);
+        var legacy = TestConfig.Load("[network]\nnaming = legacy\n[bridge:eth0]\nuplink = eth0\n[bridge:xenbr1]\nuplink = eth1\n");
+        Assert.Equal(["peth0", "peth1"], DhcpLearning.ServerPorts(legacy));
     }
 
     [Fact]

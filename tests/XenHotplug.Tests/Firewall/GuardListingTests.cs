@@ -27,9 +27,9 @@ public class GuardListingTests
         var guards = GuardListing.Parse(Json);
         Assert.Equal(
         [
-            new GuardedVif("vif1.0", "vif_vif1_2e0", "ip", 3, 7),
-            new GuardedVif("vif2.0", "vif_vif2_2e0", "mac", 1, 0),
-        ], guards);
+            ("vif1.0", "vif_vif1_2e0", "ip", 3, 7L),
+            ("vif2.0", "vif_vif2_2e0", "mac", 1, 0L),
+        ], guards.Select(Core));
     }
 
     [Fact]
@@ -49,7 +49,36 @@ public class GuardListingTests
         // What status reads for a dormant table, whose `nft -j list table` nft 1.0.6 cannot write as JSON.
         const string map = """{"nftables": [{"map": {"family": "bridge", "name": "guarded", "table": "xen_multibridge", "elem": [["web0", {"jump": {"target": "vif_vif1_2e0"}}]]}}]}""";
         const string chain = """{"nftables": [{"chain": {"name": "vif_vif1_2e0"}}, {"rule": {"chain": "vif_vif1_2e0", "comment": "IPv4 source", "expr": [{"counter": {"packets": 2, "bytes": 1}}, {"drop": null}]}}]}""";
-        Assert.Equal([new GuardedVif("web0", "vif_vif1_2e0", "ip", 1, 2)], GuardListing.Parse([map, chain]));
+        Assert.Equal([("web0", "vif_vif1_2e0", "ip", 1, 2L)], GuardListing.Parse([map, chain]).Select(Core));
+    }
+
+    /// <summary>The record without its collections (which compare by reference).</summary>
+    private static (string, string, string, int, long) Core(GuardedVif g) => (g.Interface, g.Chain, g.Mode, g.Rules, g.Dropped);
+
+    [Fact]
+    public void Drops_are_counted_by_reason_and_a_dhcp_guard_lists_what_it_learnt_with_the_time_left()
+    {
+        const string json = """
+            {"nftables": [
+            {"map": {"family": "bridge", "name": "guarded", "table": "xen_multibridge", "elem": [["vif3.0", {"jump": {"target": "vif_vif3_2e0"}}]]}},
+            {"set": {"family": "bridge", "name": "vif_vif3_2e0_dhcp", "table": "xen_multibridge", "type": "ipv4_addr", "flags": ["timeout"],
+              "elem": [{"elem": {"val": "192.0.2.60", "timeout": 600, "expires": 590}}]}},
+            {"rule": {"chain": "vif_vif3_2e0", "comment": "VLAN tag 8021q: no VLANs on this vif", "expr": [{"counter": {"packets": 1, "bytes": 1}}, {"drop": null}]}},
+            {"rule": {"chain": "vif_vif3_2e0", "comment": "rogue router advertisement", "expr": [{"counter": {"packets": 2, "bytes": 1}}, {"drop": null}]}},
+            {"rule": {"chain": "vif_vif3_2e0", "comment": "rogue DHCP server", "expr": [{"counter": {"packets": 3, "bytes": 1}}, {"drop": null}]}},
+            {"rule": {"chain": "vif_vif3_2e0", "comment": "learnt from DHCP", "expr": [{"accept": null}]}},
+            {"rule": {"chain": "vif_vif3_2e0", "comment": "IPv4 source", "expr": [{"counter": {"packets": 4, "bytes": 1}}, {"drop": null}]}}]}
+            """;
+        var g = Assert.Single(GuardListing.Parse(json));
+        Assert.Equal(("dhcp", 10L), (g.Mode, g.Dropped));
+        Assert.Equal([("forged", 4L), ("rogue_ra", 2L), ("rogue_dhcp", 3L), ("vlan", 1L)], GuardListing.Reasons.Select(r => (r.Key, g.Drops[r.Key])));
+        Assert.Equal([("192.0.2.60", 590L)], g.Learnt);
+        var text = GuardListing.RenderTable([g], _ => "xenbr0");
+        Assert.Contains("  dropped: forged source 4, rogue RA 2, rogue DHCP 3, other VLAN 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("  learnt: 192.0.2.60 (expires in 590 s)\n", text, StringComparison.Ordinal);
+        var jsonOut = GuardListing.RenderJson([g], _ => "xenbr0");
+        Assert.Contains("\"rogue_dhcp\": 3", jsonOut, StringComparison.Ordinal);
+        Assert.Contains("\"address\": \"192.0.2.60\"", jsonOut, StringComparison.Ordinal);
     }
 
     [Fact]

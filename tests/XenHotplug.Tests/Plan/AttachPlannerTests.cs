@@ -83,6 +83,57 @@ public sealed class AttachPlannerTests
     }
 
     [Fact]
+    public void A_disabled_nic_is_a_refusal_with_no_guard_and_the_online_changes_nothing()
+    {
+        var config = TestConfig.Load(AttachFixture.Ini + "\n[domain:gue*]\nantispoof = disabled\n");
+        var plan = AttachPlanner.Plan(config, AttachFixture.Request, AttachFixture.Facts(AttachFixture.Host()));
+        Assert.Equal("antispoof = disabled ([domain:gue*] antispoof): vif3.0 is refused, this guest gets no network on it", plan.Refusal);
+        Assert.DoesNotContain(plan.Steps, s => s is GuardStep);
+
+        var effects = new RecordingEffects();
+        var e = Assert.Throws<HotplugException>(() => new Host.Hotplug.AttachExecutor(effects, Host.Hotplug.Deadline.None, Serilog.Core.Logger.None).Execute(AttachFixture.Request, plan));
+        Assert.Equal(plan.Refusal, e.Message);
+        Assert.Empty(effects.Journal);
+    }
+
+    [Theory]
+    [InlineData("[policy]\nantispoof = disabled\n", "[policy] antispoof")]
+    [InlineData("[pool:p]\nbridges = xenbr5\nstrategy = round-robin\nantispoof = disabled\n", "[pool:p] antispoof")]
+    public void Disabled_also_comes_from_the_policy_or_the_pool(string ini, string why)
+    {
+        var text = ini.StartsWith("[pool", StringComparison.Ordinal) ? AttachFixture.Ini.Replace("antispoof = mac", "antispoof = disabled", StringComparison.Ordinal) : AttachFixture.Ini.Replace("antispoof = mac", "", StringComparison.Ordinal) + "\n" + ini;
+        var plan = AttachPlanner.Plan(TestConfig.Load(text), AttachFixture.Request, AttachFixture.Facts(AttachFixture.Host()));
+        Assert.Equal($"antispoof = disabled ({why}): vif3.0 is refused, this guest gets no network on it", plan.Refusal);
+    }
+
+    [Theory]
+    [InlineData("[pool:p]\nisolated = yes", "[pool:p] isolated")]
+    [InlineData("[bridge:xenbr5]\nisolated = yes", "[bridge:xenbr5] isolated")]
+    [InlineData("[domain:guest]\nisolated = yes", "[domain:guest] isolated")]
+    public void An_isolated_port_gets_the_flag_after_its_master_and_before_it_comes_up(string section, string why)
+    {
+        var header = section[..section.IndexOf('\n', StringComparison.Ordinal)];
+        var ini = header == "[domain:guest]" ? AttachFixture.Ini + "\n" + section + "\n" : AttachFixture.Ini.Replace(header, section, StringComparison.Ordinal);
+        var plan = AttachPlanner.Plan(TestConfig.Load(ini), AttachFixture.Request, AttachFixture.Facts(AttachFixture.Host()));
+        Assert.Equal(why, plan.Isolated);
+        var ops = plan.Port.Batch.Select(o => o.ToString()).ToList();
+        Assert.Equal(["ip link set dev web master xenbr5", "ip link set dev web type bridge_slave isolated on", "ip link set dev web up"], ops[^3..]);
+        Assert.Contains("  ip link set dev web type bridge_slave isolated on\n", plan.Render(), StringComparison.Ordinal);
+        // Its undo: the port leaves the bridge, and the flag with it.
+        Assert.DoesNotContain(plan.Port.UndoOf(int.MaxValue), o => o is Core.Network.LinkSetIsolated);
+    }
+
+    [Fact]
+    public void A_rule_saying_no_overrides_an_isolated_pool_and_the_default_is_not_isolated()
+    {
+        var isolatedPool = AttachFixture.Ini.Replace("[pool:p]", "[pool:p]\nisolated = yes", StringComparison.Ordinal);
+        var plan = AttachPlanner.Plan(TestConfig.Load(isolatedPool + "\n[domain:gue*]\nisolated = no\n"), AttachFixture.Request, AttachFixture.Facts(AttachFixture.Host()));
+        Assert.Null(plan.Isolated);
+        Assert.DoesNotContain(plan.Port.Batch, o => o is Core.Network.LinkSetIsolated);
+        Assert.DoesNotContain(AttachFixture.Plan().Port.Batch, o => o is Core.Network.LinkSetIsolated);
+    }
+
+    [Fact]
     public void A_device_that_is_not_the_guests_is_refused_before_anything_is_planned()
     {
         var facts = AttachFixture.Facts(AttachFixture.Host()) with { Identity = new DeviceFacts(true, IsBridge: true, false, null, null, false) };
