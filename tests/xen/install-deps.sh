@@ -10,6 +10,8 @@ have mkfs.ext4          || need+=(e2fsprogs)
 have debugfs            || need+=(e2fsprogs)
 have flock              || need+=(util-linux)
 have gzip               || need+=(gzip)
+have cpio               || need+=(cpio)      # the guests' initramfs is packed on the host (image/customize.sh)
+have xz                 || need+=(xz-utils)  # and its modules unpacked there
 have timeout            || need+=(coreutils)
 [ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || need+=(debian-archive-keyring)
 if [ ${#need[@]} -gt 0 ]; then

@@ -42,6 +42,10 @@ ln -s /bin/busybox "$G/init"
 install -m 0644 "$HERE/guest-inittab" "$G/etc/inittab"
 install -m 0755 "$HERE/guest-rcS" "$G/etc/init.d/rcS"
 mkdir -p "$R/var/lib/xmb"
+# On the host: without cpio there the pipe used to leave a 20-byte empty initramfs and every guest panicked
+# ("Initramfs unpacking failed"); sh has no pipefail, so the result is checked.
+command -v cpio >/dev/null || { echo "customize: cpio is missing on the host (tests/xen/install-deps.sh installs it)" >&2; exit 1; }
 (cd "$G" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9n) > "$R/var/lib/xmb/guest-initrd.img"
+[ "$(stat -c %s "$R/var/lib/xmb/guest-initrd.img")" -gt 100000 ] || { echo "customize: the guest initramfs came out empty" >&2; exit 1; }
 cp "$R/boot/vmlinuz-$KVER" "$R/var/lib/xmb/guest-vmlinuz"
 rm -rf "$G"
