@@ -14,6 +14,7 @@ public static class BridgePlanner
     public static LinkState? FindUplink(NetState state, BridgeSpec spec)
     {
         if (spec.Uplink is null || spec.Port is null) return null;
+        if (spec.Vlan is { } vid) return state.ByName(spec.Port) is { } dev && dev.IsVlanOf(spec.Uplink, vid) ? dev : null;
         var port = state.ByName(spec.Port);
         if (port is not null && !port.IsBridge && (port.Master == spec.Name || spec.Port != spec.Uplink)) return port;
         var nic = state.ByName(spec.Uplink);
@@ -43,6 +44,11 @@ public static class BridgePlanner
     {
         CheckNames(state, spec);
         var existing = state.ByName(spec.Name);
+        if (spec.Vlan is not null)
+        {
+            CheckVlanStart(state, spec, existing);
+            return;
+        }
         if (spec.Uplink is null)
         {
             if (existing is not null && !existing.IsBridge)
@@ -65,6 +71,36 @@ public static class BridgePlanner
             throw new BridgeException($"bridge {spec.Name}: the name is already used by {spec.Name}, which is not a bridge");
         if (spec.Port != spec.Uplink && state.ByName(spec.Port!) is { } p && p.Index != nic.Index)
             throw new BridgeException($"bridge {spec.Name}: cannot rename {spec.Uplink} to {spec.Port}: that name is taken");
+        if (spec.VlanFiltering && spec.Pvid is null && (nic.MovableAddresses.Any() || existing?.MovableAddresses.Any() == true))
+        {
+            throw new BridgeException(
+                $"bridge {spec.Name}: dom0's addresses on {(nic.MovableAddresses.Any() ? nic.Name : spec.Name)} would be cut off: a VLAN-aware bridge without 'pvid' carries no untagged traffic; set pvid = the native VLAN");
+        }
+    }
+
+    /// <summary>A VLAN bridge: its parent exists, is not a bridge or another's port, and the 802.1Q device's name is free or is that VLAN.</summary>
+    private static void CheckVlanStart(NetState state, BridgeSpec spec, LinkState? existing)
+    {
+        var vid = spec.Vlan!.Value;
+        if (existing is not null && !existing.IsBridge)
+            throw new BridgeException($"bridge {spec.Name}: the name is already used by {spec.Name}, which is not a bridge");
+        var parent = state.ByName(spec.Uplink!)
+            ?? throw new BridgeException($"bridge {spec.Name}: uplink {spec.Uplink} (the parent of VLAN {vid}) does not exist");
+        if (parent.IsBridge)
+            throw new BridgeException($"bridge {spec.Name}: uplink {spec.Uplink} is a bridge; a VLAN of a bridge is not an uplink (make {spec.Uplink} VLAN-aware instead)");
+        if (parent.Master is { } parentMaster)
+            throw new BridgeException($"bridge {spec.Name}: uplink {spec.Uplink} is a port of {parentMaster}; carry the VLAN on {parentMaster} instead");
+        if (state.ByName(spec.Port!) is { } dev)
+        {
+            if (!dev.IsVlanOf(spec.Uplink!, vid))
+                throw new BridgeException($"bridge {spec.Name}: {spec.Port} exists and is not VLAN {vid} of {spec.Uplink}; name the VLAN device with uplink_name");
+            if (dev.Master is { } master && master != spec.Name)
+                throw new BridgeException($"bridge {spec.Name}: uplink {spec.Port} is already a port of bridge {master}");
+        }
+        else if (state.Links.FirstOrDefault(l => l.IsVlanOf(spec.Uplink!, vid)) is { } other)
+        {
+            throw new BridgeException($"bridge {spec.Name}: VLAN {vid} of {spec.Uplink} already exists as {other.Name}; set uplink_name = {other.Name}");
+        }
     }
 
     /// <summary>The started state: the bridge owns the NIC's MAC, addresses and routes, the NIC is its port.</summary>
@@ -73,14 +109,37 @@ public static class BridgePlanner
         CheckStart(state, spec);
         var bridge = FindBridge(state, spec);
         if (spec.Uplink is null)
+        {
             return new DesiredState([new LinkTarget(bridge?.Index, spec.Name, true, spec.Mtu, null, null, true,
-                bridge?.MovableAddresses.ToList() ?? [], bridge?.MovableRoutes.ToList() ?? [])], []);
+                bridge?.MovableAddresses.ToList() ?? [], bridge?.MovableRoutes.ToList() ?? [])
+            { VlanFiltering = spec.VlanFiltering ? true : null, DefaultPvid = spec.DefaultPvid }], []);
+        }
+        if (spec.Vlan is { } vid) return StartVlan(state, spec, bridge, vid);
         var nic = FindUplink(state, spec)!;
         var addresses = Merge(bridge?.MovableAddresses, nic.MovableAddresses, nodad: true);
         var routes = MergeRoutes(bridge?.MovableRoutes, nic.MovableRoutes);
-        var bridgeTarget = new LinkTarget(bridge?.Index, spec.Name, true, spec.Mtu ?? (bridge is null ? nic.Mtu : null), nic.Mac, null, true, addresses, routes);
-        var nicTarget = new LinkTarget(nic.Index, spec.Port!, false, spec.Mtu, null, spec.Name, true, [], []);
+        var bridgeTarget = new LinkTarget(bridge?.Index, spec.Name, true, spec.Mtu ?? (bridge is null ? nic.Mtu : null), nic.Mac, null, true, addresses, routes)
+        { VlanFiltering = spec.VlanFiltering ? true : null, DefaultPvid = spec.DefaultPvid };
+        var nicTarget = new LinkTarget(nic.Index, spec.Port!, false, spec.Mtu, null, spec.Name, true, [], []) { PortVlans = spec.UplinkVlans };
         return new DesiredState([nicTarget, bridgeTarget], []);
+    }
+
+    /// <summary>
+    /// A VLAN bridge started: its parent up (its addresses untouched), the 802.1Q device created when missing and
+    /// enslaved, the bridge owning the device's MAC (the parent's), addresses and routes.
+    /// </summary>
+    private static DesiredState StartVlan(NetState state, BridgeSpec spec, LinkState? bridge, ushort vid)
+    {
+        var parent = state.ByName(spec.Uplink!)!;
+        var dev = FindUplink(state, spec);
+        var addresses = Merge(bridge?.MovableAddresses, dev?.MovableAddresses, nodad: true);
+        var routes = MergeRoutes(bridge?.MovableRoutes, dev?.MovableRoutes);
+        var parentTarget = new LinkTarget(parent.Index, parent.Name, false, null, null, null, true,
+            parent.MovableAddresses.ToList(), parent.MovableRoutes.ToList());
+        var devTarget = new LinkTarget(dev?.Index, spec.Port!, false, spec.Mtu, null, spec.Name, true, [], []) { VlanOf = (parent.Name, vid) };
+        var bridgeTarget = new LinkTarget(bridge?.Index, spec.Name, true, spec.Mtu ?? (bridge is null ? dev?.Mtu ?? parent.Mtu : null),
+            dev?.Mac ?? parent.Mac, null, true, addresses, routes);
+        return new DesiredState([parentTarget, devTarget, bridgeTarget], []);
     }
 
     /// <summary>A link carrying vif-multibridge's mark (a renamed guest vif); the network state has no aliases, so this is the name check's companion.</summary>
@@ -96,14 +155,9 @@ public static class BridgePlanner
         var bridge = FindBridge(state, spec);
         if (spec.Uplink is null)
             return bridge is null ? DesiredState.Nothing : new DesiredState([], [spec.Name]);
+        if (spec.Vlan is not null) return StopVlan(state, spec, bridge, original);
         var nic = FindUplink(state, spec);
-        if (nic is null)
-        {
-            if (bridge is null) return DesiredState.Nothing;
-            if (bridge.MovableAddresses.Any())
-                throw new BridgeException($"bridge {spec.Name}: uplink {spec.Uplink} does not exist; not deleting the bridge and its addresses");
-            return new DesiredState([], [spec.Name]);
-        }
+        if (nic is null) return bridge is null ? DesiredState.Nothing : StopWithoutUplink(spec, bridge);
         if (bridge is null && nic.Name == spec.Uplink && nic.Master is null) return DesiredState.Nothing;
         if (nic.Master is { } master && master != spec.Name)
             throw new BridgeException($"bridge {spec.Name}: {nic.Name} is a port of bridge {master}, not of {spec.Name}");
@@ -113,25 +167,61 @@ public static class BridgePlanner
         return new DesiredState([nicTarget], bridge is null ? [] : [spec.Name]);
     }
 
+    /// <summary>
+    /// A VLAN bridge stopped: the bridge gone; the 802.1Q device deleted when start created it and nothing lives on it,
+    /// else left as a plain VLAN device holding the bridge's addresses and routes (dom0 stays reachable on the VLAN).
+    /// </summary>
+    private static DesiredState StopVlan(NetState state, BridgeSpec spec, LinkState? bridge, UplinkRecord? original)
+    {
+        var dev = FindUplink(state, spec);
+        if (dev is null) return bridge is null ? DesiredState.Nothing : StopWithoutUplink(spec, bridge);
+        if (dev.Master is { } master && master != spec.Name)
+            throw new BridgeException($"bridge {spec.Name}: {dev.Name} is a port of bridge {master}, not of {spec.Name}");
+        var addresses = Merge(dev.MovableAddresses, bridge?.MovableAddresses, nodad: true);
+        var routes = MergeRoutes(dev.MovableRoutes, bridge?.MovableRoutes);
+        var deleteBridge = bridge is null ? Array.Empty<string>() : [spec.Name];
+        if (original?.CreatedPort == true && addresses.Count == 0 && routes.Count == 0)
+            return new DesiredState([], deleteBridge) { DeleteVlans = [dev.Name] };
+        if (bridge is null && dev.Master is null) return DesiredState.Nothing;
+        return new DesiredState([new LinkTarget(dev.Index, dev.Name, false, original?.Mtu, null, null, true, addresses, routes)], deleteBridge);
+    }
+
+    private static DesiredState StopWithoutUplink(BridgeSpec spec, LinkState bridge)
+    {
+        if (bridge.MovableAddresses.Any())
+            throw new BridgeException($"bridge {spec.Name}: uplink {(spec.Vlan is null ? spec.Uplink : spec.Port)} does not exist; not deleting the bridge and its addresses");
+        return new DesiredState([], [spec.Name]);
+    }
+
     /// <summary>The links a change to this bridge touches (journaled before it is made).</summary>
     public static List<LinkState> Affected(NetState state, BridgeSpec spec)
     {
         var links = new List<LinkState>();
+        if (spec.Vlan is not null && spec.Uplink is not null && state.ByName(spec.Uplink) is { IsBridge: false } parent) links.Add(parent);
         if (FindUplink(state, spec) is { } nic) links.Add(nic);
         if (FindBridge(state, spec) is { } bridge) links.Add(bridge);
         return links;
     }
 
-    /// <summary>The rollback target: the journaled links exactly as they were; the bridge deleted when it did not exist.</summary>
-    public static DesiredState Restore(IReadOnlyList<LinkState> before, string bridgeName)
+    /// <summary>
+    /// The rollback target: the journaled links exactly as they were (a bridge's VLAN filtering and a port's VLANs
+    /// too); the bridge deleted when it did not exist, and so is a VLAN bridge's 802.1Q device.
+    /// </summary>
+    public static DesiredState Restore(IReadOnlyList<LinkState> before, string bridgeName, string? vlanDevice = null)
     {
         var targets = before
             .OrderBy(l => l.IsBridge ? 1 : 0)
             .Select(l => new LinkTarget(l.IsBridge ? null : l.Index, l.Name, l.IsBridge, l.Mtu, l.Mac, l.Master, l.Up,
-                l.MovableAddresses.ToList(), l.MovableRoutes.ToList()))
+                l.MovableAddresses.ToList(), l.MovableRoutes.ToList())
+            {
+                VlanFiltering = l.IsBridge ? l.VlanFiltering : null,
+                DefaultPvid = l.IsBridge && l.VlanFiltering && l.DefaultPvid is { } d ? (ushort)d : null,
+                PortVlans = l.Master is not null ? l.PortVlans : null,
+            })
             .ToList();
         var bridgeExisted = before.Any(l => l.IsBridge && l.Name == bridgeName);
-        return new DesiredState(targets, bridgeExisted ? [] : [bridgeName]);
+        var created = vlanDevice is not null && !before.Any(l => l.Name == vlanDevice) ? new[] { vlanDevice } : [];
+        return new DesiredState(targets, bridgeExisted ? [] : [bridgeName]) { DeleteVlans = created };
     }
 
     private static List<IpAddress> Merge(IEnumerable<IpAddress>? first, IEnumerable<IpAddress>? second, bool nodad)

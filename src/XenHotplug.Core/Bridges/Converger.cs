@@ -1,5 +1,6 @@
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Network;
+using XenHotplug.Core.Vlan;
 
 namespace XenHotplug.Core.Bridges;
 
@@ -26,7 +27,15 @@ public static class Converger
             else
             {
                 cur = current.ByName(t.Name);
-                if (cur is not null && !cur.IsBridge) cur = null; // e.g. the NIC still named so (legacy naming): renamed below
+                if (t.VlanOf is { } vlan)
+                {
+                    if (cur is not null && !cur.IsVlanOf(vlan.Parent, vlan.Vid))
+                        throw new BridgeException($"{t.Name} exists and is not VLAN {vlan.Vid} of {vlan.Parent}");
+                }
+                else if (cur is not null && !cur.IsBridge)
+                {
+                    cur = null; // e.g. the NIC still named so (legacy naming): renamed below
+                }
             }
             resolved.Add((t, cur));
         }
@@ -81,9 +90,18 @@ public static class Converger
             if (r.Current!.Up) ops.Add(new LinkDown(r.Current.Name));
             ops.Add(new LinkRename(r.Current.Name, r.Target.Name));
         }
-        // 5. Bridges created.
+        // 5. 802.1Q devices and bridges created; existing bridges made VLAN-aware (or not) as declared.
+        foreach (var r in resolved.Where(r => r.Current is null && r.Target.VlanOf is not null))
+            ops.Add(new VlanCreate(r.Target.Name, r.Target.VlanOf!.Value.Parent, r.Target.VlanOf.Value.Vid, r.Target.Mtu));
         foreach (var r in resolved.Where(r => r.Current is null && r.Target.Bridge))
-            ops.Add(new BridgeCreate(r.Target.Name, r.Target.Mtu, r.Target.Mac));
+            ops.Add(new BridgeCreate(r.Target.Name, r.Target.Mtu, r.Target.Mac, r.Target.VlanFiltering ?? false, r.Target.DefaultPvid));
+        foreach (var r in resolved.Where(r => r.Current is { IsBridge: true } && r.Target.Bridge))
+        {
+            var filtering = r.Target.VlanFiltering ?? r.Current!.VlanFiltering;
+            var pvidChanged = filtering && r.Target.DefaultPvid is { } p && r.Current!.DefaultPvid != p;
+            if (filtering != r.Current!.VlanFiltering || pvidChanged)
+                ops.Add(new BridgeSetVlanFiltering(r.Target.Name, filtering, filtering ? r.Target.DefaultPvid : null));
+        }
         // 6. MTU and MAC: ports before bridges.
         foreach (var r in resolved.OrderBy(r => r.Target.Bridge ? 1 : 0))
         {
@@ -99,6 +117,12 @@ public static class Converger
         {
             if (r.Target.Master is { } master && r.Current?.Master != master)
                 ops.Add(new LinkSetMaster(r.Target.Name, master));
+        }
+        // 7b. The VLANs of ports on VLAN-aware bridges (a port that just joined has its bridge's default PVID).
+        foreach (var r in resolved.Where(r => r.Target.PortVlans is not null && r.Target.Master is not null))
+        {
+            foreach (var (change, _) in PortVlanChanges.Between(r.Target.Name, r.Target.PortVlans!, VlansNow(current, desired, r.Current, r.Target)))
+                ops.Add(change);
         }
         // 8. Up/down: ports before bridges.
         foreach (var r in resolved.OrderBy(r => r.Target.Bridge ? 1 : 0))
@@ -120,9 +144,32 @@ public static class Converger
             foreach (var route in added.OrderBy(x => x.Gateway is null ? 0 : 1))
                 ops.Add(new RouteChange("add", r.Target.Name, route.AddSpec));
         }
-        // 11. The remaining unwanted bridges, now empty.
+        // 11. The remaining unwanted bridges, now empty, and the 802.1Q devices that must go.
         foreach (var d in late)
             ops.Add(new LinkDelete(d.Name));
+        foreach (var name in desired.DeleteVlans)
+        {
+            if (current.ByName(name) is { Kind: "vlan" } && !matched.Contains(current.ByName(name)!.Index))
+                ops.Add(new LinkDelete(name));
+        }
         return ops;
+    }
+
+    /// <summary>
+    /// The VLANs a port has once the steps before 7b ran: what it has when it stays on its bridge (with a PVID that was
+    /// the bridge's old default following a new default, as the kernel does), else the default PVID of the bridge it joins.
+    /// </summary>
+    private static IEnumerable<VlanMember> VlansNow(NetState current, DesiredState desired, LinkState? port, LinkTarget target)
+    {
+        var bridgeNow = current.ByName(target.Master!);
+        var bridgeTarget = desired.Links.FirstOrDefault(l => l.Bridge && l.Name == target.Master);
+        var oldDefault = bridgeNow?.DefaultPvid ?? 1;
+        var newDefault = (int?)bridgeTarget?.DefaultPvid ?? oldDefault;
+        if (port is null || port.Master != target.Master || port.PortVlans is null || bridgeNow is null) return PortVlanChanges.OnJoining(newDefault);
+        if (newDefault == oldDefault) return port.PortVlans;
+        var had = port.PortVlans.ToList();
+        if (had.Find(v => v.Pvid) is not { } pvid || pvid.Vid != oldDefault) return had;
+        had.Remove(pvid);
+        return [.. had, .. PortVlanChanges.OnJoining(newDefault)];
     }
 }

@@ -17,4 +17,17 @@ public sealed record LinkTarget(
     string? Master,
     bool Up,
     IReadOnlyList<IpAddress> Addresses,
-    IReadOnlyList<IpRoute> Routes);
+    IReadOnlyList<IpRoute> Routes)
+{
+    /// <summary>An 802.1Q device, created as VLAN <c>Vid</c> of <c>Parent</c> when it does not exist.</summary>
+    public (string Parent, ushort Vid)? VlanOf { get; init; }
+
+    /// <summary>A bridge's vlan_filtering (null: left as it is).</summary>
+    public bool? VlanFiltering { get; init; }
+
+    /// <summary>A bridge's default PVID, 0 for none (null: left as it is).</summary>
+    public ushort? DefaultPvid { get; init; }
+
+    /// <summary>A port's VLANs on its VLAN-filtering bridge, exact (null: left as they are).</summary>
+    public IReadOnlyList<Vlan.VlanMember>? PortVlans { get; init; }
+}

@@ -9,6 +9,9 @@ namespace XenHotplug.Core.Bridges;
 public sealed record UplinkRecord(string Bridge, string Uplink, int Mtu, string? Mac,
     IReadOnlyList<string>? Addresses = null, IReadOnlyList<string>? DefaultRoutes = null)
 {
+    /// <summary>The 802.1Q device of a VLAN bridge was created by start (stop deletes it again when it holds no addresses).</summary>
+    public bool CreatedPort { get; init; }
+
     /// <summary>How a default route is remembered and compared: "default via GATEWAY" or "default (FAMILY, on link)".</summary>
     public static string DefaultRouteText(IpRoute route) =>
         route.Gateway is { } gateway ? "default via " + gateway : $"default ({route.Family}, on link)";

@@ -49,6 +49,11 @@ public static class ConfigSchema
     public static ConfigKey<int?> Mtu { get; } = new(Bridge, "mtu", null, ValueParsers.Mtu, "[bridge:NAME]");
     public static ConfigKey<double> Weight { get; } = new(Bridge, "weight", 1, ValueParsers.PositiveNumber, "[bridge:NAME]");
     public static ConfigKey<bool?> BridgeIsolated { get; } = new(Bridge, "isolated", null, ValueParsers.OptionalYesNo, "[bridge:NAME]");
+    public static ConfigKey<ushort?> BridgeVlan { get; } = new(Bridge, "vlan", null, ValueParsers.VlanId, "[bridge:NAME]");
+    public static ConfigKey<string?> UplinkName { get; } = new(Bridge, "uplink_name", null, ValueParsers.InterfaceName, "[bridge:NAME]");
+    public static ConfigKey<bool> VlanFiltering { get; } = new(Bridge, "vlan_filtering", false, ValueParsers.YesNo, "[bridge:NAME]");
+    public static ConfigKey<IReadOnlyList<ushort>> Vids { get; } = new(Bridge, "vids", [], ValueParsers.VlanIds, "[bridge:NAME]");
+    public static ConfigKey<ushort?> Pvid { get; } = new(Bridge, "pvid", null, ValueParsers.VlanId, "[bridge:NAME]");
 
     // [pool:NAME]
     public static ConfigKey<IReadOnlyList<string>> PoolBridges { get; } = new(Pool, "bridges", [], ValueParsers.Words, "[pool:NAME]");
@@ -76,7 +81,7 @@ public static class ConfigSchema
         Naming,
         Interval, Threshold, MaxMovesPerMinute, Hold, MinRate, Announce,
         Textfile,
-        Uplink, Mtu, Weight, BridgeIsolated,
+        Uplink, Mtu, Weight, BridgeIsolated, BridgeVlan, UplinkName, VlanFiltering, Vids, Pvid,
         PoolBridges, Strategy, PoolAntispoof, SharedSegment, Failback, PoolIsolated, PoolAllowRouter, PoolAllowDhcpServer,
         RulePool, RuleBridge, RuleAntispoof, RuleIsolated, RuleAllowRouter, RuleAllowDhcpServer,
     ];

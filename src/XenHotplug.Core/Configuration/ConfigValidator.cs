@@ -136,16 +136,28 @@ public static class ConfigValidator
                 if (InterfaceName.Problem(node.Key) is { } nameProblem)
                     throw Error(section, null, $"bridge name: {nameProblem}");
                 var uplink = Get(node, section, ConfigSchema.Uplink);
-                if (uplink is not null)
-                {
-                    if (uplinks.TryGetValue(uplink, out var other))
-                        throw Error(section, "uplink", $"'{uplink}' is already the uplink of [bridge:{other}]");
-                    uplinks[uplink] = node.Key;
-                }
-                result.Add(new BridgeDeclaration(node.Key, uplink, Get(node, section, ConfigSchema.Mtu), Get(node, section, ConfigSchema.Weight))
+                var declaration = new BridgeDeclaration(node.Key, uplink, Get(node, section, ConfigSchema.Mtu), Get(node, section, ConfigSchema.Weight))
                 {
                     Isolated = Get(node, section, ConfigSchema.BridgeIsolated),
-                });
+                    Vlan = Get(node, section, ConfigSchema.BridgeVlan),
+                    UplinkName = Get(node, section, ConfigSchema.UplinkName),
+                    VlanFiltering = Get(node, section, ConfigSchema.VlanFiltering),
+                    Vids = Get(node, section, ConfigSchema.Vids),
+                    Pvid = Get(node, section, ConfigSchema.Pvid),
+                };
+                CheckVlans(section, declaration);
+                if (declaration.PortDevice is { } port)
+                {
+                    if (uplinks.TryGetValue(port, out var other))
+                        throw Error(section, declaration.Vlan is null ? "uplink" : "vlan", $"'{port}' is already the uplink of [bridge:{other}]");
+                    uplinks[port] = node.Key;
+                }
+                result.Add(declaration);
+            }
+            foreach (var b in result.Where(b => b.Vlan is not null))
+            {
+                if (result.Find(o => o.Vlan is null && o.Uplink == b.Uplink) is { } plain)
+                    throw Error("bridge:" + b.Name, "uplink", $"'{b.Uplink}' is the untagged uplink of [bridge:{plain.Name}]; a NIC enslaved to a bridge cannot also carry VLAN devices (make [bridge:{plain.Name}] VLAN-aware, or give it a VLAN too)");
             }
             foreach (var b in result)
             {
@@ -153,6 +165,30 @@ public static class ConfigValidator
                     throw Error("bridge:" + b.Name, null, $"'{b.Name}' is both a bridge and the uplink of [bridge:{owner}]");
             }
             return result;
+        }
+
+        /// <summary>The VLAN keys of a bridge: a VLAN bridge (vlan =) or a VLAN-aware one (vlan_filtering, vids, pvid), not both.</summary>
+        private void CheckVlans(string section, BridgeDeclaration b)
+        {
+            if (b.Vlan is { } vid)
+            {
+                if (b.Uplink is null)
+                    throw Error(section, "vlan", $"VLAN {vid} of what: a VLAN bridge needs 'uplink' (the NIC or bond that carries the VLAN)");
+                if (b.VlanFiltering)
+                    throw Error(section, "vlan_filtering", "a VLAN bridge (vlan =) carries one VLAN untagged and cannot also filter VLANs; use one or the other");
+                if (InterfaceName.Problem(b.PortDevice!) is { } problem)
+                    throw Error(section, "vlan", $"the VLAN device would be named '{b.PortDevice}': {problem}; name it with 'uplink_name'");
+            }
+            else if (b.UplinkName is not null)
+            {
+                throw Error(section, "uplink_name", "names the 802.1Q device of a VLAN bridge: it needs 'vlan'");
+            }
+            if (!b.VlanFiltering && (b.Vids.Count > 0 || b.Pvid is not null))
+                throw Error(section, b.Vids.Count > 0 ? "vids" : "pvid", "only a VLAN-aware bridge carries VLANs on its uplink: set 'vlan_filtering = yes'");
+            if (b.Pvid is { } pvid && b.Vids.Contains(pvid))
+                throw Error(section, "pvid", $"VLAN {pvid} is both the native VLAN (pvid, untagged) and in 'vids' (tagged); list it in one of them");
+            if (b.VlanFiltering && b.Uplink is null && b.Vids.Count > 0)
+                throw Error(section, "vids", "a host-only bridge has no uplink to carry VLANs on");
         }
 
         private Dictionary<string, PoolDeclaration> ReadPools(List<BridgeDeclaration> bridges)

@@ -63,11 +63,18 @@ public sealed record MultibridgeConfig
     /// of its uplink (the NIC ethN is renamed pethN and the bridge is called ethN).
     /// </summary>
     public string BridgeInterface(string declared) =>
-        Naming == BridgeNaming.Legacy && FindBridge(declared)?.Uplink is { } uplink ? uplink : declared;
+        Naming == BridgeNaming.Legacy && FindBridge(declared) is { Vlan: null, Uplink: { } uplink } ? uplink : declared;
 
-    /// <summary>The name the uplink NIC of a declared bridge has while it is a port: itself, or pethN under legacy naming.</summary>
-    public string? UplinkPort(string declared) =>
-        FindBridge(declared)?.Uplink is { } uplink ? (Naming == BridgeNaming.Legacy ? LegacyNames.Port(uplink) : uplink) : null;
+    /// <summary>
+    /// The name the uplink of a declared bridge has while it is a port: the NIC itself, pethN under legacy naming, or the
+    /// 802.1Q device (bond0.100) of a VLAN bridge.
+    /// </summary>
+    public string? UplinkPort(string declared) => FindBridge(declared) switch
+    {
+        { Vlan: not null } b => b.PortDevice,
+        { Uplink: { } uplink } => Naming == BridgeNaming.Legacy ? LegacyNames.Port(uplink) : uplink,
+        _ => null,
+    };
 
     /// <summary>The declaration whose bridge has this interface name on the host, or null.</summary>
     public BridgeDeclaration? FindBridgeByInterface(string interfaceName)

@@ -53,6 +53,36 @@ public static class ValueParsers
         return null;
     };
 
+    /// <summary>One VLAN id, 1-4094.</summary>
+    public static ValueParser<ushort?> VlanId { get; } = (string text, out ushort? value) =>
+    {
+        value = ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var vid) ? vid : null;
+        return value is >= Vlan.VlanMember.MinVid and <= Vlan.VlanMember.MaxVid ? null : $"'{text}' is not a VLAN id (1-4094)";
+    };
+
+    /// <summary>VLAN ids and ranges (10 20 100-199), separated by white space or commas, each VID once.</summary>
+    public static ValueParser<IReadOnlyList<ushort>> VlanIds { get; } = (string text, out IReadOnlyList<ushort> value) =>
+    {
+        var vids = new List<ushort>();
+        value = vids;
+        var seen = new HashSet<ushort>();
+        foreach (var word in SplitWords(text))
+        {
+            var dash = word.IndexOf('-');
+            var first = dash < 0 ? word : word[..dash];
+            var last = dash < 0 ? word : word[(dash + 1)..];
+            if (VlanId(first, out var a) is not null || VlanId(last, out var b) is not null)
+                return $"'{word}' is not a VLAN id or range (1-4094, e.g. 100-199)";
+            if (b < a) return $"'{word}' is a range that ends before it starts";
+            for (var vid = a!.Value; vid <= b!.Value; vid++)
+            {
+                if (!seen.Add(vid)) return $"VLAN {vid} is listed twice ('{word}' overlaps an earlier id or range)";
+                vids.Add(vid);
+            }
+        }
+        return vids.Count == 0 ? "no VLAN ids given" : null;
+    };
+
     public static ValueParser<bool> YesNo { get; } = (string text, out bool value) =>
     {
         value = ConfigNames.YesNo.Parse(text) ?? false;

@@ -14,6 +14,23 @@ public sealed record LinkState(
 {
     public bool IsBridge => Kind == "bridge";
 
+    /// <summary>An 802.1Q device: the link it is a VLAN of (`ip -d`'s "link") and its VLAN id.</summary>
+    public string? VlanParent { get; init; }
+
+    public int? VlanId { get; init; }
+
+    /// <summary>A bridge with vlan_filtering 1.</summary>
+    public bool VlanFiltering { get; init; }
+
+    /// <summary>A bridge's default PVID (vlan_default_pvid; 0: none), when `ip -d` reports it.</summary>
+    public int? DefaultPvid { get; init; }
+
+    /// <summary>A port's VLANs on a VLAN-filtering bridge, when observed (null: not read).</summary>
+    public IReadOnlyList<Vlan.VlanMember>? PortVlans { get; init; }
+
+    /// <summary>True when this is the 802.1Q device VLAN <paramref name="vid"/> of <paramref name="parent"/>.</summary>
+    public bool IsVlanOf(string parent, int vid) => Kind == "vlan" && VlanParent == parent && VlanId == vid;
+
     public IEnumerable<IpAddress> MovableAddresses => Addresses.Where(a => a.IsMovable);
 
     public IEnumerable<IpRoute> MovableRoutes => Routes.Where(r => !r.IsKernel && !r.IsRouterAdvertised);

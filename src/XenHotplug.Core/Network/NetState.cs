@@ -31,8 +31,13 @@ public sealed record NetState(IReadOnlyList<LinkState> Links)
             var flags = link.TryGetProperty("flags", out var f) && f.ValueKind == JsonValueKind.Array
                 ? f.EnumerateArray().Select(x => x.GetString()).ToList() : [];
             string? kind = null;
+            JsonElement data = default;
             if (link.TryGetProperty("linkinfo", out var info) && info.ValueKind == JsonValueKind.Object)
+            {
                 kind = Str(info, "info_kind");
+                if (info.TryGetProperty("info_data", out var d) && d.ValueKind == JsonValueKind.Object) data = d;
+            }
+            var hasData = data.ValueKind == JsonValueKind.Object;
             var addresses = new List<IpAddress>();
             if (link.TryGetProperty("addr_info", out var ai) && ai.ValueKind == JsonValueKind.Array)
             {
@@ -50,7 +55,13 @@ public sealed record NetState(IReadOnlyList<LinkState> Links)
             }
             links.Add(new LinkState(Int(link, "ifindex") ?? 0, name, kind, Str(link, "master"), Str(link, "address"),
                 Int(link, "mtu") ?? 0, flags.Contains("UP"), addresses,
-                routes.Where(r => r.Dev == name).Select(r => r.Route).ToList()));
+                routes.Where(r => r.Dev == name).Select(r => r.Route).ToList())
+            {
+                VlanParent = kind == "vlan" ? Str(link, "link") : null,
+                VlanId = kind == "vlan" && hasData ? Int(data, "id") : null,
+                VlanFiltering = kind == "bridge" && hasData && Int(data, "vlan_filtering") == 1,
+                DefaultPvid = kind == "bridge" && hasData ? Int(data, "vlan_default_pvid") : null,
+            });
         }
         return new NetState(links) { GuestMarks = marks };
     }

@@ -61,16 +61,8 @@ public sealed record VlanRequest(VlanSet Vlans, string Source)
                 $"{Source} for bridge {bridge}: {bridge} does not filter VLANs (vlan_filtering 0), so the NIC is refused rather than put on it untagged; "
                 + "give the guest a VLAN-aware bridge (vlan_filtering 1) or the bridge of its VLAN");
         }
-        var now = current ?? (host.DefaultPvid(bridge) is var d and >= VlanMember.MinVid and <= VlanMember.MaxVid ? [new VlanMember((ushort)d, true, true)] : []);
-        var had = now.GroupBy(v => v.Vid).ToDictionary(g => g.Key, g => g.Last());
-        var ops = new List<UndoableOp>();
-        foreach (var v in Vlans.Members.OrderByDescending(m => m.Pvid).ThenBy(m => m.Vid))
-        {
-            if (had.TryGetValue(v.Vid, out var before) && before == v) continue;
-            ops.Add(new(new PortVlanAdd(device, v), [before is null ? new PortVlanDelete(device, v.Vid) : new PortVlanAdd(device, before)]));
-        }
-        foreach (var old in had.Values.Where(o => !Vlans.Contains(o.Vid)).OrderBy(o => o.Vid))
-            ops.Add(new(new PortVlanDelete(device, old.Vid), [new PortVlanAdd(device, old)]));
+        var now = current ?? PortVlanChanges.OnJoining(host.DefaultPvid(bridge));
+        var ops = PortVlanChanges.Between(device, Vlans.Members, now).Select(c => new UndoableOp(c.Do, [c.Undo])).ToList();
         return ops;
     }
 }

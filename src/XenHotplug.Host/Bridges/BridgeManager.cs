@@ -22,7 +22,18 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
 
     private const int RestoreAttempts = 3;
 
-    public NetState Observe() => NetStateReader.Read(runner);
+    /// <summary>The network, with the VLANs of every port of a VLAN-filtering bridge (one netlink dump each, only where there are such bridges).</summary>
+    public NetState Observe()
+    {
+        var state = NetStateReader.Read(runner);
+        var filtering = state.Links.Where(l => l.VlanFiltering).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        if (filtering.Count == 0) return state;
+        using var rtnl = new Netlink.RtnetlinkSocket();
+        return state with
+        {
+            Links = state.Links.Select(l => l.Master is { } m && filtering.Contains(m) ? l with { PortVlans = rtnl.PortVlanMembers(l.Name) } : l).ToList(),
+        };
+    }
 
     /// <summary>Rolls back what an interrupted run left in the journal; false when there was nothing to do.</summary>
     public bool Repair()
@@ -64,7 +75,11 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
         {
             // Remember the NIC's MTU, MAC, addresses and default routes as they were before the first start: stop
             // gives back the MTU and MAC, status reports the bridge unhealthy when it lost what start moved onto it.
-            if (BridgePlanner.FindUplink(before, spec) is { } nic && nic.Master != spec.Name)
+            if (spec.Vlan is not null && BridgePlanner.FindUplink(before, spec) is null)
+            {
+                _uplinks.Set(new UplinkRecord(spec.Name, spec.Uplink!, before.ByName(spec.Uplink!)?.Mtu ?? 0, null, [], []) { CreatedPort = true });
+            }
+            else if (BridgePlanner.FindUplink(before, spec) is { } nic && nic.Master != spec.Name)
             {
                 _uplinks.Set(new UplinkRecord(spec.Name, spec.Uplink!, nic.Mtu, nic.Mac,
                     nic.MovableAddresses.Select(a => a.Cidr).ToList(),
@@ -144,7 +159,7 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
                 Print($"# {action} {spec}", plan);
                 continue;
             }
-            record = record with { Entries = [.. record.Entries, new JournalEntry(spec.Name, BridgePlanner.Affected(state, spec))] };
+            record = record with { Entries = [.. record.Entries, new JournalEntry(spec.Name, BridgePlanner.Affected(state, spec)) { VlanDevice = spec.Vlan is null ? null : spec.Port }] };
             journal.Write(record);
             journaled = true;
             try
@@ -160,7 +175,7 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
             }
             catch (Exception e) when (e is NetOpException or BridgeException or IOException)
             {
-                var why = e is NetOpException { Failed: { } failed } ib ? $"'{failed}' failed: {ib.Error}" : e.Message;
+                var why = e is NetOpException { Failed: { } failed } ib ? $"'{failed}' failed: {ib.Error}{MissingModule(failed, ib.Error)}" : e.Message;
                 log.Error("{Action:l} {Bridge:l} failed: {Error:l}; rolling back", action, spec.ToString(), why);
                 Rollback(record);
                 throw new BridgeException($"{action} {spec.Name} failed: {why} (the network was restored as it was)", e);
@@ -178,18 +193,28 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
             for (var attempt = 0; attempt < RestoreAttempts; attempt++)
             {
                 var state = Observe();
-                plan = Converger.Plan(state, BridgePlanner.Restore(entry.Before, entry.Bridge));
+                plan = Converger.Plan(state, BridgePlanner.Restore(entry.Before, entry.Bridge, entry.VlanDevice));
                 if (plan.Count == 0) break;
                 log.Debug("restoring {Bridge:l}: {Plan:l}", entry.Bridge, string.Join("; ", plan));
                 foreach (var error in runner.Run(plan, keepGoing: true))
                     log.Warning("restoring {Bridge:l}: {Error:l}", entry.Bridge, error);
             }
-            var final = Converger.Plan(Observe(), BridgePlanner.Restore(entry.Before, entry.Bridge));
+            var final = Converger.Plan(Observe(), BridgePlanner.Restore(entry.Before, entry.Bridge, entry.VlanDevice));
             if (final.Count > 0)
                 throw new BridgeException($"could not restore {entry.Bridge} ('{final[0]}' still needed); the journal {journal.FilePath} is kept for the next run");
         }
         journal.Clear();
     }
+
+    /// <summary>What a kernel without 802.1Q or bridge VLAN filtering answers (an errno), said plainly.</summary>
+    private static string MissingModule(NetOp failed, string error) => failed switch
+    {
+        VlanCreate when error.Contains("Unknown device type", StringComparison.OrdinalIgnoreCase) =>
+            " (this kernel has no 802.1Q VLAN support: the 8021q module is missing)",
+        BridgeCreate { VlanFiltering: true } or BridgeSetVlanFiltering { Filtering: true } when error.Contains("not supported", StringComparison.OrdinalIgnoreCase) =>
+            " (this kernel's bridge cannot filter VLANs: it was built without CONFIG_BRIDGE_VLAN_FILTERING)",
+        _ => "",
+    };
 
     private void Print(string heading, IEnumerable<NetOp> plan)
     {

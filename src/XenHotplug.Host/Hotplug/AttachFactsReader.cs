@@ -58,6 +58,6 @@ public static class AttachFactsReader
     private static List<Core.Vlan.VlanMember> PortVlans(string device)
     {
         using var rtnl = new RtnetlinkSocket();
-        return rtnl.PortVlans(rtnl.IndexOf(device)).Select(v => PortVlan.FromKernel(v.Flags, v.Vid)).Select(v => new Core.Vlan.VlanMember(v.Vid, v.Pvid, v.Untagged)).ToList();
+        return rtnl.PortVlanMembers(device);
     }
 }

@@ -180,6 +180,10 @@ internal sealed class RtnetlinkSocket : IDisposable
         return vlans;
     }
 
+    /// <summary>The VLANs of the bridge port named <paramref name="device"/>, as the core models them.</summary>
+    public List<Core.Vlan.VlanMember> PortVlanMembers(string device) =>
+        PortVlans(IndexOf(device)).Select(v => Core.Balancing.PortVlan.FromKernel(v.Flags, v.Vid)).Select(v => new Core.Vlan.VlanMember(v.Vid, v.Pvid, v.Untagged)).ToList();
+
     /// <summary>Adds (bridge vlan add vid VID [pvid] [untagged] dev PORT) or deletes one VLAN of a bridge port.</summary>
     public void SetPortVlan(int portIndex, ushort flags, ushort vid, bool add)
     {
