@@ -1,4 +1,3 @@
-using XenHotplug.Core.Balancing;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Plan;
