@@ -301,6 +301,62 @@ check "pool:vp with vlan=20: placed on xenbr3, the bridge whose uplink carries V
 guest 13 pool:vp vlan=30
 check "pool:vp with vlan=30: refused, naming each bridge and why" refused 13 "no bridge of pool 'vp' carries VLAN 30"
 
+# --- 8. network-multibridge builds VLAN bridges on a trunk and a VLAN-aware bridge (issue 19) -------------
+# trunk0 carries VLANs 100 and 200 to namespace lan3; trunk0.100 exists already (as a distribution makes it) and
+# holds dom0's 10.100.0.2; eth5 is a trunk to lan4 carrying VLANs 10 and 20.
+ip netns add lan3
+ip netns add lan4
+ip link add trunk0 type veth peer name t0 netns lan3
+ip link add eth5 type veth peer name u5 netns lan4
+ip link set trunk0 up
+ip link set eth5 up
+ip link add link trunk0 name trunk0.100 type vlan id 100
+ip address add 10.100.0.2/24 dev trunk0.100
+ip link set trunk0.100 up
+ip -n lan3 link set t0 up
+ip -n lan4 link set u5 up
+for v in 100 200; do
+	ip -n lan3 link add link t0 name t0.$v type vlan id $v
+	ip -n lan3 address add 10.$v.0.1/24 dev t0.$v
+	ip -n lan3 link set t0.$v up
+done
+for v in 10 20; do
+	ip -n lan4 link add link u5 name u5.$v type vlan id $v
+	ip -n lan4 address add 10.$((50 + v)).0.1/24 dev u5.$v
+	ip -n lan4 link set u5.$v up
+done
+CONF2=$W/trunks.ini
+printf '[bridge:xenbr100]\nuplink = trunk0\nvlan = 100\n[bridge:xenbr200]\nuplink = trunk0\nvlan = 200\n[bridge:xenbr5]\nuplink = eth5\nvlan_filtering = yes\nvids = 10 20\n' > "$CONF2"
+nmb() { XEN_MULTIBRIDGE_CONFIG=$CONF2 XEN_MULTIBRIDGE_RUNDIR=$W/run2 XEN_MULTIBRIDGE_SYSLOG=$W/no-syslog timeout -s KILL 40 network-multibridge "$@"; }
+snapshot() { ip -br address show dev trunk0; ip -br address show dev trunk0.100; ip -br address show dev eth5; ip -o link show dev eth5 | grep -o 'master [^ ]*'; true; }
+BEFORE=$(snapshot)
+diag nmb start --dry-run
+check "network-multibridge start builds the VLAN bridges and the VLAN-aware bridge" nmb start
+check "xenbr100's port is the existing trunk0.100, which keeps its name" on_bridge trunk0.100 xenbr100
+check "dom0's 10.100.0.2 moved from trunk0.100 to xenbr100" bash -c "ip -br address show dev xenbr100 | grep -q 10.100.0.2/24 && ! ip -br address show dev trunk0.100 | grep -q 10.100.0.2"
+check "dom0 reaches the lan on VLAN 100 through xenbr100" ping -c 1 -W 2 10.100.0.1
+check "start created trunk0.200 as VLAN 200 of trunk0 and enslaved it to xenbr200" bash -c "ip -d link show dev trunk0.200 | grep -q 'vlan protocol 802.1Q id 200' && [ \"\$(basename \"\$(readlink /sys/class/net/trunk0.200/brport/bridge)\")\" = xenbr200 ]"
+check "xenbr5 filters VLANs and its default PVID is 0 (no native VLAN)" bash -c "[ \"\$(cat /sys/class/net/xenbr5/bridge/vlan_filtering)\" = 1 ] && [ \"\$(cat /sys/class/net/xenbr5/bridge/default_pvid)\" = 0 ]"
+check "xenbr5's uplink eth5 carries exactly VLANs 10 and 20, tagged" vlans_are eth5 "10 20"
+second_start() { local plan; plan=$(nmb start --dry-run 2>&1 | grep -v '^#'); [ -z "$plan" ] || { echo "a second start would run: $plan"; return 1; }; nmb start; }
+check "a second start changes nothing" second_start
+guest 14 xenbr5 vlan=20
+ip -n g14 address add 10.70.0.14/24 dev eth0
+check "a vlan=20 guest on the xenbr5 network-multibridge built: online succeeds" online_ok 14
+check "the guest on xenbr5 reaches VLAN 20 of lan4 through eth5" pings g14 10.70.0.1
+check "the guest on xenbr5 does not reach VLAN 10" no_ping g14 10.60.0.1
+diag nmb status
+check "offline of the xenbr5 guest" hp offline 14
+check "network-multibridge stop succeeds" nmb stop
+check "stop deleted the bridges and trunk0.200, which start created" bash -c "! ip link show dev xenbr100 && ! ip link show dev xenbr200 && ! ip link show dev xenbr5 && ! ip link show dev trunk0.200" 
+same_as_before() { local now; now=$(snapshot); [ "$now" = "$BEFORE" ] || { printf 'before:\n%s\nafter:\n%s\n' "$BEFORE" "$now"; return 1; }; }
+check "after stop trunk0, trunk0.100 (with dom0's address back) and eth5 are exactly as before" same_as_before
+check "dom0 reaches VLAN 100 again on trunk0.100" ping -c 1 -W 2 10.100.0.1
+printf '[bridge:xenbr7]\nuplink = trunk0\nvlan = 100\nuplink_name = trunk0.7\n' > "$W/clash.ini"
+clash() { local out; out=$(XEN_MULTIBRIDGE_CONFIG=$W/clash.ini XEN_MULTIBRIDGE_RUNDIR=$W/run2 XEN_MULTIBRIDGE_SYSLOG=$W/no-syslog network-multibridge start 2>&1) && { echo "start succeeded: $out"; return 1; }
+	grep -q "VLAN 100 of trunk0 already exists as trunk0.100" <<< "$out" || { echo "$out"; return 1; }; ! ip link show dev xenbr7 >/dev/null 2>&1; }
+check "a VLAN bridge whose VLAN exists under another name is refused in one line, nothing created" clash
+
 # --- timing ---------------------------------------------------------------------------------------------
 time_online() {
 	local s e
