@@ -1,14 +1,18 @@
+using System.Diagnostics;
 using Serilog.Core;
 using XenHotplug.Core.CommandLine;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
+using XenHotplug.Core.Metrics;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Request;
 using XenHotplug.Host.Configuration;
+using XenHotplug.Host.Firewall;
 using XenHotplug.Host.Hotplug;
 using XenHotplug.Host.Ip;
 using XenHotplug.Host.Logging;
 using XenHotplug.Host.Netlink;
+using XenHotplug.Host.RunState;
 using XenHotplug.Host.Sysfs;
 using XenHotplug.Host.Xenstore;
 
@@ -24,6 +28,7 @@ internal sealed class VifCommand(string program, bool verbose)
     private const int ReportGraceMilliseconds = 2000;
 
     private readonly long _started = Environment.TickCount64;
+    private readonly long _startedTimestamp = Stopwatch.GetTimestamp();
     private Deadline? _deadline;
     private long _reportEnd;
 
@@ -40,6 +45,8 @@ internal sealed class VifCommand(string program, bool verbose)
         using Logger log = LogSetup.Create(program, verbose);
         HotplugRequest? request = null;
         LazyXenstore? xenstore = null;
+        MultibridgeConfig? config = null;
+        var outcome = HotplugOutcome.Success;
         try
         {
             var parsed = HotplugRequestParser.Parse(args, environment);
@@ -49,16 +56,18 @@ internal sealed class VifCommand(string program, bool verbose)
                 return 0;
             }
             request = parsed.Request;
-            var config = ConfigLoader.Load(environment);
+            config = ConfigLoader.Load(environment);
             _deadline = Deadline.Since(_started, TimeSpan.FromSeconds(config.Hotplug.Deadline));
+            var settled = config;
             xenstore = new LazyXenstore(ConnectXenstore);
             var ip = new IpRunner { TimeLeft = () => _deadline.Remaining };
             INetworkRunner runner = config.Hotplug.NetworkBackend == NetworkBackend.Ip ? ip : new NetlinkRunner(ip) { TimeLeft = ip.TimeLeft };
-            new VifHotplugService(config, xenstore, new SysfsNet(), runner, log) { Deadline = _deadline }.Run(request, dryRun, Console.Out);
+            new VifHotplugService(settled, xenstore, new SysfsNet(), runner, log) { Deadline = _deadline }.Run(request, dryRun, Console.Out);
             return 0;
         }
         catch (Exception e)
         {
+            outcome = HotplugOutcomes.Classify(e, x => x is XenstoreException or NetlinkException or FirewallException);
             // Clean failures and, as a last resort, anything unexpected: libxl must never wait for a line that never comes.
             var message = e is XenstoreException ? FailureText.OneLine("xenstore: " + e.Message) : FailureText.Describe(e);
             log.Error("{Command} {Device}: {Message}", request?.CommandName ?? "hotplug", request?.Device ?? Variable(environment, args, "vif") ?? "?", message);
@@ -75,7 +84,22 @@ internal sealed class VifCommand(string program, bool verbose)
         finally
         {
             xenstore?.Dispose();
+            if (request is not null && !dryRun) CountRun(request.Command, outcome, config, environment, log);
         }
+    }
+
+    /// <summary>
+    /// Adds the run to the run directory's counters (<see cref="HotplugRunFile"/>: no wait, no lock, never failing
+    /// the run; a problem is one debug line). A run whose configuration did not load is counted in the run directory
+    /// the environment names, else the default one.
+    /// </summary>
+    private void CountRun(HotplugCommand command, HotplugOutcome outcome, MultibridgeConfig? config, IReadOnlyDictionary<string, string> environment, Serilog.ILogger log)
+    {
+        if (config is { Metrics.HotplugRuns: false }) return;
+        var runDir = config?.Hotplug.RunDir
+            ?? (environment.TryGetValue(ConfigLoader.RunDirVariable, out var dir) && dir.Length > 0 ? dir : ConfigSchema.RunDir.Default);
+        var microseconds = (long)Stopwatch.GetElapsedTime(_startedTimestamp).TotalMicroseconds;
+        if (new HotplugRunFile(runDir).Record(command, outcome, microseconds) is { } problem) log.Debug("{Problem}", problem);
     }
 
     /// <summary>

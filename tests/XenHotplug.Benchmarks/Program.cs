@@ -144,6 +144,16 @@ namespace XenHotplug.Benchmarks
                     phases.Add(new($"plain online {round}", "sequential", 1, All(ours, "online", ourVifs), "xenbr0"));
                     phases.Add(new($"plain offline {round}", "sequential", 1, All(ours, "offline", ourVifs), ""));
                 }
+                // What counting the runs costs (run_dir/hotplug-runs): the same onlines with [metrics] hotplug_runs = no.
+                List<BenchJob> Uncounted(string command) =>
+                    All(ours, command, ourVifs).Select(j => j with { Env = new Dictionary<string, string>(j.Env) { ["XEN_MULTIBRIDGE_metrics__hotplug_runs"] = "no" } }).ToList();
+                for (var round = 1; round <= options.Rounds; round++)
+                {
+                    phases.Add(new($"uncounted online {round}", "sequential", 1, Uncounted("online"), "xenbr0"));
+                    phases.Add(new($"uncounted offline {round}", "sequential", 1, Uncounted("offline"), ""));
+                    phases.Add(new($"counted online {round}", "sequential", 1, All(ours, "online", ourVifs), "xenbr0"));
+                    phases.Add(new($"counted offline {round}", "sequential", 1, All(ours, "offline", ourVifs), ""));
+                }
 
                 // Peak RSS under GNU time: a process spawned from this (large) driver inherits the driver's RSS high-water
                 // mark in ru_maxrss, so wait4's figure is not the hotplug's own.

@@ -11,6 +11,7 @@ internal static class Report
     private const double RssTargetMb = 15;
     private const double BinaryTargetMb = 8;
     private const double AntispoofTargetMs = 2;
+    private const double CountingTargetMs = 0.1;
 
     public static string Render(BenchOptions options, BenchResults results, string oursPath, long xenstoreRequests, IReadOnlyList<long> rssKb)
     {
@@ -67,6 +68,16 @@ internal static class Report
             var cost = guarded - plain;
             t.Append(inv, $"  {cmd,-8} {guarded:0.00} ms vs {plain:0.00} ms without: +{cost:0.00} ms");
             t.Append(cmd == "online" ? string.Create(inv, $"   target < {AntispoofTargetMs:0} ms: {Pass(cost < AntispoofTargetMs)}\n") : "\n");
+        }
+
+        t.Append(inv, $"\nhotplug run counters (run_dir/hotplug-runs) versus [metrics] hotplug_runs = no: sequential medians, rounds alternating\n");
+        foreach (var cmd in new[] { "online", "offline" })
+        {
+            var counted = Stats(Samples($"counted {cmd}")).Median;
+            var uncounted = Stats(Samples($"uncounted {cmd}")).Median;
+            var cost = counted - uncounted;
+            t.Append(inv, $"  {cmd,-8} {counted:0.00} ms vs {uncounted:0.00} ms without: {cost:+0.00;-0.00} ms");
+            t.Append(cmd == "online" ? string.Create(inv, $"   target < {CountingTargetMs:0.0} ms: {Pass(cost < CountingTargetMs)}\n") : "\n");
         }
 
         var poolTitle = $"\npool: {options.PoolVifs} vifs online with bridge=pool:p (least-loaded over host-only xbr0 xbr1), {options.PoolParallel} at a time\n";

@@ -43,6 +43,7 @@ public static class ConfigSchema
 
     // [metrics]
     public static ConfigKey<string?> Textfile { get; } = new(Metrics, "textfile", null, ValueParsers.OptionalAbsolutePath, "[metrics]");
+    public static ConfigKey<bool> HotplugRuns { get; } = new(Metrics, "hotplug_runs", true, ValueParsers.YesNo, "[metrics]");
 
     // [bridge:NAME]
     public static ConfigKey<string?> Uplink { get; } = new(Bridge, "uplink", null, ValueParsers.InterfaceName, "[bridge:NAME]");
@@ -80,7 +81,7 @@ public static class ConfigSchema
         AutoBridge, DefaultPool, WhenUnhealthy, Antispoof, DhcpTimeout,
         Naming,
         Interval, Threshold, MaxMovesPerMinute, Hold, MinRate, Announce,
-        Textfile,
+        Textfile, HotplugRuns,
         Uplink, Mtu, Weight, BridgeIsolated, BridgeVlan, UplinkName, VlanFiltering, Vids, Pvid,
         PoolBridges, Strategy, PoolAntispoof, SharedSegment, Failback, PoolIsolated, PoolAllowRouter, PoolAllowDhcpServer,
         RulePool, RuleBridge, RuleAntispoof, RuleIsolated, RuleAllowRouter, RuleAllowDhcpServer,

@@ -72,7 +72,11 @@ public static class ConfigValidator
                 Pools = pools,
                 DomainRules = rules,
                 Balancer = ReadBalancer(Section("balancer")),
-                Metrics = new MetricsOptions { Textfile = Get(Section("metrics"), "metrics", ConfigSchema.Textfile) },
+                Metrics = new MetricsOptions
+                {
+                    Textfile = Get(Section("metrics"), "metrics", ConfigSchema.Textfile),
+                    HotplugRuns = Get(Section("metrics"), "metrics", ConfigSchema.HotplugRuns),
+                },
             };
         }
 

@@ -8,4 +8,7 @@ public sealed record MetricsOptions
     /// (node_exporter's textfile collector reads *.prom files from its directory); null: none.
     /// </summary>
     public string? Textfile { get; init; } = ConfigSchema.Textfile.Default;
+
+    /// <summary>Whether vif-multibridge counts each run's outcome and duration in the run directory (hotplug-runs).</summary>
+    public bool HotplugRuns { get; init; } = ConfigSchema.HotplugRuns.Default;
 }

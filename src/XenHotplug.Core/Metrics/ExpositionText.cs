@@ -20,10 +20,10 @@ public static class ExpositionText
         foreach (var family in families)
         {
             text.Append("# HELP ").Append(family.Name).Append(' ').Append(EscapeHelp(family.Help)).Append('\n');
-            text.Append("# TYPE ").Append(family.Name).Append(' ').Append(family.Type == MetricType.Counter ? "counter" : "gauge").Append('\n');
+            text.Append("# TYPE ").Append(family.Name).Append(' ').Append(TypeName(family.Type)).Append('\n');
             foreach (var sample in family.Samples)
             {
-                text.Append(family.Name);
+                text.Append(family.Name).Append(sample.Suffix);
                 if (sample.Labels.Count > 0)
                 {
                     text.Append('{');
@@ -39,6 +39,13 @@ public static class ExpositionText
         }
         return text.ToString();
     }
+
+    private static string TypeName(MetricType type) => type switch
+    {
+        MetricType.Counter => "counter",
+        MetricType.Histogram => "histogram",
+        _ => "gauge",
+    };
 
     /// <summary>A label value as the format writes it between double quotes: \ as \\, " as \", line feed as \n.</summary>
     public static string EscapeLabelValue(string value)

@@ -17,6 +17,9 @@ public sealed record MetricsInput(StatusReport Status)
 
     public BalancerRecord? Balancer { get; init; }
 
+    /// <summary>vif-multibridge's run counters (null: the file is unreadable or damaged; the hotplug families have no samples).</summary>
+    public HotplugRunTotals? HotplugRuns { get; init; } = HotplugRunTotals.Empty;
+
     public IReadOnlyList<GuardedVif>? Guards { get; init; }
 
     /// <summary>The bridge each guarded vif is a port of ("" when none).</summary>

@@ -42,6 +42,7 @@ public static class StatusMetrics
             new(Prefix + "guest_transmit_bytes_total", MetricType.Counter, "Bytes dom0 transmitted on the guest's vif, i.e. what the guest received (statistics/tx_bytes).",
                 [.. GuestBytes(input, b => b.Transmitted)]),
         };
+        families.AddRange(HotplugRunMetrics.Families(input.HotplugRuns));
         if (input.Balancer is { } record)
         {
             families.Add(new(Prefix + "balancer_moves_total", MetricType.Counter, "Guest vifs the balancer moved, by reason (since the run directory was created).",

@@ -48,7 +48,7 @@ public sealed class Deadline
 
     /// <summary>The failure of a wait that the deadline cut short.</summary>
     public HotplugException Exceeded(string waitingFor) =>
-        new($"deadline of {Seconds} s reached while {waitingFor} ([hotplug] deadline)");
+        new($"deadline of {Seconds} s reached while {waitingFor} ([hotplug] deadline)") { DeadlineReached = true };
 
     /// <summary>Throws <see cref="Exceeded"/> when no time is left.</summary>
     public void ThrowIfExpired(string doing)

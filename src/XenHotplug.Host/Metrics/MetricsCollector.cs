@@ -7,6 +7,7 @@ using XenHotplug.Core.Status;
 using XenHotplug.Host.Balancing;
 using XenHotplug.Host.Firewall;
 using XenHotplug.Host.Native;
+using XenHotplug.Host.RunState;
 using XenHotplug.Host.Xenstore;
 
 namespace XenHotplug.Host.Metrics;
@@ -14,7 +15,7 @@ namespace XenHotplug.Host.Metrics;
 /// <summary>
 /// Gathers <see cref="MetricsInput"/> around a status report: the byte counters of every uplink and guest vif
 /// (sysfs), whose each vif is (its name or alias gives the domid; xenstore, when it answers within a second, the
-/// domain's name), the balancer's record (when the run directory has one) and, for root on a host that asks for
+/// domain's name), the balancer's record (when the run directory has one), vif-multibridge's run counters and, for root on a host that asks for
 /// antispoof, the guards' drop counters (one `nft -j list table`). Nothing here fails the metrics: what cannot be
 /// read is left out and said through <c>warn</c>.
 /// </summary>
@@ -45,7 +46,8 @@ public sealed class MetricsCollector(MultibridgeConfig config, ISysfsNet sysfs, 
                 warn($"cannot read the antispoof guards ({e.Message}): no guard metrics");
             }
         }
-        return new MetricsInput(report) { Bytes = bytes, Guests = Identities(report), Balancer = record, Guards = guards, GuardBridges = guardBridges };
+        var runs = new HotplugRunFile(config.Hotplug.RunDir).Read(warn);
+        return new MetricsInput(report) { Bytes = bytes, Guests = Identities(report), Balancer = record, Guards = guards, GuardBridges = guardBridges, HotplugRuns = runs };
     }
 
     private Dictionary<string, GuestIdentity> Identities(StatusReport report)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace XenHotplug.Host.Native;
 
-/// <summary>Every libc call the project makes, in one place: flock, open/read/close, statx, geteuid, getpid/kill, sockets (netlink, Unix, packet; setsockopt), poll, directory listing.</summary>
+/// <summary>Every libc call the project makes, in one place: flock, open/read/close, statx, fallocate, mmap/munmap, geteuid, getpid/kill, sockets (netlink, Unix, packet; setsockopt), poll, directory listing.</summary>
 internal static partial class LibC
 {
     public const int LOCK_SH = 1;
@@ -65,7 +65,23 @@ internal static partial class LibC
         [FieldOffset(20)] public uint Uid;
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(40)] public ulong Size;
     }
+
+    public const uint STATX_SIZE = 0x200;
+
+    [LibraryImport("libc", EntryPoint = "fallocate", SetLastError = true)]
+    public static partial int Fallocate(int fd, int mode, long offset, long length);
+
+    public const int PROT_READ = 1;
+    public const int PROT_WRITE = 2;
+    public const int MAP_SHARED = 1;
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    public static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    public static partial int Munmap(nint address, nuint length);
 
     public const int AF_PACKET = 17;
     public const int SOCK_NONBLOCK = 0x800;

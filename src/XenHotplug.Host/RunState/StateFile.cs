@@ -16,7 +16,11 @@ public static class StateFile
     public const int Limit = 1 << 20;
 
     /// <summary>The file's text; null when it is missing (then <paramref name="problem"/> is null too) or cannot be read (then it says why).</summary>
-    public static unsafe string? Read(string path, out string? problem, int limit = Limit)
+    public static string? Read(string path, out string? problem, int limit = Limit) =>
+        ReadBytes(path, out problem, limit) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>As <see cref="Read"/>, the file's bytes.</summary>
+    public static unsafe byte[]? ReadBytes(string path, out string? problem, int limit = Limit)
     {
         problem = null;
         var before = FileOwner.Stat(path, followLinks: false);
@@ -70,7 +74,7 @@ public static class StateFile
                 problem = $"{path} is larger than {limit} bytes: not read (remove it)";
                 return null;
             }
-            return Encoding.UTF8.GetString(buffer, 0, total);
+            return buffer[..total];
         }
         finally
         {

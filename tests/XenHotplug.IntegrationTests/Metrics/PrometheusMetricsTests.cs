@@ -69,6 +69,12 @@ public sealed partial class PrometheusMetricsTests(ITestOutputHelper output) : I
         Assert.Single(before.Split('\n'), l => l.StartsWith("xen_multibridge_healthy ", StringComparison.Ordinal));
         Assert.True(Value(before, "xen_multibridge_guest_transmit_bytes_total{vif=\"vif2.0\",domain=\"guest2\",domid=\"2\",bridge=\"xbr1\"}") > 0, before);
         Assert.DoesNotContain("balancer_moves_total", before, StringComparison.Ordinal); // no balancer has run: no record
+        // The four real onlines of Host(), counted by vif-multibridge in the run directory.
+        Assert.Equal(4, Value(before, "xen_multibridge_hotplug_runs_total{action=\"online\",result=\"success\",reason=\"none\"}"));
+        Assert.Equal(0, Value(before, "xen_multibridge_hotplug_runs_total{action=\"offline\",result=\"success\",reason=\"none\"}"));
+        Assert.Equal(4, Value(before, "xen_multibridge_hotplug_duration_seconds_count{action=\"online\"}"));
+        Assert.Equal(4, Value(before, "xen_multibridge_hotplug_duration_seconds_bucket{action=\"online\",le=\"+Inf\"}"));
+        Assert.InRange(Value(before, "xen_multibridge_hotplug_duration_seconds_sum{action=\"online\"}"), 1e-4, 4 * 25);
 
         lan.Ip("link", "set", "l0", "down");
         var failover = host.Dom0.Exec(Binaries.Network, ["balance"], BalancerTests.Env(host, "0.2"), TimeSpan.FromSeconds(60));

@@ -36,6 +36,7 @@ public sealed class StatusMetricsTests
         },
         Guards = [new GuardedVif("vif5.0", "vif5.0", "ip", 4, 42)],
         GuardBridges = new Dictionary<string, string>(StringComparer.Ordinal) { ["vif5.0"] = "xenbr0" },
+        HotplugRuns = null, // HotplugRunMetricsTests has their samples: here the families' HELP and TYPE only
     };
 
     private const string Golden = """
@@ -75,6 +76,10 @@ public sealed class StatusMetricsTests
         # TYPE xen_multibridge_guest_transmit_bytes_total counter
         xen_multibridge_guest_transmit_bytes_total{vif="vif5.0",domain="db\\prod",domid="5",bridge="xenbr0"} 600
         xen_multibridge_guest_transmit_bytes_total{vif="web\"1",domain="",domid="",bridge="xenbr0"} 8
+        # HELP xen_multibridge_hotplug_runs_total Hotplug runs of vif-multibridge by action, result (success, failure) and reason of a failure (refused, timeout, error; none for a success).
+        # TYPE xen_multibridge_hotplug_runs_total counter
+        # HELP xen_multibridge_hotplug_duration_seconds How long vif-multibridge's hotplug runs took, by action (from the program's start to its exit status, failures included).
+        # TYPE xen_multibridge_hotplug_duration_seconds histogram
         # HELP xen_multibridge_balancer_moves_total Guest vifs the balancer moved, by reason (since the run directory was created).
         # TYPE xen_multibridge_balancer_moves_total counter
         xen_multibridge_balancer_moves_total{reason="failover"} 2
