@@ -1,3 +1,5 @@
+using XenHotplug.Core.Vlan;
+
 namespace XenHotplug.Core.Configuration;
 
 /// <summary>
@@ -73,6 +75,7 @@ public static class ConfigSchema
     public static ConfigKey<bool?> RuleIsolated { get; } = new(Domain, "isolated", null, ValueParsers.OptionalYesNo, "[domain:GLOB]");
     public static ConfigKey<bool?> RuleAllowRouter { get; } = new(Domain, "allow_router", null, ValueParsers.OptionalYesNo, "[domain:GLOB]");
     public static ConfigKey<bool?> RuleAllowDhcpServer { get; } = new(Domain, "allow_dhcp_server", null, ValueParsers.OptionalYesNo, "[domain:GLOB]");
+    public static ConfigKey<VlanSet?> RuleVlan { get; } = new(Domain, "vlan", null, ValueParsers.Vlans, "[domain:GLOB]");
 
     /// <summary>Every key, in the order the unknown-key message lists them.</summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
@@ -84,7 +87,7 @@ public static class ConfigSchema
         Textfile, HotplugRuns,
         Uplink, Mtu, Weight, BridgeIsolated, BridgeVlan, UplinkName, VlanFiltering, Vids, Pvid,
         PoolBridges, Strategy, PoolAntispoof, SharedSegment, Failback, PoolIsolated, PoolAllowRouter, PoolAllowDhcpServer,
-        RulePool, RuleBridge, RuleAntispoof, RuleIsolated, RuleAllowRouter, RuleAllowDhcpServer,
+        RulePool, RuleBridge, RuleAntispoof, RuleIsolated, RuleAllowRouter, RuleAllowDhcpServer, RuleVlan,
     ];
 
     /// <summary>The sections that are one of a kind, and the kinds of named sections ([bridge:NAME], ...).</summary>

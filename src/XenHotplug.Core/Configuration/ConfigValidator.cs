@@ -238,8 +238,9 @@ public static class ConfigValidator
                 var isolated = Get(node, section, ConfigSchema.RuleIsolated);
                 var allowRouter = Get(node, section, ConfigSchema.RuleAllowRouter);
                 var allowDhcpServer = Get(node, section, ConfigSchema.RuleAllowDhcpServer);
-                if (pool is null && bridge is null && antispoof is null && isolated is null && allowRouter is null && allowDhcpServer is null)
-                    throw Error(section, null, "the rule names neither 'pool' nor 'bridge' (nor 'antispoof', 'isolated', 'allow_router', 'allow_dhcp_server')");
+                var vlans = Get(node, section, ConfigSchema.RuleVlan);
+                if (pool is null && bridge is null && antispoof is null && isolated is null && allowRouter is null && allowDhcpServer is null && vlans is null)
+                    throw Error(section, null, "the rule names neither 'pool' nor 'bridge' (nor 'antispoof', 'isolated', 'allow_router', 'allow_dhcp_server', 'vlan')");
                 if (pool is not null && !pools.ContainsKey(pool))
                     throw Error(section, "pool", $"unknown pool '{pool}' (no [pool:{pool}] section)");
                 rules.Add(new DomainRule(node.Key, pool, bridge)
@@ -248,6 +249,7 @@ public static class ConfigValidator
                     Isolated = isolated,
                     AllowRouter = allowRouter,
                     AllowDhcpServer = allowDhcpServer,
+                    Vlans = vlans,
                 });
             }
             return rules;

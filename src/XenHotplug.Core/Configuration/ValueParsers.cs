@@ -1,4 +1,5 @@
 using System.Globalization;
+using XenHotplug.Core.Vlan;
 
 namespace XenHotplug.Core.Configuration;
 
@@ -94,6 +95,17 @@ public static class ValueParsers
     {
         value = ConfigNames.YesNo.Parse(text);
         return value is null ? $"'{text}' is not yes or no" : null;
+    };
+
+    /// <summary>
+    /// A vlan= value in Xen's grammar (<see cref="VlanSyntax"/>), with its refusals word for word; the section and
+    /// key are named by the caller, so the grammar's own "vlan: " prefix is left off.
+    /// </summary>
+    public static ValueParser<VlanSet?> Vlans { get; } = (string text, out VlanSet? value) =>
+    {
+        value = VlanSyntax.TryParse(text, out var error);
+        const string Prefix = VlanSyntax.Key + ": ";
+        return error is not null && error.StartsWith(Prefix, StringComparison.Ordinal) ? error[Prefix.Length..] : error;
     };
 
     public static ValueParser<int?> Mtu { get; } = (string text, out int? value) =>

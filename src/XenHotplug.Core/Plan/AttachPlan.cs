@@ -12,8 +12,11 @@ public sealed record AttachPlan(BridgeDecision Decision, string Current, string 
 {
     public string? Refusal { get; init; }
 
-    /// <summary>The VLANs the guest's port is given (vlan=, or a BR.TAG:TRUNKS bridge name), null for none.</summary>
+    /// <summary>The VLANs the guest's port is given (vlan=, a BR.TAG:TRUNKS bridge name, or a [domain:GLOB] rule's vlan =), null for none.</summary>
     public Vlan.VlanSet? Vlans { get; init; }
+
+    /// <summary>Where <see cref="Vlans"/> came from: the backend's vlan key, the bridge name, or a [domain:GLOB] rule.</summary>
+    public string? VlanSource { get; init; }
 
     /// <summary>Why the port is isolated (the bridge-port isolated flag set by the port step), or null when it is not.</summary>
     public string? Isolated { get; init; }

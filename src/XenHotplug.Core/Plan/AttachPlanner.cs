@@ -21,6 +21,7 @@ public static class AttachPlanner
         var (host, current, target) = (facts.Host, facts.Current, facts.Target);
         if (facts.Identity is { Exists: true } identity) IdentityGuard.Check(request, current, identity, config);
         var (settings, vlans) = VlanRequest.Read(facts.Settings, host, request.XenbusPath);
+        vlans ??= VlanRequest.FromRules(config, settings.DomainName); // the VM config's VLANs win over a rule's
         var placement = vlans is null ? facts.Placement : facts.Placement with { RequiredVids = [.. vlans.Vlans.Vids] };
         var decision = BridgePolicy.Decide(config, request, settings, host, placement);
         var vlanOps = vlans?.PortOperations(decision.Bridge, target, host, facts.Placement.CurrentMaster == decision.Bridge ? facts.PortVlans : null) ?? [];
@@ -59,7 +60,7 @@ public static class AttachPlanner
         steps.Add(new NetworkStep(NetworkStepKind.Port, target, portOps));
         if (decision.NextCursor is { } next && decision.Pool is { } pool) steps.Add(new CursorStep(pool, next, facts.Placement.Cursor(pool)));
         if (port.XenstoreWrites.Count > 0) steps.Add(new XenstoreStep(port.XenstoreWrites));
-        return new AttachPlan(decision, current, target, port.Mtu, steps) { Refusal = refusal, Vlans = vlans?.Vlans, Isolated = isolated ? isolatedWhy : null };
+        return new AttachPlan(decision, current, target, port.Mtu, steps) { Refusal = refusal, Vlans = vlans?.Vlans, VlanSource = vlans?.Source, Isolated = isolated ? isolatedWhy : null };
     }
 
     /// <summary>The step that creates a declared bridge that does not exist yet (null when it exists), or a one-line refusal.</summary>

@@ -1,4 +1,6 @@
+using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Failures;
+using XenHotplug.Core.Naming;
 using XenHotplug.Core.Network;
 using XenHotplug.Core.Placement;
 using XenHotplug.Core.Request;
@@ -39,6 +41,21 @@ public sealed record VlanRequest(VlanSet Vlans, string Source)
                 $"bridge={name} (in {xenbusPath}/{BridgeVlanName.Key}) and {fromKey.Source}: two VLAN requests for one NIC; give the VLANs once, in vlan= or in the bridge name");
         }
         return (settings with { Bridge = reading.Bridge }, new VlanRequest(named, $"bridge={name} (in {xenbusPath}/{BridgeVlanName.Key})"));
+    }
+
+    /// <summary>
+    /// The VLANs of the first [domain:GLOB] rule matching <paramref name="domainName"/> that sets vlan =, null when
+    /// none does. Used only for a NIC whose VM config names none: the VM config wins over a rule.
+    /// </summary>
+    public static VlanRequest? FromRules(MultibridgeConfig config, string? domainName)
+    {
+        if (domainName is null) return null;
+        foreach (var rule in config.DomainRules)
+        {
+            if (rule.Vlans is { } set && GlobPattern.TryParse(rule.Glob, out _)!.IsMatch(domainName))
+                return new VlanRequest(set, $"vlan={set} (rule [domain:{rule.Glob}])");
+        }
+        return null;
     }
 
     /// <summary>

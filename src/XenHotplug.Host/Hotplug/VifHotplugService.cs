@@ -175,6 +175,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         text.Append(CultureInfo.InvariantCulture, $"bridge: {decision.Bridge}\n");
         text.Append(CultureInfo.InvariantCulture, $"  why: {decision.Reason}\n");
         if (plan.Vlans is { } vlans) text.Append(CultureInfo.InvariantCulture, $"  vlans: {vlans} (PVID {(vlans.Pvid is { } p ? p.ToString(CultureInfo.InvariantCulture) : "none: untagged frames are dropped")})\n");
+        if (plan.Vlans is not null && plan.VlanSource is { } source) text.Append(CultureInfo.InvariantCulture, $"    from: {source}\n");
         if (decision.Pool is not null)
         {
             text.Append(CultureInfo.InvariantCulture, $"  pool: {decision.Pool}, strategy {decision.Strategy}\n");
