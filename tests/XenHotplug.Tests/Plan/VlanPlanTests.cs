@@ -161,14 +161,7 @@ public sealed class VlanPoolPlacementTests
         strategy = least-loaded
         """;
 
-    private static FakeSysfs Host()
-    {
-        var host = AttachFixture.Host().Add("xenbr7", bridge: true).Add("xenbr8", bridge: true).Add("xenbr9", bridge: true)
-            .Add("eth7", master: "xenbr7").Add("eth8", master: "xenbr8").Add("eth9", master: "xenbr9");
-        host.Links["xenbr7"].VlanFiltering = true;
-        host.Links["xenbr8"].VlanFiltering = true;
-        return host;
-    }
+    private static FakeSysfs Host() => AttachFixture.VlanHost();
 
     private static readonly Dictionary<string, IReadOnlySet<ushort>> Carried = new()
     {

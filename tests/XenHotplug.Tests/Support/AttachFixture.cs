@@ -29,6 +29,16 @@ public static class AttachFixture
 
     public static FakeSysfs Host() => new FakeSysfs().Add("vif3.0", up: false).Add("eth5", up: false);
 
+    /// <summary>The host plus xenbr7, xenbr8 (both VLAN-aware) and xenbr9 (not), with uplinks eth7, eth8, eth9: the VLAN tests' bridges.</summary>
+    public static FakeSysfs VlanHost()
+    {
+        var host = Host().Add("xenbr7", bridge: true).Add("xenbr8", bridge: true).Add("xenbr9", bridge: true)
+            .Add("eth7", master: "xenbr7").Add("eth8", master: "xenbr8").Add("eth9", master: "xenbr9");
+        host.Links["xenbr7"].VlanFiltering = true;
+        host.Links["xenbr8"].VlanFiltering = true;
+        return host;
+    }
+
     public static AttachFacts Facts(FakeSysfs host, long cursor = 0, IReadOnlySet<string>? uplinksWithAddresses = null) =>
         new(Settings, host, "vif3.0", "web", new DeviceFacts(true, false, false, null, null, false),
             new PlacementFacts(null, new Dictionary<string, long> { ["p"] = cursor }, null), uplinksWithAddresses ?? new HashSet<string>());
