@@ -106,20 +106,21 @@ internal sealed class BridgeCommand(string program, bool verbose)
         // attaches to what stop left, or fails cleanly) — never a connected vif whose bridge went away under it.
         using var attach = command.DryRun || command.Command is not (NetworkCommand.Stop or NetworkCommand.Restart) ? null
             : new RunDirectory(config.Hotplug.RunDir).Lock("attach", TimeSpan.FromSeconds(60));
-        if (specs.Count == 0)
+        var bonds = command.Bonds(config, specs);
+        if (specs.Count == 0 && bonds.Count == 0)
         {
             log.Information("no bridges declared in {File:l}: nothing to do", configNote);
             if (command.DryRun) Console.Out.WriteLine($"# no bridges declared in {configNote}: nothing to do");
         }
         var refused = command.Command switch
         {
-            NetworkCommand.Start => manager.Start(specs, command.DryRun, command.Force),
-            NetworkCommand.Stop => manager.Stop(specs, command.DryRun, command.Force),
-            NetworkCommand.Restart => [.. manager.Stop(specs, command.DryRun, command.Force), .. manager.Start(specs, command.DryRun, command.Force)],
+            NetworkCommand.Start => manager.Start(specs, command.DryRun, command.Force, bonds),
+            NetworkCommand.Stop => manager.Stop(specs, command.DryRun, command.Force, bonds),
+            NetworkCommand.Restart => [.. manager.Stop(specs, command.DryRun, command.Force, bonds), .. manager.Start(specs, command.DryRun, command.Force, bonds)],
             _ => [],
         };
         var failed = refused.Distinct(StringComparer.Ordinal).Count();
         if (failed == 0) return 0;
-        return failed >= specs.Count ? 1 : ExitPartialOrUnhealthy;
+        return failed >= specs.Count + bonds.Count ? 1 : ExitPartialOrUnhealthy;
     }
 }

@@ -181,7 +181,7 @@ public static class BridgePlanner
         var routes = MergeRoutes(dev.MovableRoutes, bridge?.MovableRoutes);
         var deleteBridge = bridge is null ? Array.Empty<string>() : [spec.Name];
         if (original?.CreatedPort == true && addresses.Count == 0 && routes.Count == 0)
-            return new DesiredState([], deleteBridge) { DeleteVlans = [dev.Name] };
+            return new DesiredState([], deleteBridge) { DeleteDevices = [dev.Name] };
         if (bridge is null && dev.Master is null) return DesiredState.Nothing;
         return new DesiredState([new LinkTarget(dev.Index, dev.Name, false, original?.Mtu, null, null, true, addresses, routes)], deleteBridge);
     }
@@ -205,9 +205,9 @@ public static class BridgePlanner
 
     /// <summary>
     /// The rollback target: the journaled links exactly as they were (a bridge's VLAN filtering and a port's VLANs
-    /// too); the bridge deleted when it did not exist, and so is a VLAN bridge's 802.1Q device.
+    /// too); the bridge deleted when it did not exist, and so is a device the run created (an 802.1Q device, a bond).
     /// </summary>
-    public static DesiredState Restore(IReadOnlyList<LinkState> before, string bridgeName, string? vlanDevice = null)
+    public static DesiredState Restore(IReadOnlyList<LinkState> before, string bridgeName, string? createdDevice = null)
     {
         var targets = before
             .OrderBy(l => l.IsBridge ? 1 : 0)
@@ -220,11 +220,12 @@ public static class BridgePlanner
             })
             .ToList();
         var bridgeExisted = before.Any(l => l.IsBridge && l.Name == bridgeName);
-        var created = vlanDevice is not null && !before.Any(l => l.Name == vlanDevice) ? new[] { vlanDevice } : [];
-        return new DesiredState(targets, bridgeExisted ? [] : [bridgeName]) { DeleteVlans = created };
+        var created = createdDevice is not null && !before.Any(l => l.Name == createdDevice) ? new[] { createdDevice } : [];
+        return new DesiredState(targets, bridgeExisted ? [] : [bridgeName]) { DeleteDevices = created };
     }
 
-    private static List<IpAddress> Merge(IEnumerable<IpAddress>? first, IEnumerable<IpAddress>? second, bool nodad)
+    /// <summary>Addresses of both, once each; IPv6 ones marked nodad when <paramref name="nodad"/> (they move, they are not new).</summary>
+    internal static List<IpAddress> Merge(IEnumerable<IpAddress>? first, IEnumerable<IpAddress>? second, bool nodad)
     {
         var result = new List<IpAddress>();
         foreach (var a in (first ?? []).Concat(second ?? []))
@@ -235,7 +236,7 @@ public static class BridgePlanner
         return result;
     }
 
-    private static List<IpRoute> MergeRoutes(IEnumerable<IpRoute>? first, IEnumerable<IpRoute>? second)
+    internal static List<IpRoute> MergeRoutes(IEnumerable<IpRoute>? first, IEnumerable<IpRoute>? second)
     {
         var result = new List<IpRoute>();
         foreach (var r in (first ?? []).Concat(second ?? []))

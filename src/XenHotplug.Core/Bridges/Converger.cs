@@ -43,6 +43,10 @@ public static class Converger
         var deletes = desired.DeleteBridges
             .Select(current.ByName).OfType<LinkState>()
             .Where(l => l.IsBridge && !matched.Contains(l.Index)).ToList();
+        // 802.1Q devices and bonds start created: their routes and addresses go with the bridges' (steps 1-2), they go last.
+        var devices = desired.DeleteDevices
+            .Select(current.ByName).OfType<LinkState>()
+            .Where(l => l.Kind is "vlan" or "bond" && !matched.Contains(l.Index)).ToList();
         bool Renamed((LinkTarget Target, LinkState? Current) r) => r.Current is not null && r.Current.Name != r.Target.Name;
         bool Full((LinkTarget Target, LinkState? Current) r) => r.Current is null || Renamed(r);
 
@@ -50,6 +54,7 @@ public static class Converger
         // address/route moves), unless a renamed link needs its name (legacy naming): then it goes before the rename.
         var early = deletes.Where(d => resolved.Exists(r => Renamed(r) && r.Target.Name == d.Name)).ToList();
         var late = deletes.Except(early).ToList();
+        var stripped = late.Concat(devices).ToList();
 
         var ops = new List<NetOp>();
         // 1. Routes off: gateway routes before the link routes they may depend on.
@@ -59,7 +64,7 @@ public static class Converger
             foreach (var route in gone.OrderBy(x => x.Gateway is null ? 1 : 0))
                 ops.Add(new RouteChange("delete", r.Current.Name, route.DeleteSpec));
         }
-        foreach (var d in late)
+        foreach (var d in stripped)
         {
             foreach (var route in d.MovableRoutes.OrderBy(x => x.Gateway is null ? 1 : 0))
                 ops.Add(new RouteChange("delete", d.Name, route.DeleteSpec));
@@ -71,16 +76,20 @@ public static class Converger
             foreach (var a in gone)
                 ops.Add(new AddressDelete(r.Current.Name, a.Cidr));
         }
-        foreach (var d in late)
+        foreach (var d in stripped)
         {
             foreach (var a in d.MovableAddresses.Reverse())
                 ops.Add(new AddressDelete(d.Name, a.Cidr));
         }
-        // 3. Ports released, bridges whose name is needed deleted.
+        // 3. Ports released, bridges whose name is needed deleted. A bond closes the slave it releases.
+        var closed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in resolved)
         {
             if (r.Current?.Master is { } master && master != r.Target.Master && !early.Exists(d => d.Name == master))
+            {
                 ops.Add(new LinkSetNoMaster(r.Current.Name));
+                if (current.ByName(master) is { IsBond: true }) closed.Add(r.Current.Name);
+            }
         }
         foreach (var d in early)
             ops.Add(new LinkDelete(d.Name));
@@ -90,7 +99,13 @@ public static class Converger
             if (r.Current!.Up) ops.Add(new LinkDown(r.Current.Name));
             ops.Add(new LinkRename(r.Current.Name, r.Target.Name));
         }
-        // 5. 802.1Q devices and bridges created; existing bridges made VLAN-aware (or not) as declared.
+        // 5. Bonds, 802.1Q devices and bridges created; existing bridges made VLAN-aware (or not) as declared.
+        foreach (var r in resolved.Where(r => r.Current is null && r.Target.BondOf is not null))
+        {
+            var bond = r.Target.BondOf!;
+            ops.Add(new BondCreate(r.Target.Name, bond.ModeName, bond.Miimon, r.Target.Mtu, r.Target.Mac)
+            { LacpRate = bond.LacpRate, XmitHashPolicy = bond.XmitHashPolicy, Primary = bond.Primary });
+        }
         foreach (var r in resolved.Where(r => r.Current is null && r.Target.VlanOf is not null))
             ops.Add(new VlanCreate(r.Target.Name, r.Target.VlanOf!.Value.Parent, r.Target.VlanOf.Value.Vid, r.Target.Mtu));
         foreach (var r in resolved.Where(r => r.Current is null && r.Target.Bridge))
@@ -108,15 +123,19 @@ public static class Converger
             var t = r.Target;
             if (t.Mtu is { } mtu && r.Current is not null && r.Current.Mtu != mtu)
                 ops.Add(new LinkSetMtu(t.Name, mtu));
-            var createdWithIt = r.Current is null && t.Bridge;
+            var createdWithIt = r.Current is null && (t.Bridge || t.BondOf is not null);
             if (t.Mac is { } mac && !createdWithIt && !string.Equals(r.Current?.Mac, mac, StringComparison.OrdinalIgnoreCase))
                 ops.Add(new LinkSetMac(t.Name, mac));
         }
-        // 7. Masters.
+        // 7. Masters. The bonding driver enslaves only a link that is down (and opens it itself).
         foreach (var r in resolved)
         {
             if (r.Target.Master is { } master && r.Current?.Master != master)
+            {
+                var intoBond = desired.Links.Any(l => l.Name == master && l.BondOf is not null) || current.ByName(master) is { IsBond: true };
+                if (intoBond && r.Current is { Up: true } && !Renamed(r) && !closed.Contains(r.Current.Name)) ops.Add(new LinkDown(r.Target.Name));
                 ops.Add(new LinkSetMaster(r.Target.Name, master));
+            }
         }
         // 7b. The VLANs of ports on VLAN-aware bridges (a port that just joined has its bridge's default PVID).
         foreach (var r in resolved.Where(r => r.Target.PortVlans is not null && r.Target.Master is not null))
@@ -127,7 +146,7 @@ public static class Converger
         // 8. Up/down: ports before bridges.
         foreach (var r in resolved.OrderBy(r => r.Target.Bridge ? 1 : 0))
         {
-            var isUp = r.Current is not null && r.Current.Up && !Renamed(r);
+            var isUp = r.Current is not null && r.Current.Up && !Renamed(r) && !closed.Contains(r.Current.Name);
             if (r.Target.Up && !isUp) ops.Add(new LinkUp(r.Target.Name));
             else if (!r.Target.Up && isUp) ops.Add(new LinkDown(r.Target.Name));
         }
@@ -144,14 +163,9 @@ public static class Converger
             foreach (var route in added.OrderBy(x => x.Gateway is null ? 0 : 1))
                 ops.Add(new RouteChange("add", r.Target.Name, route.AddSpec));
         }
-        // 11. The remaining unwanted bridges, now empty, and the 802.1Q devices that must go.
-        foreach (var d in late)
+        // 11. The remaining unwanted bridges, now empty, then the 802.1Q devices and bonds that must go.
+        foreach (var d in late.Concat(devices))
             ops.Add(new LinkDelete(d.Name));
-        foreach (var name in desired.DeleteVlans)
-        {
-            if (current.ByName(name) is { Kind: "vlan" } && !matched.Contains(current.ByName(name)!.Index))
-                ops.Add(new LinkDelete(name));
-        }
         return ops;
     }
 

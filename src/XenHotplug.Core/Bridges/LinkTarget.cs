@@ -22,6 +22,9 @@ public sealed record LinkTarget(
     /// <summary>An 802.1Q device, created as VLAN <c>Vid</c> of <c>Parent</c> when it does not exist.</summary>
     public (string Parent, ushort Vid)? VlanOf { get; init; }
 
+    /// <summary>A bond, created with these options when it does not exist (an existing bond is taken as it is).</summary>
+    public BondSpec? BondOf { get; init; }
+
     /// <summary>A bridge's vlan_filtering (null: left as it is).</summary>
     public bool? VlanFiltering { get; init; }
 

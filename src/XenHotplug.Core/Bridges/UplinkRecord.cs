@@ -9,8 +9,11 @@ namespace XenHotplug.Core.Bridges;
 public sealed record UplinkRecord(string Bridge, string Uplink, int Mtu, string? Mac,
     IReadOnlyList<string>? Addresses = null, IReadOnlyList<string>? DefaultRoutes = null)
 {
-    /// <summary>The 802.1Q device of a VLAN bridge was created by start (stop deletes it again when it holds no addresses).</summary>
+    /// <summary>The 802.1Q device of a VLAN bridge (or the bond) was created by start (stop deletes it again: a VLAN device when it holds no addresses).</summary>
     public bool CreatedPort { get; init; }
+
+    /// <summary>A bond start built (record keyed by the bond's name, <see cref="CreatedPort"/> set): its slaves as they were before (stop gives them back).</summary>
+    public IReadOnlyList<LinkState>? Slaves { get; init; }
 
     /// <summary>How a default route is remembered and compared: "default via GATEWAY" or "default (FAMILY, on link)".</summary>
     public static string DefaultRouteText(IpRoute route) =>

@@ -152,6 +152,10 @@ public sealed record NetworkArguments(NetworkCommand Command, bool Json, bool Fo
         return [BridgeSpec.From(name, netdev, null, config.Naming)];
     }
 
+    /// <summary>The bonds to build (or take apart) with <paramref name="bridges"/>: every declared one, or those the named bridge stands on.</summary>
+    public IReadOnlyList<BondSpec> Bonds(MultibridgeConfig config, IReadOnlyList<BridgeSpec> bridges) =>
+        config.Bonds.Where(b => !Classic || bridges.Any(s => s.Uplink == b.Name)).Select(BondSpec.From).ToList();
+
     private static int? Digits(string? name)
     {
         if (name is null) return null;

@@ -19,6 +19,18 @@ public static class ConfigNames
     public static NameTable<NetworkBackend> Backend { get; } = new(
         ("netlink", NetworkBackend.Netlink), ("ip", NetworkBackend.Ip));
 
+    public static NameTable<BondMode> BondMode { get; } = new(
+        ("active-backup", Configuration.BondMode.ActiveBackup), ("802.3ad", Configuration.BondMode.Ieee8023ad),
+        ("balance-xor", Configuration.BondMode.BalanceXor), ("balance-tlb", Configuration.BondMode.BalanceTlb),
+        ("balance-alb", Configuration.BondMode.BalanceAlb), ("balance-rr", Configuration.BondMode.BalanceRr),
+        ("broadcast", Configuration.BondMode.Broadcast), ("lacp", Configuration.BondMode.Ieee8023ad));
+
+    /// <summary>The words the bonding driver takes for lacp_rate and xmit_hash_policy (the same strings, passed through).</summary>
+    public static NameTable<int> LacpRate { get; } = new(("slow", 0), ("fast", 1));
+
+    public static NameTable<int> XmitHashPolicy { get; } = new(
+        ("layer2", 0), ("layer3+4", 1), ("layer2+3", 2), ("encap2+3", 3), ("encap3+4", 4), ("vlan+srcmac", 5));
+
     public static NameTable<bool> YesNo { get; } = new(
         ("yes", true), ("no", false), ("true", true), ("false", false), ("on", true), ("off", false), ("1", true), ("0", false));
 }

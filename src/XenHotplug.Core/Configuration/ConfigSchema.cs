@@ -16,7 +16,7 @@ public static class ConfigSchema
     public const double MaxDeadline = 35;
 
     private const string Hotplug = "hotplug", Policy = "policy", Network = "network", Balancer = "balancer", Metrics = "metrics";
-    private const string Bridge = "bridge", Pool = "pool", Domain = "domain";
+    private const string Bridge = "bridge", Bond = "bond", Pool = "pool", Domain = "domain";
 
     // [hotplug]
     public static ConfigKey<double> DeviceWait { get; } = new(Hotplug, "device_wait", 5, ValueParsers.Seconds(0, 600), "[hotplug]");
@@ -58,6 +58,15 @@ public static class ConfigSchema
     public static ConfigKey<IReadOnlyList<ushort>> Vids { get; } = new(Bridge, "vids", [], ValueParsers.VlanIds, "[bridge:NAME]");
     public static ConfigKey<ushort?> Pvid { get; } = new(Bridge, "pvid", null, ValueParsers.VlanId, "[bridge:NAME]");
 
+    // [bond:NAME]
+    public static ConfigKey<IReadOnlyList<string>> Slaves { get; } = new(Bond, "slaves", [], ValueParsers.InterfaceNames, "[bond:NAME]");
+    public static ConfigKey<BondMode> Mode { get; } = new(Bond, "mode", BondMode.ActiveBackup, ValueParsers.Choice(ConfigNames.BondMode, "bond mode"), "[bond:NAME]");
+    public static ConfigKey<int> Miimon { get; } = new(Bond, "miimon", 100, ValueParsers.Count(0, 60000, "milliseconds"), "[bond:NAME]");
+    public static ConfigKey<int?> LacpRate { get; } = new(Bond, "lacp_rate", null, ValueParsers.OptionalChoice(ConfigNames.LacpRate), "[bond:NAME]");
+    public static ConfigKey<int?> XmitHashPolicy { get; } = new(Bond, "xmit_hash_policy", null, ValueParsers.OptionalChoice(ConfigNames.XmitHashPolicy), "[bond:NAME]");
+    public static ConfigKey<string?> Primary { get; } = new(Bond, "primary", null, ValueParsers.InterfaceName, "[bond:NAME]");
+    public static ConfigKey<int?> BondMtu { get; } = new(Bond, "mtu", null, ValueParsers.Mtu, "[bond:NAME]");
+
     // [pool:NAME]
     public static ConfigKey<IReadOnlyList<string>> PoolBridges { get; } = new(Pool, "bridges", [], ValueParsers.Words, "[pool:NAME]");
     public static ConfigKey<PoolStrategy> Strategy { get; } = new(Pool, "strategy", PoolStrategy.LeastLoaded, ValueParsers.Choice(ConfigNames.Strategy, "strategy"), "[pool:NAME]");
@@ -86,6 +95,7 @@ public static class ConfigSchema
         Interval, Threshold, MaxMovesPerMinute, Hold, MinRate, Announce,
         Textfile, HotplugRuns,
         Uplink, Mtu, Weight, BridgeIsolated, BridgeVlan, UplinkName, VlanFiltering, Vids, Pvid,
+        Slaves, Mode, Miimon, LacpRate, XmitHashPolicy, Primary, BondMtu,
         PoolBridges, Strategy, PoolAntispoof, SharedSegment, Failback, PoolIsolated, PoolAllowRouter, PoolAllowDhcpServer,
         RulePool, RuleBridge, RuleAntispoof, RuleIsolated, RuleAllowRouter, RuleAllowDhcpServer, RuleVlan,
     ];
@@ -93,7 +103,7 @@ public static class ConfigSchema
     /// <summary>The sections that are one of a kind, and the kinds of named sections ([bridge:NAME], ...).</summary>
     public static IReadOnlyList<string> PlainSections { get; } = [Hotplug, Policy, Network, Balancer, Metrics];
 
-    public static IReadOnlyList<string> NamedSections { get; } = [Bridge, Pool, Domain];
+    public static IReadOnlyList<string> NamedSections { get; } = [Bridge, Bond, Pool, Domain];
 
     /// <summary>The key names a section (or kind of named section) takes.</summary>
     public static IReadOnlyList<string> KeysOf(string section) =>

@@ -35,7 +35,7 @@ public static class ConfigValidator
                 var name = child.Key.ToLowerInvariant();
                 if (ConfigSchema.PlainSections.Contains(name)) CheckKeys(name, name, child);
                 else if (!ConfigSchema.NamedSections.Contains(name))
-                    throw new ConfigException($"{where(child.Key, null)}: unknown section [{child.Key}] (expected hotplug, policy, network, balancer, metrics, bridge:NAME, pool:NAME, domain:GLOB)");
+                    throw new ConfigException($"{where(child.Key, null)}: unknown section [{child.Key}] (expected hotplug, policy, network, balancer, metrics, bridge:NAME, bond:NAME, pool:NAME, domain:GLOB)");
             }
 
             var node = Section("hotplug");
@@ -52,7 +52,8 @@ public static class ConfigValidator
             var unhealthy = Get(policy, "policy", ConfigSchema.WhenUnhealthy);
             var antispoof = Get(policy, "policy", ConfigSchema.Antispoof);
             var naming = Get(Section("network"), "network", ConfigSchema.Naming);
-            var bridges = ReadBridges();
+            var bonds = ReadBonds();
+            var bridges = ReadBridges(bonds);
             var pools = ReadPools(bridges);
             var rules = ReadRules(pools);
             var defaultPool = Get(policy, "policy", ConfigSchema.DefaultPool);
@@ -69,6 +70,7 @@ public static class ConfigValidator
                 Antispoof = antispoof,
                 DhcpTimeout = Get(policy, "policy", ConfigSchema.DhcpTimeout),
                 Bridges = bridges,
+                Bonds = bonds,
                 Pools = pools,
                 DomainRules = rules,
                 Balancer = ReadBalancer(Section("balancer")),
@@ -131,7 +133,59 @@ public static class ConfigValidator
             }
         }
 
-        private List<BridgeDeclaration> ReadBridges()
+        /// <summary>[bond:NAME] sections: each slave in one bond only, every key one the bond's mode has.</summary>
+        private List<BondDeclaration> ReadBonds()
+        {
+            var result = new List<BondDeclaration>();
+            var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (section, node) in Named("bond"))
+            {
+                if (InterfaceName.Problem(node.Key) is { } nameProblem)
+                    throw Error(section, null, $"bond name: {nameProblem}");
+                if (VifNames.IsGuestDevice(node.Key))
+                    throw Error(section, null, $"'{node.Key}' is a guest's vif name, not a bond");
+                var slaves = Get(node, section, ConfigSchema.Slaves);
+                if (slaves.Count == 0)
+                    throw Error(section, "slaves", "a bond needs at least one slave (slaves = eth0 eth1)");
+                foreach (var slave in slaves)
+                {
+                    if (slave == node.Key || VifNames.IsGuestDevice(slave) || slave == "lo")
+                        throw Error(section, "slaves", $"'{slave}' cannot be a slave of {node.Key}");
+                    if (owners.TryGetValue(slave, out var other))
+                        throw Error(section, "slaves", other == node.Key ? $"'{slave}' is listed twice" : $"'{slave}' is already a slave of [bond:{other}]");
+                    owners[slave] = node.Key;
+                }
+                var mode = Get(node, section, ConfigSchema.Mode);
+                var modeName = ConfigNames.BondMode.Name(mode);
+                var lacp = Get(node, section, ConfigSchema.LacpRate);
+                var hash = Get(node, section, ConfigSchema.XmitHashPolicy);
+                var primary = Get(node, section, ConfigSchema.Primary);
+                if (lacp is not null && mode != BondMode.Ieee8023ad)
+                    throw Error(section, "lacp_rate", $"applies to mode 802.3ad only, not {modeName}");
+                if (hash is not null && mode is not (BondMode.BalanceXor or BondMode.Ieee8023ad or BondMode.BalanceTlb))
+                    throw Error(section, "xmit_hash_policy", $"applies to modes balance-xor, 802.3ad and balance-tlb, not {modeName}");
+                if (primary is not null && mode is not (BondMode.ActiveBackup or BondMode.BalanceTlb or BondMode.BalanceAlb))
+                    throw Error(section, "primary", $"applies to modes active-backup, balance-tlb and balance-alb, not {modeName}");
+                if (primary is not null && !slaves.Contains(primary))
+                    throw Error(section, "primary", $"'{primary}' is not one of the slaves ({string.Join(' ', slaves)})");
+                result.Add(new BondDeclaration(node.Key, slaves, mode)
+                {
+                    Miimon = Get(node, section, ConfigSchema.Miimon),
+                    LacpRate = lacp is { } l ? ConfigNames.LacpRate.Name(l) : null,
+                    XmitHashPolicy = hash is { } h ? ConfigNames.XmitHashPolicy.Name(h) : null,
+                    Primary = primary,
+                    Mtu = Get(node, section, ConfigSchema.BondMtu),
+                });
+            }
+            foreach (var b in result)
+            {
+                if (owners.TryGetValue(b.Name, out var owner))
+                    throw Error("bond:" + owner, "slaves", $"'{b.Name}' is itself a bond");
+            }
+            return result;
+        }
+
+        private List<BridgeDeclaration> ReadBridges(List<BondDeclaration> bonds)
         {
             var result = new List<BridgeDeclaration>();
             var uplinks = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -150,6 +204,10 @@ public static class ConfigValidator
                     Pvid = Get(node, section, ConfigSchema.Pvid),
                 };
                 CheckVlans(section, declaration);
+                if (uplink is not null && bonds.Find(b => b.Slaves.Contains(uplink)) is { } bond)
+                    throw Error(section, "uplink", $"'{uplink}' is a slave of [bond:{bond.Name}]; use uplink = {bond.Name}");
+                if (bonds.Exists(b => b.Name == node.Key))
+                    throw Error(section, null, $"'{node.Key}' is both a bridge and a [bond:{node.Key}]");
                 if (declaration.PortDevice is { } port)
                 {
                     if (uplinks.TryGetValue(port, out var other))

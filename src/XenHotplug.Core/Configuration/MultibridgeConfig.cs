@@ -33,6 +33,9 @@ public sealed record MultibridgeConfig
     /// <summary>[bridge:NAME] sections in file order.</summary>
     public IReadOnlyList<BridgeDeclaration> Bridges { get; init; } = [];
 
+    /// <summary>[bond:NAME] sections in file order: bonds start builds before the bridges.</summary>
+    public IReadOnlyList<BondDeclaration> Bonds { get; init; } = [];
+
     /// <summary>[pool:NAME] sections by name.</summary>
     public IReadOnlyDictionary<string, PoolDeclaration> Pools { get; init; } = new Dictionary<string, PoolDeclaration>(StringComparer.Ordinal);
 

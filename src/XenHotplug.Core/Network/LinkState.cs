@@ -28,6 +28,16 @@ public sealed record LinkState(
     /// <summary>A port's VLANs on a VLAN-filtering bridge, when observed (null: not read).</summary>
     public IReadOnlyList<Vlan.VlanMember>? PortVlans { get; init; }
 
+    /// <summary>A bond's mode as the kernel names it ("active-backup", "802.3ad", ...), when `ip -d` reports it.</summary>
+    public string? BondMode { get; init; }
+
+    /// <summary>A bond slave's state ("ACTIVE", "BACKUP") and link as the bond's monitor sees it ("UP", "DOWN").</summary>
+    public string? SlaveState { get; init; }
+
+    public string? SlaveMii { get; init; }
+
+    public bool IsBond => Kind == "bond";
+
     /// <summary>True when this is the 802.1Q device VLAN <paramref name="vid"/> of <paramref name="parent"/>.</summary>
     public bool IsVlanOf(string parent, int vid) => Kind == "vlan" && VlanParent == parent && VlanId == vid;
 

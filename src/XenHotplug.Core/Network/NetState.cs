@@ -31,12 +31,15 @@ public sealed record NetState(IReadOnlyList<LinkState> Links)
             var flags = link.TryGetProperty("flags", out var f) && f.ValueKind == JsonValueKind.Array
                 ? f.EnumerateArray().Select(x => x.GetString()).ToList() : [];
             string? kind = null;
-            JsonElement data = default;
+            JsonElement data = default, slaveData = default;
             if (link.TryGetProperty("linkinfo", out var info) && info.ValueKind == JsonValueKind.Object)
             {
                 kind = Str(info, "info_kind");
                 if (info.TryGetProperty("info_data", out var d) && d.ValueKind == JsonValueKind.Object) data = d;
+                if (Str(info, "info_slave_kind") == "bond" && info.TryGetProperty("info_slave_data", out var sd) && sd.ValueKind == JsonValueKind.Object)
+                    slaveData = sd;
             }
+            var isSlave = slaveData.ValueKind == JsonValueKind.Object;
             var hasData = data.ValueKind == JsonValueKind.Object;
             var addresses = new List<IpAddress>();
             if (link.TryGetProperty("addr_info", out var ai) && ai.ValueKind == JsonValueKind.Array)
@@ -61,6 +64,9 @@ public sealed record NetState(IReadOnlyList<LinkState> Links)
                 VlanId = kind == "vlan" && hasData ? Int(data, "id") : null,
                 VlanFiltering = kind == "bridge" && hasData && Int(data, "vlan_filtering") == 1,
                 DefaultPvid = kind == "bridge" && hasData ? Int(data, "vlan_default_pvid") : null,
+                BondMode = kind == "bond" && hasData ? Str(data, "mode") : null,
+                SlaveState = isSlave ? Str(slaveData, "state") : null,
+                SlaveMii = isSlave ? Str(slaveData, "mii_status") : null,
             });
         }
         return new NetState(links) { GuestMarks = marks };

@@ -52,31 +52,60 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
         return true;
     }
 
-    public List<string> Start(IReadOnlyList<BridgeSpec> specs, bool dryRun, bool force)
+    /// <summary>
+    /// Builds <paramref name="bonds"/> (before the bridges: a bridge's uplink or trunk may be one) and starts <paramref name="specs"/>.
+    /// </summary>
+    public List<string> Start(IReadOnlyList<BridgeSpec> specs, bool dryRun, bool force, IReadOnlyList<BondSpec>? bonds = null)
     {
         if (!dryRun) Repair();
         var initial = Observe();
         var refused = new List<string>();
-        var ready = new List<BridgeSpec>();
+        var units = new List<Unit>();
+        var projected = initial;
+        foreach (var bond in bonds ?? [])
+        {
+            try
+            {
+                BondPlanner.Start(initial, bond);
+                foreach (var slave in bond.Slaves.Select(initial.ByName).OfType<LinkState>().Where(l => l.Master != bond.Name && l.MovableAddresses.Any()))
+                    Guard($"bond {bond.Name}: not moving {slave.Name}", slave, force);
+                units.Add(BondStart(bond));
+                projected = BondPlanner.Project(projected, bond);
+            }
+            catch (BridgeException e)
+            {
+                Refuse("start", bond.ToString(), bond.Name, e.Message, dryRun, refused);
+            }
+        }
         foreach (var spec in specs)
         {
             try
             {
-                BridgePlanner.Start(initial, spec);
-                if (BridgePlanner.FindUplink(initial, spec) is { } nic && nic.Master != spec.Name && probe is not null
-                    && UplinkGuard.Refusal(spec, nic, probe.Probe(nic)) is { } why)
-                {
-                    if (!force) throw new BridgeException(why);
-                    log.Warning("--force: {Why:l}", why);
-                }
-                ready.Add(spec);
+                BridgePlanner.Start(projected, spec);
+                if (BridgePlanner.FindUplink(projected, spec) is { } nic && nic.Master != spec.Name && initial.ByName(nic.Name) is not null)
+                    Guard($"bridge {spec.Name}: not moving {nic.Name}", nic, force);
+                units.Add(BridgeStart(spec));
             }
             catch (BridgeException e)
             {
-                Refuse("start", spec, e.Message, dryRun, refused);
+                Refuse("start", spec.ToString(), spec.Name, e.Message, dryRun, refused);
             }
         }
-        Apply("start", ready, dryRun, BridgePlanner.Start, "up", (before, spec) =>
+        Apply("start", units, dryRun, "up", refused);
+        return refused;
+    }
+
+    /// <summary>Refuses (or with --force warns about) moving the addressing of a NIC that DHCP or the distribution's tools configure.</summary>
+    private void Guard(string what, LinkState nic, bool force)
+    {
+        if (probe is null || UplinkGuard.Cause(nic, probe.Probe(nic)) is not { } cause) return;
+        var why = $"{what}: {cause}; {UplinkGuard.WayOut}";
+        if (!force) throw new BridgeException(why);
+        log.Warning("--force: {Why:l}", why);
+    }
+
+    private Unit BridgeStart(BridgeSpec spec) => new(spec.Name, spec.ToString(), state => BridgePlanner.Start(state, spec),
+        state => BridgePlanner.Affected(state, spec), spec.Vlan is null ? null : spec.Port, null, before =>
         {
             // Remember the NIC's MTU, MAC, addresses and default routes as they were before the first start: stop
             // gives back the MTU and MAC, status reports the bridge unhealthy when it lost what start moved onto it.
@@ -91,10 +120,19 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
                     nic.MovableRoutes.Where(r => r.Dst == "default").Select(UplinkRecord.DefaultRouteText).ToList()));
             }
         });
-        return refused;
-    }
 
-    public List<string> Stop(IReadOnlyList<BridgeSpec> specs, bool dryRun, bool force)
+    /// <summary>A bond start builds is recorded with its slaves as they were (stop gives them back); one it found is not stop's to take apart.</summary>
+    private Unit BondStart(BondSpec bond) => new(bond.Name, bond.ToString(), state => BondPlanner.Start(state, bond),
+        state => BondPlanner.Affected(state, bond), bond.Name, state => BondPlanner.Project(state, bond), before =>
+        {
+            if (BondPlanner.FindBond(before, bond) is null)
+            {
+                _uplinks.Set(new UplinkRecord(bond.Name, bond.Name, 0, null, [], []) { CreatedPort = true, Slaves = BondPlanner.Affected(before, bond) });
+            }
+        });
+
+    /// <summary>Stops <paramref name="specs"/> (last first), then takes apart the <paramref name="bonds"/> start built.</summary>
+    public List<string> Stop(IReadOnlyList<BridgeSpec> specs, bool dryRun, bool force, IReadOnlyList<BondSpec>? bonds = null)
     {
         if (!dryRun) Repair();
         var initial = Observe();
@@ -112,7 +150,7 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
             }
             catch (BridgeException e)
             {
-                Refuse("stop", spec, e.Message, dryRun, refused);
+                Refuse("stop", spec.ToString(), spec.Name, e.Message, dryRun, refused);
             }
         }
         if (!dryRun) TestPause.At("stop-checked");
@@ -130,60 +168,86 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
             runner.Run(detach);
         }
         var records = _uplinks.Read();
-        Apply("stop", ordered, dryRun, (state, spec) => BridgePlanner.Stop(state, spec, records.Find(r => r.Bridge == spec.Name && r.Uplink == spec.Uplink)), "down",
-            (_, spec) => _uplinks.Remove(spec.Name));
+        var units = ordered.Select(spec => new Unit(spec.Name, spec.ToString(),
+            state => BridgePlanner.Stop(state, spec, records.Find(r => r.Bridge == spec.Name && r.Uplink == spec.Uplink)),
+            state => BridgePlanner.Affected(state, spec), spec.Vlan is null ? null : spec.Port, null, _ => _uplinks.Remove(spec.Name))).ToList();
+        // A bond is checked at its turn: the bridges and VLAN devices on it are gone by then (or it is refused, as it is).
+        units.AddRange((bonds ?? []).Reverse().Select(bond => new Unit(bond.Name, bond.ToString(),
+            state => BondPlanner.Stop(state, bond, records.Find(r => r.Bridge == bond.Name && r.Slaves is not null)),
+            state => BondPlanner.Affected(state, bond), bond.Name, null, _ => _uplinks.Remove(bond.Name))));
+        Apply("stop", units, dryRun, "down", refused);
         return refused;
     }
 
-    private void Refuse(string action, BridgeSpec spec, string why, bool dryRun, List<string> refused)
+    private void Refuse(string action, string what, string name, string why, bool dryRun, List<string> refused)
     {
         log.Error("{Message:l}", why);
-        if (dryRun) output.WriteLine($"# {action} {spec}: refused, nothing changes for it");
-        refused.Add(spec.Name);
+        if (dryRun) output.WriteLine($"# {action} {what}: refused, nothing changes for it");
+        refused.Add(name);
     }
 
     private List<string> GuestsOf(BridgeSpec spec) => BridgePlanner.Guests(sysfs, spec);
 
-    private void Apply(string action, IReadOnlyList<BridgeSpec> specs, bool dryRun, Func<NetState, BridgeSpec, DesiredState> desire, string done,
-        Action<NetState, BridgeSpec> succeeded)
+    /// <summary>
+    /// One bridge or bond start or stop changes: its desired state, the links it touches, the device it may create (the
+    /// rollback deletes it), the state a dry run assumes once it is done (null: as observed), and what to record after it.
+    /// </summary>
+    private sealed record Unit(string Name, string Text, Func<NetState, DesiredState> Desire, Func<NetState, List<LinkState>> Affected,
+        string? CreatedDevice, Func<NetState, NetState>? Projected, Action<NetState> Succeeded);
+
+    private void Apply(string action, IReadOnlyList<Unit> units, bool dryRun, string done, List<string> refused)
     {
         var record = new JournalRecord(action, Environment.ProcessId, DateTimeOffset.UtcNow, []);
         var journaled = false;
-        foreach (var spec in specs)
+        NetState? assumed = null;
+        foreach (var unit in units)
         {
-            var state = Observe();
-            var plan = Converger.Plan(state, desire(state, spec));
+            var state = assumed ?? Observe();
+            List<NetOp> plan;
+            try
+            {
+                plan = Converger.Plan(state, unit.Desire(state));
+            }
+            catch (BridgeException e)
+            {
+                // Checked at its turn (what it stands on changed since): refused, left as it is; the others go ahead.
+                Refuse(action, unit.Text, unit.Name, e.Message, dryRun, refused);
+                continue;
+            }
             if (plan.Count == 0)
             {
-                log.Information("{Action:l}: {Bridge:l} is already {Done:l}", action, spec.ToString(), done);
-                if (dryRun) output.WriteLine($"# {action} {spec}: nothing to do");
+                log.Information("{Action:l}: {Bridge:l} is already {Done:l}", action, unit.Text, done);
+                if (dryRun) output.WriteLine($"# {action} {unit.Text}: nothing to do");
                 continue;
             }
             if (dryRun)
             {
-                Print($"# {action} {spec}", plan);
+                Print($"# {action} {unit.Text}", plan);
+                if (unit.Projected is not null) assumed = unit.Projected(state);
                 continue;
             }
-            record = record with { Entries = [.. record.Entries, new JournalEntry(spec.Name, BridgePlanner.Affected(state, spec)) { VlanDevice = spec.Vlan is null ? null : spec.Port }] };
+            if (plan.Exists(op => op is BondCreate) && !BondingModule.Ensure(out var modprobe))
+                log.Warning("the bonding module is not loaded{Why:l}", modprobe is null ? "" : ": " + modprobe);
+            record = record with { Entries = [.. record.Entries, new JournalEntry(unit.Name, unit.Affected(state)) { CreatedDevice = unit.CreatedDevice }] };
             journal.Write(record);
             journaled = true;
             try
             {
-                log.Debug("{Action:l} {Bridge:l}: {Plan:l}", action, spec.ToString(), string.Join("; ", plan));
+                log.Debug("{Action:l} {Bridge:l}: {Plan:l}", action, unit.Text, string.Join("; ", plan));
                 runner.Run(plan);
                 var after = Observe();
-                var rest = Converger.Plan(after, desire(after, spec));
+                var rest = Converger.Plan(after, unit.Desire(after));
                 if (rest.Count > 0)
                     throw new BridgeException($"the change did not take effect ('{rest[0]}' still needed)");
-                succeeded(state, spec);
-                log.Information("{Action:l}: {Bridge:l} is {Done:l}", action, spec.ToString(), done);
+                unit.Succeeded(state);
+                log.Information("{Action:l}: {Bridge:l} is {Done:l}", action, unit.Text, done);
             }
             catch (Exception e) when (e is NetOpException or BridgeException or IOException)
             {
                 var why = e is NetOpException { Failed: { } failed } ib ? $"'{failed}' failed: {ib.Error}{MissingModule(failed, ib.Error)}" : e.Message;
-                log.Error("{Action:l} {Bridge:l} failed: {Error:l}; rolling back", action, spec.ToString(), why);
+                log.Error("{Action:l} {Bridge:l} failed: {Error:l}; rolling back", action, unit.Text, why);
                 Rollback(record);
-                throw new BridgeException($"{action} {spec.Name} failed: {why} (the network was restored as it was)", e);
+                throw new BridgeException($"{action} {unit.Name} failed: {why} (the network was restored as it was)", e);
             }
         }
         if (journaled) journal.Clear();
@@ -198,22 +262,24 @@ public sealed class BridgeManager(INetworkRunner runner, ISysfsNet sysfs, Journa
             for (var attempt = 0; attempt < RestoreAttempts; attempt++)
             {
                 var state = Observe();
-                plan = Converger.Plan(state, BridgePlanner.Restore(entry.Before, entry.Bridge, entry.VlanDevice));
+                plan = Converger.Plan(state, BridgePlanner.Restore(entry.Before, entry.Bridge, entry.CreatedDevice));
                 if (plan.Count == 0) break;
                 log.Debug("restoring {Bridge:l}: {Plan:l}", entry.Bridge, string.Join("; ", plan));
                 foreach (var error in runner.Run(plan, keepGoing: true))
                     log.Warning("restoring {Bridge:l}: {Error:l}", entry.Bridge, error);
             }
-            var final = Converger.Plan(Observe(), BridgePlanner.Restore(entry.Before, entry.Bridge, entry.VlanDevice));
+            var final = Converger.Plan(Observe(), BridgePlanner.Restore(entry.Before, entry.Bridge, entry.CreatedDevice));
             if (final.Count > 0)
                 throw new BridgeException($"could not restore {entry.Bridge} ('{final[0]}' still needed); the journal {journal.FilePath} is kept for the next run");
         }
         journal.Clear();
     }
 
-    /// <summary>What a kernel without 802.1Q or bridge VLAN filtering answers (an errno), said plainly.</summary>
+    /// <summary>What a kernel without 802.1Q, bonding or bridge VLAN filtering answers (an errno), said plainly.</summary>
     private static string MissingModule(NetOp failed, string error) => failed switch
     {
+        BondCreate when error.Contains("Unknown device type", StringComparison.OrdinalIgnoreCase) =>
+            " (this kernel has no bonding support: the bonding module is missing)",
         VlanCreate when error.Contains("Unknown device type", StringComparison.OrdinalIgnoreCase) =>
             " (this kernel has no 802.1Q VLAN support: the 8021q module is missing)",
         BridgeCreate { VlanFiltering: true } or BridgeSetVlanFiltering { Filtering: true } when error.Contains("not supported", StringComparison.OrdinalIgnoreCase) =>
