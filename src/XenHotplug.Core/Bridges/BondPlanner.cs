@@ -62,7 +62,8 @@ public static class BondPlanner
         var routes = MergeRoutes(bond?.MovableRoutes, slaves.SelectMany(s => s.MovableRoutes));
         var targets = slaves.Select(s => new LinkTarget(s.Index, s.Name, false, null, null, spec.Name, true, [], [])).ToList();
         targets.Add(new LinkTarget(bond?.Index, spec.Name, false, bond is null ? spec.Mtu ?? home.Mtu : spec.Mtu, bond is null ? home.Mac : null,
-            null, true, addresses, routes) { BondOf = spec });
+            null, true, addresses, routes)
+        { BondOf = spec });
         return new DesiredState(targets, []);
     }
 
