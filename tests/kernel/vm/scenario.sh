@@ -357,6 +357,103 @@ clash() { local out; out=$(XEN_MULTIBRIDGE_CONFIG=$W/clash.ini XEN_MULTIBRIDGE_R
 	grep -q "VLAN 100 of trunk0 already exists as trunk0.100" <<< "$out" || { echo "$out"; return 1; }; ! ip link show dev xenbr7 >/dev/null 2>&1; }
 check "a VLAN bridge whose VLAN exists under another name is refused in one line, nothing created" clash
 
+# --- 9. bonds: two NICs bonded (active-backup) carrying two VLAN bridges, dom0's address on the bond ------------
+# lan5 is a switch (bridge sw, 10.80.0.1 untagged, VLAN 10 10.81.0.1 and 20 10.82.0.1) cabled to eth6 and eth7; dom0's
+# 10.80.0.2 is on eth6 as the distribution left it. bond1 (balance-xor) bonds eth8 and eth9 (eth9 down) to lan6.
+ip netns add lan5
+ip netns add lan6
+ip -n lan5 link add sw type bridge stp_state 0 forward_delay 0
+for i in 6 7; do ip link add eth$i type veth peer name u$i netns lan5; ip -n lan5 link set u$i master sw; ip -n lan5 link set u$i up; done
+for i in 8 9; do ip link add eth$i type veth peer name u$i netns lan6; ip -n lan6 link set u$i up; done
+ip -n lan5 link set sw up
+ip -n lan5 address add 10.80.0.1/24 dev sw
+for v in 10 20; do
+	ip -n lan5 link add link sw name sw.$v type vlan id $v
+	ip -n lan5 address add 10.8$((v / 10)).0.1/24 dev sw.$v
+	ip -n lan5 link set sw.$v up
+done
+ip link set eth6 up
+ip link set eth7 up
+ip link set eth8 up
+ip address add 10.80.0.2/24 dev eth6
+CONF3=$W/bonds.ini
+printf '[bond:bond0]\nslaves = eth6 eth7\nmode = active-backup\nprimary = eth6\nmiimon = 50\n[bond:bond1]\nslaves = eth8 eth9\nmode = balance-xor\nxmit_hash_policy = layer2+3\n[bridge:xenbr10]\nuplink = bond0\nvlan = 10\n[bridge:xenbr20]\nuplink = bond0\nvlan = 20\n[bridge:xenbr9]\nuplink = bond1\n' > "$CONF3"
+nmb3() { XEN_MULTIBRIDGE_CONFIG=$CONF3 XEN_MULTIBRIDGE_RUNDIR=$W/run3 XEN_MULTIBRIDGE_SYSLOG=$W/no-syslog timeout -s KILL 40 network-multibridge "$@"; }
+bsnap() { local i; for i in 6 7 8 9; do ip -br link show dev eth$i; ip -4 -br address show dev eth$i; cat /sys/class/net/eth$i/mtu; done; ip -4 route show default; true; }
+MAC6=$(cat /sys/class/net/eth6/address)
+BBEFORE=$(bsnap)
+diag nmb3 start --dry-run
+check "network-multibridge start builds bond0, bond1 and the bridges on them" nmb3 start
+check "the bonding module was loaded with max_bonds=0: no stray bond, only bond0 and bond1" bash -c "[ \"\$(tr ' ' '\n' < /sys/class/net/bonding_masters | sort | xargs)\" = 'bond0 bond1' ]"
+check "bond0 is active-backup of eth6 and eth7, primary eth6, miimon 50" bash -c "[ \"\$(cat /sys/class/net/bond0/bonding/mode)\" = 'active-backup 1' ] && [ \"\$(cat /sys/class/net/bond0/bonding/slaves)\" = 'eth6 eth7' ] && [ \"\$(cat /sys/class/net/bond0/bonding/primary)\" = eth6 ] && [ \"\$(cat /sys/class/net/bond0/bonding/miimon)\" = 50 ]"
+check "bond1 is balance-xor with xmit_hash_policy layer2+3" bash -c "grep -q '^balance-xor' /sys/class/net/bond1/bonding/mode && grep -q '^layer2+3' /sys/class/net/bond1/bonding/xmit_hash_policy"
+check "bond0 has eth6's MAC (DHCP leases and neighbours' caches stay right)" test "$(cat /sys/class/net/bond0/address)" = "$MAC6"
+check "dom0's 10.80.0.2 moved from eth6 to bond0" bash -c "ip -4 -br address show dev bond0 | grep -q 10.80.0.2/24 && ! ip -4 -br address show dev eth6 | grep -q 10.80.0.2"
+check "dom0 reaches the lan through bond0" ping -c 1 -W 2 10.80.0.1
+bvlans() { on_bridge bond0.10 xenbr10 && on_bridge bond0.20 xenbr20; }
+check "start created bond0.10 and bond0.20 and enslaved them to xenbr10 and xenbr20" bvlans
+check "xenbr9's uplink is bond1" on_bridge bond1 xenbr9
+# The health and speed status, placement and the balancer read are the bond's: 10000 Mb/s per veth, summed over active slaves.
+speed_is() { [ "$(cat "/sys/class/net/$1/speed" 2>/dev/null)" = "$2" ]; }
+carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
+check "bond1's speed is its one active slave's (eth9 is down): 10000 Mb/s" speed_is bond1 10000
+ip link set eth9 up
+check "bond1's speed is the sum of its two active slaves' once eth9 is up: 20000 Mb/s" waitfor 50 speed_is bond1 20000
+bspeed_status() { nmb3 status | grep xenbr9 | grep -q 20Gb/s; }
+check "status reports xenbr9's uplink at 20Gb/s" bspeed_status
+ip link set eth9 down
+bsecond() { local plan; plan=$(nmb3 start --dry-run 2>&1 | grep -v '^#'); [ -z "$plan" ] || { echo "a second start would run: $plan"; return 1; }; nmb3 start; }
+check "a second start changes nothing" bsecond
+guest 15 xenbr10
+ip -n g15 address add 10.81.0.15/24 dev eth0
+check "a guest on xenbr10 (VLAN 10 of bond0): online succeeds" online_ok 15
+check "the guest on xenbr10 reaches VLAN 10 of the lan through the bond" pings g15 10.81.0.1
+check "the guest on xenbr10 does not reach VLAN 20" no_ping g15 10.82.0.1
+ip -n lan5 link set u6 down
+active_is() { [ "$(cat /sys/class/net/bond0/bonding/active_slave)" = "$1" ]; }
+check "eth6 losing carrier: the bond fails over to eth7" waitfor 50 active_is eth7
+check "after the failover the guest still reaches VLAN 10" pings g15 10.81.0.1
+bhealthy() { carrier_is bond0.10 1 && nmb3 status >/dev/null; }
+check "after the failover xenbr10's uplink keeps carrier and status says healthy (no balancer move is due)" bhealthy
+ip -n lan5 link set u7 down
+check "both slaves without carrier: the bond and its VLAN devices lose carrier" waitfor 50 carrier_is bond0.10 0
+bunhealthy() { ! nmb3 status >/dev/null 2>&1; }
+check "both slaves without carrier: status reports xenbr10 unhealthy" bunhealthy
+ip -n lan5 link set u6 up
+ip -n lan5 link set u7 up
+check "eth6 back: the bond returns to its primary" waitfor 50 active_is eth6
+check "offline of the xenbr10 guest" hp offline 15
+diag nmb3 stop --dry-run
+check "network-multibridge stop takes apart the bridges and the bonds" nmb3 stop
+check "stop deleted the bridges, bond0.10, bond0.20, bond0 and bond1" bash -c "for d in xenbr10 xenbr20 xenbr9 bond0.10 bond0.20 bond0 bond1; do ! ip link show dev \$d >/dev/null 2>&1 || { echo \$d exists; exit 1; }; done"
+bsame() { local now; now=$(bsnap); [ "$now" = "$BBEFORE" ] || { printf 'before:\n%s\nafter:\n%s\n' "$BBEFORE" "$now"; return 1; }; }
+check "after stop eth6..eth9 are exactly as before (names, MACs, up/down, MTU, dom0's address on eth6)" bsame
+check "dom0 reaches the lan on eth6 again" ping -c 1 -W 2 10.80.0.1
+bkill() {
+	local n=1 pid
+	while [ $n -lt 80 ]; do
+		XEN_MULTIBRIDGE_CONFIG=$CONF3 XEN_MULTIBRIDGE_RUNDIR=$W/run3 XEN_MULTIBRIDGE_SYSLOG=$W/no-syslog XENHOTPLUG_TEST_STOP_AT=$n network-multibridge start > "$W/bstop.log" 2>&1 &
+		pid=$!
+		until stopped $pid || ! kill -0 $pid 2>/dev/null; do sleep 0.05; done
+		if ! stopped $pid; then
+			wait $pid || { echo "the unstopped start failed: $(cat "$W/bstop.log")"; return 1; }
+			echo "bond start ran to its end at step $n" >> "$DIAG"
+			nmb3 stop > "$W/boff.log" 2>&1 || { echo "the last stop failed: $(cat "$W/boff.log")"; return 1; }
+			bsame || return 1
+			break
+		fi
+		kill -9 $pid; wait $pid 2>/dev/null
+		# The next run (stop) rolls the killed start back first thing, then has nothing to stop.
+		nmb3 stop > "$W/boff.log" 2>&1 || { echo "stop after a kill at step $n failed: $(cat "$W/boff.log")"; return 1; }
+		bsame || { echo "after a kill at step $n ($(grep -o 'before step.*' "$W/bstop.log"))"; return 1; }
+		n=$((n + 1))
+	done
+	[ $n -gt 10 ] || { echo "only $n steps"; return 1; }
+	echo "bond start killed at each of $((n - 1)) steps" >> "$DIAG"
+}
+check "a kill before every step of start (bonds, VLAN devices, bridges): the next run restores eth6..eth9 exactly" bkill
+check "dom0 reaches the lan on eth6 after the kills" ping -c 1 -W 2 10.80.0.1
+
 # --- timing ---------------------------------------------------------------------------------------------
 time_online() {
 	local s e
