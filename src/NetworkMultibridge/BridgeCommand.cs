@@ -1,8 +1,10 @@
 using XenHotplug.Core.CommandLine;
+using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Distro;
 using XenHotplug.Core.Failures;
 using XenHotplug.Core.Firewall;
 using XenHotplug.Core.Metrics;
+using XenHotplug.Core.Network;
 using XenHotplug.Host.Bridges;
 using XenHotplug.Host.Configuration;
 using XenHotplug.Host.Distro;
@@ -11,6 +13,7 @@ using XenHotplug.Host.Ip;
 using XenHotplug.Host.Logging;
 using XenHotplug.Host.Metrics;
 using XenHotplug.Host.Native;
+using XenHotplug.Host.Netlink;
 using XenHotplug.Host.Network;
 using XenHotplug.Host.RunState;
 using XenHotplug.Host.Sysfs;
@@ -99,7 +102,10 @@ internal sealed class BridgeCommand(string program, bool verbose)
         }
         if (!command.DryRun && FileOwner.EffectiveUserId != 0)
             throw new BridgeException($"{command.Command.ToString().ToLowerInvariant()} must be run as root (--dry-run shows the plan without root)");
-        var manager = new BridgeManager(runner, sysfs, new Journal(config.Hotplug.RunDir), log, Console.Out, new UplinkProbe());
+        // Link changes by rtnetlink (as the vif ports', and each one a step the crash tests can stop before); creating
+        // bridges, bonds and 802.1Q devices and moving addresses and routes by ip.
+        INetworkRunner changes = config.Hotplug.NetworkBackend == NetworkBackend.Ip ? runner : new NetlinkRunner(runner);
+        var manager = new BridgeManager(changes, sysfs, new Journal(config.Hotplug.RunDir), log, Console.Out, new UplinkProbe());
         using var held = command.DryRun ? null : new RunDirectory(config.Hotplug.RunDir).Lock("network", TimeSpan.FromSeconds(60));
         // stop (and restart) also hold the attach lock that every hotplug and the balancer take: an online either
         // attached before stop looked for guests (stop sees it and keeps the bridge) or looks after stop is done (and

@@ -61,9 +61,11 @@ public static class BondPlanner
         var addresses = Merge(bond?.MovableAddresses, slaves.SelectMany(s => s.MovableAddresses));
         var routes = MergeRoutes(bond?.MovableRoutes, slaves.SelectMany(s => s.MovableRoutes));
         var targets = slaves.Select(s => new LinkTarget(s.Index, s.Name, false, null, null, spec.Name, true, [], [])).ToList();
-        targets.Add(new LinkTarget(bond?.Index, spec.Name, false, bond is null ? spec.Mtu ?? home.Mtu : spec.Mtu, bond is null ? home.Mac : null,
-            null, true, addresses, routes)
-        { BondOf = spec });
+        // The bond's own master (the bridge it is the uplink of) is the bridge's business: kept as it is.
+        var bondTarget = new LinkTarget(bond?.Index, spec.Name, false, bond is null ? spec.Mtu ?? home.Mtu : spec.Mtu, bond is null ? home.Mac : null,
+            bond?.Master, true, addresses, routes)
+        { BondOf = spec };
+        targets.Add(bondTarget);
         return new DesiredState(targets, []);
     }
 

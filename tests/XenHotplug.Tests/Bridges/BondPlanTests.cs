@@ -49,10 +49,12 @@ public sealed class BondPlanTests
         Bond(4, "bond0", "52:54:00:00:00:02", [Dom0], [Default])]);
 
     [Fact]
-    public void A_second_start_changes_nothing()
+    public void A_second_start_changes_nothing_also_when_the_bond_is_a_bridges_uplink()
     {
         var started = Started();
         Assert.Empty(Converger.Plan(started, BondPlanner.Start(started, Bond0)));
+        var bridged = new NetState([.. started.Links.Select(l => l.Name == "bond0" ? l with { Master = "xenbr0" } : l)]);
+        Assert.Empty(Converger.Plan(bridged, BondPlanner.Start(bridged, Bond0)));
     }
 
     [Fact]

@@ -396,12 +396,13 @@ check "xenbr9's uplink is bond1" on_bridge bond1 xenbr9
 # The health and speed status, placement and the balancer read are the bond's: 10000 Mb/s per veth, summed over active slaves.
 speed_is() { [ "$(cat "/sys/class/net/$1/speed" 2>/dev/null)" = "$2" ]; }
 carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
-check "bond1's speed is its one active slave's (eth9 is down): 10000 Mb/s" speed_is bond1 10000
-ip link set eth9 up
-check "bond1's speed is the sum of its two active slaves' once eth9 is up: 20000 Mb/s" waitfor 50 speed_is bond1 20000
+check "start brought eth9 (down before) up as a slave: bond1's speed is the sum of its two active slaves', 20000 Mb/s" waitfor 50 speed_is bond1 20000
 bspeed_status() { nmb3 status | grep xenbr9 | grep -q 20Gb/s; }
 check "status reports xenbr9's uplink at 20Gb/s" bspeed_status
-ip link set eth9 down
+ip -n lan6 link set u9 down
+check "eth9 losing carrier: bond1's speed is its one active slave's, 10000 Mb/s" waitfor 50 speed_is bond1 10000
+ip -n lan6 link set u9 up
+check "eth9 back: 20000 Mb/s again" waitfor 50 speed_is bond1 20000
 bsecond() { local plan; plan=$(nmb3 start --dry-run 2>&1 | grep -v '^#'); [ -z "$plan" ] || { echo "a second start would run: $plan"; return 1; }; nmb3 start; }
 check "a second start changes nothing" bsecond
 guest 15 xenbr10
