@@ -94,6 +94,19 @@ namespace XenHotplug.Benchmarks
                 var stockVifs = Guests(dom0, 100, options.Vifs, "xenbr0");
                 var ourVifs = Guests(dom0, 200, options.Vifs, "xenbr0");
                 var poolVifs = Guests(dom0, 300, options.PoolVifs, "pool:p");
+                // antispoof = dhcp learns from a declared bridge's uplink: its own bridge with one, so no other section sees it.
+                dom0.AddBridge("xdh0");
+                dom0.AddUplink("eth0", "xdh0");
+                var learnVifs = Guests(dom0, 400, options.Vifs, "xdh0");
+                string GuardConfig(string mode)
+                {
+                    var file = Path.Combine(dom0.WorkDir, $"guard-{mode}.ini");
+                    File.WriteAllText(file, $"[policy]\nantispoof = {mode}\n\n[bridge:xdh0]\nuplink = eth0\n");
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                    return file;
+                }
+                var dhcpConfig = GuardConfig("dhcp");
+                var ipConfig = GuardConfig("ip");
 
                 BenchJob J(string file, string command, (int Dom, int Dev) v, string? config = null)
                 {
@@ -143,6 +156,17 @@ namespace XenHotplug.Benchmarks
                     phases.Add(new($"antispoof offline {round}", "sequential", 1, Guarded("offline"), ""));
                     phases.Add(new($"plain online {round}", "sequential", 1, All(ours, "online", ourVifs), "xenbr0"));
                     phases.Add(new($"plain offline {round}", "sequential", 1, All(ours, "offline", ourVifs), ""));
+                }
+                // What antispoof = dhcp adds to antispoof = ip: the learning chain, its map element and set in the same
+                // batch. The same vifs (ip= listed, allowed in both modes) on the same declared bridge, rounds alternating.
+                foreach (var (dom, dev) in learnVifs)
+                    dom0.Xenstore.Write($"/local/domain/0/backend/vif/{dom}/{dev}/ip", $"10.{dom % 256}.{dev}.1");
+                for (var round = 1; round <= options.Rounds; round++)
+                {
+                    phases.Add(new($"learning online {round}", "sequential", 1, All(ours, "online", learnVifs, dhcpConfig), "xdh0"));
+                    phases.Add(new($"learning offline {round}", "sequential", 1, All(ours, "offline", learnVifs, dhcpConfig), ""));
+                    phases.Add(new($"listed online {round}", "sequential", 1, All(ours, "online", learnVifs, ipConfig), "xdh0"));
+                    phases.Add(new($"listed offline {round}", "sequential", 1, All(ours, "offline", learnVifs, ipConfig), ""));
                 }
                 // What counting the runs costs (run_dir/hotplug-runs): the same onlines with [metrics] hotplug_runs = no.
                 List<BenchJob> Uncounted(string command) =>

@@ -170,6 +170,55 @@ public static partial class RawFrames
         return [.. ip6];
     }
 
+    /// <summary>
+    /// An IPv4 packet (TTL 64, header checksummed) carrying one ICMP message of <paramref name="type"/> and
+    /// <paramref name="code"/> with its checksum: a receiver's kernel takes it as sent.
+    /// </summary>
+    public static byte[] Icmp4(byte type, byte code, IEnumerable<byte> body, string source, string destination)
+    {
+        var icmp = new List<byte> { type, code, 0, 0 };
+        icmp.AddRange(body);
+        var checksum = Checksum(icmp);
+        icmp[2] = (byte)(checksum >> 8);
+        icmp[3] = (byte)checksum;
+        var length = 20 + icmp.Count;
+        var ip = new List<byte> { 0x45, 0, (byte)(length >> 8), (byte)length, 0, 0, 0x40, 0, 64, 1, 0, 0 };
+        ip.AddRange(System.Net.IPAddress.Parse(source).GetAddressBytes());
+        ip.AddRange(System.Net.IPAddress.Parse(destination).GetAddressBytes());
+        var header = Checksum(ip);
+        ip[10] = (byte)(header >> 8);
+        ip[11] = (byte)header;
+        ip.AddRange(icmp);
+        return [.. ip];
+    }
+
+    /// <summary>
+    /// An ICMP redirect for host (code 1): "send what goes to <paramref name="target"/> by <paramref name="gateway"/>",
+    /// quoting the header of a packet from <paramref name="victim"/> to the target as the message must.
+    /// </summary>
+    public static byte[] IcmpRedirect(string source, string victim, string gateway, string target)
+    {
+        var body = new List<byte>(System.Net.IPAddress.Parse(gateway).GetAddressBytes());
+        var quoted = new List<byte> { 0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0 };
+        quoted.AddRange(System.Net.IPAddress.Parse(victim).GetAddressBytes());
+        quoted.AddRange(System.Net.IPAddress.Parse(target).GetAddressBytes());
+        var header = Checksum(quoted);
+        quoted[10] = (byte)(header >> 8);
+        quoted[11] = (byte)header;
+        body.AddRange(quoted);
+        body.AddRange([0x30, 0x39, 0, 53, 0, 8, 0, 0]); // the quoted packet's first 8 bytes: a UDP header
+        return Icmp4(5, 1, body, source, victim);
+    }
+
+    /// <summary>The Internet checksum (RFC 1071) of <paramref name="data"/>.</summary>
+    private static ushort Checksum(List<byte> data)
+    {
+        var sum = 0u;
+        for (var i = 0; i < data.Count; i += 2) sum += (uint)((data[i] << 8) | (i + 1 < data.Count ? data[i + 1] : 0));
+        while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+        return (ushort)~sum;
+    }
+
     public static byte[] Mac(string mac) => mac.Split(':').Select(p => Convert.ToByte(p, 16)).ToArray();
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]

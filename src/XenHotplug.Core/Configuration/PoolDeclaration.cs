@@ -15,7 +15,7 @@ public sealed record PoolDeclaration(string Name, IReadOnlyList<string> Bridges,
     /// <summary>isolated = yes: the NICs placed through this pool get the bridge-port isolated flag (null: not set here).</summary>
     public bool? Isolated { get; init; }
 
-    /// <summary>allow_router = yes: guarded NICs of this pool may send IPv6 router advertisements and redirects (null: not set here).</summary>
+    /// <summary>allow_router = yes: guarded NICs of this pool may send IPv6 router advertisements and redirects and IPv4 ICMP redirects (null: not set here).</summary>
     public bool? AllowRouter { get; init; }
 
     /// <summary>allow_dhcp_server = yes: guarded NICs of this pool may answer as DHCPv4/DHCPv6 servers (null: not set here).</summary>

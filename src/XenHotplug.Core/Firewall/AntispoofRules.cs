@@ -199,11 +199,12 @@ public static class AntispoofRules
     }
 
     /// <summary>Comments of the rules that drop a rogue router's or DHCP server's messages (status counts their drops apart).</summary>
-    public const string RogueRouterAdvert = "rogue router advertisement", RogueRedirect = "rogue redirect", RogueDhcp = "rogue DHCP server", RogueDhcp6 = "rogue DHCPv6 server";
+    public const string RogueRouterAdvert = "rogue router advertisement", RogueRedirect = "rogue redirect", RogueIcmpRedirect = "rogue ICMP redirect", RogueDhcp = "rogue DHCP server", RogueDhcp6 = "rogue DHCPv6 server";
 
     /// <summary>
     /// What a guest that is no router and no DHCP server may not send (unless allow_router, allow_dhcp_server): IPv6
-    /// router advertisements (134) and redirects (137), which would make its neighbours route through it; DHCPv4 server
+    /// router advertisements (134) and redirects (137), and IPv4 ICMP redirects (type 5), which would make its neighbours
+    /// route through it; DHCPv4 server
     /// messages (udp source port 67: offers, acks, naks) and DHCPv6 server messages (source port 547: advertise, reply),
     /// which would hand its neighbours addresses, routers and name servers of its choosing. Before any accept.
     /// </summary>
@@ -215,6 +216,7 @@ public static class AntispoofRules
         {
             yield return Rule().Ip6().L4(58).Field("icmpv6 type nd-router-advert", NftPayloadBase.Transport, 0, [134]).Drop(RogueRouterAdvert);
             yield return Rule().Ip6().L4(58).Field("icmpv6 type nd-redirect", NftPayloadBase.Transport, 0, [137]).Drop(RogueRedirect);
+            yield return Rule().Ip().L4(1).Field("icmp type redirect", NftPayloadBase.Transport, 0, [5]).Drop(RogueIcmpRedirect);
         }
         if (!guard.AllowDhcpServer)
         {

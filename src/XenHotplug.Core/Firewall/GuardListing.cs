@@ -99,7 +99,7 @@ public static class GuardListing
     /// <summary>The reason a drop rule counts for, by its comment: VLAN tags, rogue routers, rogue DHCP servers, else a forgery.</summary>
     public static string Reason(string comment) =>
         comment.StartsWith("VLAN tag", StringComparison.Ordinal) ? "vlan"
-        : comment is AntispoofRules.RogueRouterAdvert or AntispoofRules.RogueRedirect ? "rogue_ra"
+        : comment is AntispoofRules.RogueRouterAdvert or AntispoofRules.RogueRedirect or AntispoofRules.RogueIcmpRedirect ? "rogue_ra"
         : comment is AntispoofRules.RogueDhcp or AntispoofRules.RogueDhcp6 ? "rogue_dhcp"
         : "forged";
 

@@ -4,7 +4,7 @@ using XenHotplug.Core.Naming;
 namespace XenHotplug.Core.Firewall;
 
 /// <summary>
-/// Whether a guarded guest may act as a router (IPv6 router advertisements and redirects) or as a DHCP server
+/// Whether a guarded guest may act as a router (IPv6 router advertisements and redirects, IPv4 ICMP redirects) or as a DHCP server
 /// (DHCPv4 offers and acks, DHCPv6 advertise and reply): each from the first [domain:GLOB] rule matching the guest's
 /// name that sets allow_router (allow_dhcp_server), else the pool the NIC was placed through, else no.
 /// </summary>

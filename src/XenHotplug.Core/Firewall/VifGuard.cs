@@ -19,7 +19,7 @@ public sealed record VifGuard(string Interface, string Mac, AntispoofMode Mode, 
     /// <summary>The VLANs of the NIC's port (vlan=, or a BR.TAG:TRUNKS name): tagged frames pass only on these, checked inside the tag.</summary>
     public Vlan.VlanSet? Vlans { get; init; }
 
-    /// <summary>allow_router = yes: the guest may send IPv6 router advertisements and redirects (dropped otherwise in ip mode).</summary>
+    /// <summary>allow_router = yes: the guest may send IPv6 router advertisements and redirects and IPv4 ICMP redirects (dropped otherwise in ip mode).</summary>
     public bool AllowRouter { get; init; }
 
     /// <summary>allow_dhcp_server = yes: the guest may answer as a DHCPv4/DHCPv6 server (dropped otherwise in ip mode).</summary>

@@ -50,7 +50,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         // The attach lock: a policy's choice never races another hotplug or the balancer, and an attach never races
         // `network-multibridge stop` deleting a declared bridge (stop takes it too): the guest is either seen by stop,
         // which then keeps the bridge, or this hotplug finds the bridge as stop left it.
-        using var held = (config.HasPolicy || config.Bridges.Count > 0) && !dryRun ? LockAttach(runDir) : null;
+        using var held = TakesLock && !dryRun ? LockAttach(runDir) : null;
         // Three moves: the host is read once (under the lock, so other hotplugs' attaches are seen), the core plans
         // the whole attach, the host runs the plan's steps (and on a failure their undos, in one place).
         var stateProblems = new List<string>(); // state files that could not be read: said once the attach succeeded
@@ -72,7 +72,39 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         RunHooks(request, plan.Target, decision.Bridge, settings);
     }
 
+    /// <summary>Whether hotplugs take the attach lock: with a policy, declared bridges or a guard to install or remove.</summary>
+    private bool TakesLock => config.HasPolicy || config.Bridges.Count > 0 || config.UsesAntispoof;
+
     private void Detach(HotplugRequest request, bool dryRun, TextWriter output)
+    {
+        // The attach lock too: an offline racing an online of the same NIC could otherwise take the port off the bridge
+        // and remove its guard between the online's install of the guard and its attach, leaving the port on the bridge
+        // unguarded (ConcurrentGuardTests); under the lock one runs after the other, and the hooks run after it.
+        // Best effort: an offline that cannot lock (a run directory in the way, a lock held past the deadline) still
+        // detaches and removes the guard, as it did before it locked.
+        (string Device, string Bridge, VifSettings Settings)? hooks;
+        using (TakesLock && !dryRun ? TryLockDetach(request) : null)
+        {
+            hooks = DetachLocked(request, dryRun, output);
+        }
+        if (hooks is { } h) RunHooks(request, h.Device, h.Bridge, h.Settings);
+    }
+
+    /// <summary>The attach lock for an offline, waiting at most half the time left; null (said) when it cannot be had.</summary>
+    private IDisposable? TryLockDetach(HotplugRequest request)
+    {
+        try
+        {
+            return new RunDirectory(config.Hotplug.RunDir).Lock("attach", Deadline.Remaining / 2);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            log.Warning("{Command} {Device}: going on without the attach lock: {Message}", request.CommandName, request.Device, e.Message);
+            return null;
+        }
+    }
+
+    private (string Device, string Bridge, VifSettings Settings)? DetachLocked(HotplugRequest request, bool dryRun, TextWriter output)
     {
         // The kernel knows where the vif really is: detach from that bridge, whatever the policy would choose now.
         // A device that still has libxl's name was never renamed: xenstore is only asked for vifname otherwise.
@@ -85,7 +117,7 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
             if (dryRun) output.WriteLine($"{device} does not exist: nothing to do");
             log.Debug("{Command} {Device}: no such device, nothing to do", request.CommandName, device);
             if (!dryRun) _firewall.Release(request, device);
-            return;
+            return null;
         }
         // The identity guard: after netback destroyed the vif, vifname may name a dom0 interface; only a
         // device that is libxl's name for this NIC or carries our mark is ever downed or detached.
@@ -103,13 +135,13 @@ public sealed class VifHotplugService(MultibridgeConfig config, IXenstore xensto
         if (dryRun)
         {
             output.Write($"{request.CommandName} {device}" + (master is null ? " (on no bridge)\n" : $" from {master}\n") + "plan:\n" + plan.Render());
-            return;
+            return null;
         }
         foreach (var problem in runner.Run(plan.Operations, keepGoing: true))
             log.Debug("{Command} {Device}: {Problem}", request.CommandName, device, problem);
         _firewall.Release(request, device); // after the port left the bridge: no unguarded moment
         log.Information("{Command} {Device}{From}", request.CommandName, device, master is null ? "" : " from " + master);
-        RunHooks(request, device, master ?? "", settings);
+        return (device, master ?? "", settings);
     }
 
     private IDisposable LockAttach(RunDirectory runDir)

@@ -7,8 +7,8 @@ namespace XenHotplug.IntegrationTests.Firewall;
 /// <summary>
 /// The rogue router and DHCP server guard of antispoof = ip with real traffic: a guarded guest running its own DHCP
 /// server (busybox udhcpd) and sending IPv6 router advertisements does not reach its neighbour, whose real DHCP client
-/// (busybox udhcpc) takes the lan's lease and whose kernel keeps no router from it; the same advertisement from a guest
-/// with allow_router = yes is taken, so the drop is the guard's.
+/// (busybox udhcpc) takes the lan's lease and whose kernel keeps no router from it, nor receives its IPv4 ICMP
+/// redirects; the same advertisement and redirect from a guest with allow_router = yes are taken, so the drop is the guard's.
 /// </summary>
 public sealed partial class RogueServerTests : IDisposable
 {
@@ -43,6 +43,14 @@ public sealed partial class RogueServerTests : IDisposable
         var listing = _host.Dom0.Exec("nft", ["list", "chain", "bridge", "xen_multibridge", chain]).StdOut;
         var line = listing.Split('\n').Single(l => l.Contains($"comment \"{comment}\"", StringComparison.Ordinal));
         return long.Parse(PacketsRegex().Match(line).Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The ICMP redirects a namespace's kernel received (/proc/net/snmp, Icmp: InRedirects).</summary>
+    private static long InRedirects(Netns ns)
+    {
+        var lines = ns.Exec("cat", ["/proc/net/snmp"]).StdOut.Split('\n').Where(l => l.StartsWith("Icmp: ", StringComparison.Ordinal)).ToList();
+        var column = Array.IndexOf(lines[0].Split(' '), "InRedirects");
+        return long.Parse(lines[1].Split(' ')[column], CultureInfo.InvariantCulture);
     }
 
     private static bool Until(Func<bool> condition, TimeSpan within, Action? between = null)
@@ -109,6 +117,18 @@ public sealed partial class RogueServerTests : IDisposable
             RawFrames.Frame("33:33:00:01:00:02", RogueMac, 0x86dd, RawFrames.Udp6(RogueLinkLocal, "ff02::1:2", 547, 546, new byte[8])),
         ]);
         Assert.True(Until(() => GuardCount("vif_vif1_2e0", "rogue redirect") > 0 && GuardCount("vif_vif1_2e0", "rogue DHCPv6 server") > 0, TimeSpan.FromSeconds(30)));
+
+        // IPv4 ICMP redirects to the client ("reach 198.51.100.1 by me"): the rogue's are counted and dropped, the
+        // allowed router's arrive — the client's kernel counts every redirect it receives (Icmp InRedirects).
+        client.Ip("address", "add", "192.0.2.80/24", "dev", "eth0");
+        var clientMac = client.ReadSys("eth0", "address");
+        Assert.Equal(0, InRedirects(client));
+        RawFrames.Send(rogue, "eth0", Enumerable.Repeat(RawFrames.Frame(clientMac, RogueMac, 0x0800, RawFrames.IcmpRedirect("192.0.2.50", "192.0.2.80", "192.0.2.50", "198.51.100.1")), 3));
+        Assert.True(Until(() => GuardCount("vif_vif1_2e0", "rogue ICMP redirect") >= 3, TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, InRedirects(client));
+        Assert.True(Until(() => InRedirects(client) > 0, TimeSpan.FromSeconds(20),
+            () => RawFrames.Send(router, "eth0", [RawFrames.Frame(clientMac, RouterMac, 0x0800, RawFrames.IcmpRedirect("192.0.2.70", "192.0.2.80", "192.0.2.70", "198.51.100.1"))])),
+            "the allowed router's redirect reaches the client");
         Assert.True(rogue.Ping("192.0.2.1"), "the rogue's own traffic still passes");
         var status = _host.Dom0.Exec(Binaries.Network, ["status", "--firewall", "--json"], _host.LibxlEnvironment(1, 0));
         Assert.True(status.Ok, status.ToString());

@@ -96,6 +96,7 @@ public class AntispoofRulesTests
         [
             "icmpv6 type nd-router-advert counter drop comment \"rogue router advertisement\"",
             "icmpv6 type nd-redirect counter drop comment \"rogue redirect\"",
+            "icmp type redirect counter drop comment \"rogue ICMP redirect\"",
             "ether type ip udp sport 67 counter drop comment \"rogue DHCP server\"",
             "ether type ip6 udp sport 547 counter drop comment \"rogue DHCPv6 server\"",
         ];
@@ -103,13 +104,16 @@ public class AntispoofRulesTests
         Assert.Equal(
             ["NftPayloadLoad Link 12 2", "NftCompare True 86dd", "NftMetaLoad 16", "NftCompare True 11", "NftPayloadLoad Transport 0 2", "NftCompare True 0223", "NftCounter", "NftImmediateVerdict False"],
             rules.Single(r => r.Comment == "rogue DHCPv6 server").Expressions.Select(Describe));
+        Assert.Equal(
+            ["NftPayloadLoad Link 12 2", "NftCompare True 0800", "NftMetaLoad 16", "NftCompare True 01", "NftPayloadLoad Transport 0 1", "NftCompare True 05", "NftCounter", "NftImmediateVerdict False"],
+            rules.Single(r => r.Comment == "rogue ICMP redirect").Expressions.Select(Describe));
         // mac mode guards the MAC only: a guest's services are ip mode's business.
         Assert.DoesNotContain(AntispoofRules.Rules(Guard(AntispoofMode.Mac)), r => r.Comment is { } c && c.StartsWith("rogue", StringComparison.Ordinal));
     }
 
     [Theory]
     [InlineData(true, false, new[] { "rogue DHCP server", "rogue DHCPv6 server" })]
-    [InlineData(false, true, new[] { "rogue router advertisement", "rogue redirect" })]
+    [InlineData(false, true, new[] { "rogue router advertisement", "rogue redirect", "rogue ICMP redirect" })]
     [InlineData(true, true, new string[] { })]
     public void Allow_router_and_allow_dhcp_server_leave_out_their_rules(bool router, bool dhcp, string[] kept)
     {

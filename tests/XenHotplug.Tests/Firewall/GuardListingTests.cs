@@ -65,16 +65,17 @@ public class GuardListingTests
               "elem": [{"elem": {"val": "192.0.2.60", "timeout": 600, "expires": 590}}]}},
             {"rule": {"chain": "vif_vif3_2e0", "comment": "VLAN tag 8021q: no VLANs on this vif", "expr": [{"counter": {"packets": 1, "bytes": 1}}, {"drop": null}]}},
             {"rule": {"chain": "vif_vif3_2e0", "comment": "rogue router advertisement", "expr": [{"counter": {"packets": 2, "bytes": 1}}, {"drop": null}]}},
+            {"rule": {"chain": "vif_vif3_2e0", "comment": "rogue ICMP redirect", "expr": [{"counter": {"packets": 5, "bytes": 1}}, {"drop": null}]}},
             {"rule": {"chain": "vif_vif3_2e0", "comment": "rogue DHCP server", "expr": [{"counter": {"packets": 3, "bytes": 1}}, {"drop": null}]}},
             {"rule": {"chain": "vif_vif3_2e0", "comment": "learnt from DHCP", "expr": [{"accept": null}]}},
             {"rule": {"chain": "vif_vif3_2e0", "comment": "IPv4 source", "expr": [{"counter": {"packets": 4, "bytes": 1}}, {"drop": null}]}}]}
             """;
         var g = Assert.Single(GuardListing.Parse(json));
-        Assert.Equal(("dhcp", 10L), (g.Mode, g.Dropped));
-        Assert.Equal([("forged", 4L), ("rogue_ra", 2L), ("rogue_dhcp", 3L), ("vlan", 1L)], GuardListing.Reasons.Select(r => (r.Key, g.Drops[r.Key])));
+        Assert.Equal(("dhcp", 15L), (g.Mode, g.Dropped));
+        Assert.Equal([("forged", 4L), ("rogue_ra", 7L), ("rogue_dhcp", 3L), ("vlan", 1L)], GuardListing.Reasons.Select(r => (r.Key, g.Drops[r.Key])));
         Assert.Equal([("192.0.2.60", 590L)], g.Learnt);
         var text = GuardListing.RenderTable([g], _ => "xenbr0");
-        Assert.Contains("  dropped: forged source 4, rogue RA 2, rogue DHCP 3, other VLAN 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("  dropped: forged source 4, rogue RA 7, rogue DHCP 3, other VLAN 1\n", text, StringComparison.Ordinal);
         Assert.Contains("  learnt: 192.0.2.60 (expires in 590 s)\n", text, StringComparison.Ordinal);
         var jsonOut = GuardListing.RenderJson([g], _ => "xenbr0");
         Assert.Contains("\"rogue_dhcp\": 3", jsonOut, StringComparison.Ordinal);
