@@ -123,6 +123,85 @@ public sealed class StatusVlanTests
     }
 
     [Fact]
+    public void The_json_golden()
+    {
+        var report = new StatusReport(
+        [
+            new BridgeStatus("xenbr100", "xenbr100", "bond0.100", true, true, true, null, [], [], [], true, "ok")
+            { UplinkKind = "vlan", UplinkParent = "bond0", UplinkVlanId = 100, VlanAware = false },
+            new BridgeStatus("xenbr0", "xenbr0", "eth2", true, true, true, 1000, [], ["vif3.0"], [], true, "ok")
+            {
+                UplinkKind = "nic", VlanAware = true, DefaultPvid = 0, UplinkVlans = [Tagged(10)],
+                GuestVlans = [new PortVlanStatus("vif3.0", [new VlanMember(10, true, true)])],
+            },
+        ]);
+        Assert.Equal("""
+            {
+              "healthy": true,
+              "bridges": [
+                {
+                  "name": "xenbr100",
+                  "declared": "xenbr100",
+                  "uplink": "bond0.100",
+                  "exists": true,
+                  "uplink_attached": true,
+                  "carrier": true,
+                  "speed_mbps": null,
+                  "addresses": [],
+                  "guests": [],
+                  "pools": [],
+                  "healthy": true,
+                  "health": "ok",
+                  "uplink_kind": "vlan",
+                  "uplink_parent": "bond0",
+                  "uplink_vlan_id": 100,
+                  "vlan_aware": false
+                },
+                {
+                  "name": "xenbr0",
+                  "declared": "xenbr0",
+                  "uplink": "eth2",
+                  "exists": true,
+                  "uplink_attached": true,
+                  "carrier": true,
+                  "speed_mbps": 1000,
+                  "addresses": [],
+                  "guests": [
+                    "vif3.0"
+                  ],
+                  "pools": [],
+                  "healthy": true,
+                  "health": "ok",
+                  "uplink_kind": "nic",
+                  "vlan_aware": true,
+                  "default_pvid": 0,
+                  "uplink_vlans": [
+                    {
+                      "vid": 10,
+                      "pvid": false,
+                      "untagged": false
+                    }
+                  ],
+                  "guest_vlans": [
+                    {
+                      "port": "vif3.0",
+                      "vlans": [
+                        {
+                          "vid": 10,
+                          "pvid": true,
+                          "untagged": true
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ],
+              "config": null
+            }
+            """.ReplaceLineEndings("\n"), report.RenderJson().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void An_uplink_carrying_other_vlans_than_declared_is_unhealthy()
     {
         var report = Build(uplink: [Tagged(10), Tagged(20)]);
