@@ -20,6 +20,16 @@ public static class BridgeRenderer
         };
     }
 
+    /// <summary>
+    /// systemd-networkd's .network for a VLAN parent (<paramref name="vlanDevices"/> its VLAN devices), checked and
+    /// commented as <see cref="Render"/> does.
+    /// </summary>
+    public static RenderedFile RenderParent(RenderFormat format, BridgeAddressing parent, IReadOnlyList<string> vlanDevices, string header)
+    {
+        RenderedText.Check(format, parent);
+        return NetworkdRenderer.ParentNetwork(parent with { Note = RenderedText.Comment(parent.Note) }, vlanDevices, RenderedText.Comment(header));
+    }
+
     /// <summary>Where the files go on a host, for the messages.</summary>
     public static string TargetDirectory(RenderFormat format) => format switch
     {

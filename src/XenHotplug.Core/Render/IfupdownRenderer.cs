@@ -6,7 +6,9 @@ namespace XenHotplug.Core.Render;
 /// <summary>
 /// One /etc/network/interfaces.d file per bridge for ifupdown with bridge-utils' bridge_* options: the NIC as
 /// `inet manual`, the bridge `auto` with bridge_ports, STP off, forward delay 0, the NIC's MAC and MTU, and its IPv4
-/// (dhcp or static) and static IPv6 addressing and routes.
+/// (dhcp or static) and static IPv6 addressing and routes. A VLAN bridge's port is its 802.1Q device's stanza with
+/// vlan-raw-device; a VLAN-aware bridge has bridge-vlan-aware (and its native VLAN's bridge-pvid) and its uplink's
+/// stanza the bridge-vids (runs as A-B) and bridge-pvid it carries, as ifupdown2 and ifupdown-ng read them.
 /// </summary>
 public static class IfupdownRenderer
 {
@@ -14,12 +16,29 @@ public static class IfupdownRenderer
     {
         var text = new StringBuilder($"# {header}\n# {b.Note}\n");
         if (b.Uplink is { } nic)
+        {
             text.Append($"# Remove {nic}'s own stanza (auto/allow-hotplug/iface {nic}) from /etc/network/interfaces.\n")
-                .Append($"iface {nic} inet manual\n\n");
+                .Append($"iface {nic} inet manual\n");
+            // The vlan package (ifupdown2, ifupdown-ng: built in) creates the 802.1Q device on the raw device.
+            if (b.VlanParent is { } parent) text.Append($"    vlan-raw-device {parent}\n");
+            if (b.VlanFiltering)
+            {
+                var tagged = VlanRanges.Tagged(b.UplinkVlans);
+                if (tagged.Count > 0) text.Append($"    bridge-vids {string.Join(' ', tagged)}\n");
+                if (VlanRanges.Pvid(b.UplinkVlans) is { } pvid) text.Append($"    bridge-pvid {VlanRanges.N(pvid)}\n");
+            }
+            text.Append('\n');
+        }
         text.Append($"auto {b.Bridge}\n");
         var v4 = b.Dhcp4 ? "dhcp" : b.Addresses4.Count > 0 ? "static" : "manual";
         text.Append($"iface {b.Bridge} inet {v4}\n");
         text.Append($"    bridge_ports {b.Uplink ?? "none"}\n    bridge_stp off\n    bridge_fd 0\n    bridge_maxwait 0\n");
+        if (b.VlanFiltering)
+        {
+            // ifupdown2 / ifupdown-ng options (interfaces-bridge(5)); the uplink's stanza above carries its VLANs.
+            text.Append("    bridge-vlan-aware yes\n");
+            if (VlanRanges.Pvid(b.UplinkVlans) is { } native) text.Append($"    bridge-pvid {VlanRanges.N(native)}\n");
+        }
         if (b.Mac is not null) text.Append($"    hwaddress {b.Mac}\n");
         var gateway = v4 == "static" ? b.Routes.FirstOrDefault(r => !r.IPv6 && r.IsDefault && r.Gateway is not null) : null;
         if (v4 == "static")

@@ -7,7 +7,9 @@ namespace XenHotplug.Core.Render;
 /// NetworkManager keyfiles for one bridge (mode 0600, /etc/NetworkManager/system-connections): NAME.nmconnection
 /// (a bridge: STP off, the uplink's MAC and MTU, IPv4 auto or manual, IPv6 auto with EUI-64 addresses as the kernel
 /// made them on the NIC) and NAME-port-NIC.nmconnection (the NIC as its port). With STP off the kernel forwards at
-/// once, so NetworkManager's forward-delay (2-30 s) does not apply.
+/// once, so NetworkManager's forward-delay (2-30 s) does not apply. A VLAN bridge's port is a type=vlan connection
+/// ([vlan] parent=, id=) enslaved to the bridge; a VLAN-aware bridge has vlan-filtering=true and vlan-default-pvid=
+/// (0: none) and its port [bridge-port] vlans= ("1 pvid untagged,10,100-199").
 /// </summary>
 public static class NmRenderer
 {
@@ -25,6 +27,7 @@ public static class NmRenderer
         }
         bridge.Append("\n[bridge]\nstp=false\n");
         if (b.Mac is not null) bridge.Append($"mac-address={b.Mac}\n");
+        if (b.VlanFiltering) bridge.Append("vlan-filtering=true\n").Append($"vlan-default-pvid={N(b.DefaultPvid ?? 0)}\n");
 
         bridge.Append("\n[ipv4]\n");
         var v4Gateway = b.Routes.FirstOrDefault(r => !r.IPv6 && r.IsDefault && r.Gateway is not null);
@@ -57,8 +60,17 @@ public static class NmRenderer
             var port = new StringBuilder($"# {header}\n");
             var id = $"{b.Bridge}-port-{nic}";
             port.Append("[connection]\n").Append($"id={K(id)}\n").Append($"uuid={StableUuid.For(id)}\n")
-                .Append("type=ethernet\n").Append($"interface-name={K(nic)}\n").Append($"master={K(b.Bridge)}\n").Append("slave-type=bridge\n");
+                .Append(b.VlanParent is null ? "type=ethernet\n" : "type=vlan\n")
+                .Append($"interface-name={K(nic)}\n").Append($"master={K(b.Bridge)}\n").Append("slave-type=bridge\n");
             if (b.Mtu is { } mtu) port.Append($"\n[ethernet]\nmtu={N(mtu)}\n");
+            if (b.VlanParent is { } parent && b.VlanId is { } vid) port.Append($"\n[vlan]\nparent={K(parent)}\nid={N(vid)}\n");
+            if (b.VlanFiltering && b.UplinkVlans.Count > 0)
+            {
+                var terms = new List<string>();
+                if (VlanRanges.Pvid(b.UplinkVlans) is { } pvid) terms.Add($"{N(pvid)} pvid untagged");
+                terms.AddRange(VlanRanges.Tagged(b.UplinkVlans));
+                port.Append($"\n[bridge-port]\nvlans={string.Join(',', terms)}\n");
+            }
             files.Add(new RenderedFile($"{id}.nmconnection", port.ToString(), Private: true));
         }
         return files;

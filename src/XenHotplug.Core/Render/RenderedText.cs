@@ -24,6 +24,7 @@ public static class RenderedText
     {
         Name(format, "bridge", b.Bridge);
         if (b.Uplink is not null) Name(format, $"{b.Bridge}'s uplink", b.Uplink);
+        if (b.VlanParent is not null) Name(format, $"{b.Bridge}'s VLAN parent", b.VlanParent);
         Value(b.Bridge, "MAC address", b.Mac);
         foreach (var a in b.Addresses4.Concat(b.Addresses6)) Value(b.Bridge, "address", a);
         foreach (var r in b.Routes)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using XenHotplug.Core.Bridges;
 using XenHotplug.Core.Configuration;
 using XenHotplug.Core.Network;
+using XenHotplug.Core.Vlan;
 
 namespace XenHotplug.Core.Status;
 
@@ -22,7 +23,8 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
     /// </summary>
     /// <param name="traffic">bytes/s per bridge as the balancer last measured it (null: not measured or stale).</param>
     public static StatusReport Build(MultibridgeConfig config, IReadOnlyList<BridgeSpec> specs, NetState state, ISysfsNet sysfs,
-        IReadOnlyList<UplinkRecord>? moved = null, IReadOnlyDictionary<string, double>? traffic = null)
+        IReadOnlyList<UplinkRecord>? moved = null, IReadOnlyDictionary<string, double>? traffic = null,
+        IReadOnlyDictionary<string, IReadOnlyList<VlanMember>>? portVlans = null)
     {
         var result = new List<BridgeStatus>();
         foreach (var spec in specs)
@@ -36,6 +38,10 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             var attached = nic is not null && nic.Master == spec.Name;
             bool? carrier = nic is null ? null : sysfs.HasCarrier(nic.Name);
             int? speed = nic is null ? null : sysfs.SpeedMbps(nic.Name);
+            var kind = UplinkInfo.Of(spec, nic);
+            var aware = exists && bridge!.VlanFiltering;
+            var uplinkVlans = !aware || nic is null || !attached ? null
+                : portVlans is not null && portVlans.TryGetValue(nic.Name, out var read) ? read : nic.PortVlans;
             string health;
             if (bridge is not null && !bridge.IsBridge) health = $"{spec.Name} is not a bridge";
             else if (!exists) health = "missing";
@@ -45,15 +51,35 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             else if (!attached) health = $"uplink {nic.Name} not attached";
             else if (!nic.Up) health = $"uplink {nic.Name} down";
             else if (carrier != true) health = $"uplink {nic.Name} no carrier";
+            else if (spec.VlanFiltering && !aware) health = "bridge not VLAN-aware (vlan_filtering = yes)";
+            else if (VlansDiffer(spec, uplinkVlans) is { } differ) health = $"uplink {nic.Name} {differ}";
             else if (Lost(bridge, moved?.FirstOrDefault(r => r.Bridge == spec.Name && r.Uplink == spec.Uplink)) is { } lost) health = lost;
             else health = "ok";
             result.Add(new BridgeStatus(spec.Name, spec.Declared, nic?.Name ?? spec.Port, exists, attached, carrier, speed,
                 addresses, guests, pools, health.StartsWith("ok", StringComparison.Ordinal), health)
             {
                 TrafficMbps = traffic is null ? null : Math.Round((traffic.TryGetValue(spec.Name, out var rate) ? rate : 0) * 8 / 1e6, 1),
+                UplinkKind = kind?.Kind,
+                UplinkParent = kind?.Parent,
+                UplinkVlanId = kind?.VlanId,
+                VlanAware = exists ? aware : null,
+                DefaultPvid = aware ? bridge!.DefaultPvid : null,
+                UplinkVlans = uplinkVlans,
+                GuestVlans = aware && portVlans is not null
+                    ? guests.Select(g => new PortVlanStatus(g, portVlans.TryGetValue(g, out var v) ? v : [])).ToList() : null,
             });
         }
         return new StatusReport(result);
+    }
+
+    /// <summary>How the uplink's VLANs differ from what the bridge declares ("carries 10/20, not 1p/10/20/100-199"); null when they agree or are unknown.</summary>
+    private static string? VlansDiffer(BridgeSpec spec, IReadOnlyList<VlanMember>? observed)
+    {
+        if (observed is null || spec.UplinkVlans is not { } declared) return null;
+        var want = VlanSet.Create(declared, out _);
+        var have = VlanSet.Create(observed, out _);
+        if (want is null || have == want) return null;
+        return $"carries {PortVlanStatus.Text(observed)}, not {PortVlanStatus.Text(declared)}";
     }
 
     private static string? Lost(LinkState bridge, UplinkRecord? record)
@@ -100,6 +126,9 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             text.Append(line.ToString().TrimEnd()).Append('\n');
         }
         if (Bridges.Count == 0) text.Append("(no bridges declared)\n");
+        var details = StatusDetails.Lines(Bridges).ToList();
+        if (details.Count > 0) text.Append('\n');
+        foreach (var detail in details) text.Append(detail).Append('\n');
         if (Config is not null) text.Append("configuration: ").Append(Config).Append('\n');
         return text.ToString();
     }

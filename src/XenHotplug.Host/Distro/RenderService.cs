@@ -22,20 +22,37 @@ public sealed class RenderService(INetworkRunner runner, IUplinkProbe probe, Ser
         var state = NetStateReader.Read(runner);
         var failed = new List<string>();
         var files = new List<RenderedFile>();
+        var vlanDevices = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var spec in specs)
         {
             try
             {
-                var nic = spec.Uplink is null ? null : state.ByName(spec.Uplink);
+                // A VLAN bridge's addressing is its 802.1Q device's (when it exists), never its parent's.
+                var nic = spec.Uplink is null ? null : state.ByName(spec.Vlan is null ? spec.Uplink : spec.Port!);
                 var facts = nic is null ? UplinkFacts.None : probe.Probe(nic);
                 var addressing = AddressingReader.Read(state, spec, facts);
                 var header = $"[bridge:{spec.Declared}] of {configFile}, written by 'network-multibridge render {Word(format)}'";
                 files.AddRange(BridgeRenderer.Render(format, addressing, header));
+                if (addressing is { VlanParent: { } parent, Uplink: { } device })
+                {
+                    if (!vlanDevices.TryGetValue(parent, out var list)) vlanDevices[parent] = list = [];
+                    list.Add(device);
+                }
             }
             catch (BridgeException e)
             {
                 log.Error("{Message:l}", e.Message);
                 failed.Add(spec.Name);
+            }
+        }
+        // systemd-networkd creates a VLAN device from its parent's .network (VLAN=): one file per parent, for all its VLANs.
+        if (format == RenderFormat.Networkd)
+        {
+            foreach (var (parent, devices) in vlanDevices.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var facts = state.ByName(parent) is { } link ? probe.Probe(link) : UplinkFacts.None;
+                var header = $"VLAN parent of {string.Join(", ", devices)} in {configFile}, written by 'network-multibridge render networkd'";
+                files.Add(BridgeRenderer.RenderParent(format, AddressingReader.ReadParent(state, parent, facts), devices, header));
             }
         }
         if (directory is null)

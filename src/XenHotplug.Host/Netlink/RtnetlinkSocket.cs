@@ -180,6 +180,39 @@ internal sealed class RtnetlinkSocket : IDisposable
         return vlans;
     }
 
+    /// <summary>
+    /// The VLANs of every bridge port (and bridge) by name, from one dump: `status` reads a VLAN-aware bridge's uplink
+    /// and guest ports with it, at the same cost with 1024 guests as with one. A port without VLANs is listed empty.
+    /// </summary>
+    public Dictionary<string, IReadOnlyList<Core.Vlan.VlanMember>> AllPortVlans()
+    {
+        var all = new Dictionary<string, IReadOnlyList<Core.Vlan.VlanMember>>(StringComparer.Ordinal);
+        var dump = new NetlinkMessage(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
+        Span<byte> info = stackalloc byte[IfInfoLength];
+        info[0] = AF_BRIDGE;
+        dump.Raw(info);
+        dump.AttributeU32(IFLA_EXT_MASK, RTEXT_FILTER_BRVLAN);
+        _socket.Request(dump, (type, payload) =>
+        {
+            if (type != RTM_NEWLINK || payload.Length < IfInfoLength) return;
+            string? name = null;
+            var vlans = new List<Core.Vlan.VlanMember>();
+            foreach (var attribute in new NetlinkAttributes(payload[IfInfoLength..]))
+            {
+                if (attribute.Type == IFLA_IFNAME) name = attribute.Text;
+                if (attribute.Type != IFLA_AF_SPEC) continue;
+                foreach (var inner in attribute.Nested)
+                {
+                    if (inner.Type != IFLA_BRIDGE_VLAN_INFO || inner.Value.Length < 4) continue;
+                    var vlan = Core.Balancing.PortVlan.FromKernel(BinaryPrimitives.ReadUInt16LittleEndian(inner.Value), BinaryPrimitives.ReadUInt16LittleEndian(inner.Value[2..]));
+                    vlans.Add(new Core.Vlan.VlanMember(vlan.Vid, vlan.Pvid, vlan.Untagged));
+                }
+            }
+            if (name is not null) all[name] = vlans;
+        });
+        return all;
+    }
+
     /// <summary>The VLANs of the bridge port named <paramref name="device"/>, as the core models them.</summary>
     public List<Core.Vlan.VlanMember> PortVlanMembers(string device) =>
         PortVlans(IndexOf(device)).Select(v => Core.Balancing.PortVlan.FromKernel(v.Flags, v.Vid)).Select(v => new Core.Vlan.VlanMember(v.Vid, v.Pvid, v.Untagged)).ToList();

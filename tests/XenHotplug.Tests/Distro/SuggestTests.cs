@@ -52,6 +52,56 @@ public sealed class SuggestTests : IDisposable
         Assert.Null(Assert.Single(config.Bridges).Uplink);
     }
 
+    private static LinkState Vlan(int index, string name, string parent, int vid, IReadOnlyList<IpAddress>? addresses = null, IReadOnlyList<IpRoute>? routes = null) =>
+        new(index, name, "vlan", null, "52:54:00:00:00:01", 1500, true, addresses ?? [], routes ?? []) { VlanParent = parent, VlanId = vid };
+
+    [Fact]
+    public void A_nics_vlan_devices_get_vlan_bridges_instead_of_a_bridge_on_the_nic()
+    {
+        NetState state = new([
+            new LinkState(2, "eth0", null, null, "52:54:00:00:00:01", 1500, true, [], []),
+            Vlan(3, "eth0.100", "eth0", 100, [new IpAddress("inet", "192.0.2.10", 24)], [new IpRoute("inet", "default", "192.0.2.1", null)]),
+            Vlan(4, "eth0.200", "eth0", 200),
+            Vlan(5, "vlan300", "eth0", 300),
+            new LinkState(6, "eth1", null, null, "52:54:00:00:00:02", 1500, true, [], []),
+            Vlan(7, "bond0.5", "bond0", 5), // a VLAN of something that is no physical NIC: not suggested here
+        ]);
+        foreach (var nic in new[] { "eth0", "eth1" }) Directory.CreateDirectory(Path.Combine(_sys, nic, "device"));
+        var sysfs = new FakeSysfs().Add("eth0").Add("eth1");
+        var nics = new SuggestService(sysfs, new NoFacts(), _sys).Find(state);
+        Assert.Equal(["eth0", "eth0.100", "eth0.200", "vlan300", "eth1"], nics.Select(n => n.Name));
+        Assert.Equal(["eth0.100", "eth0.200", "vlan300"], nics[0].Vlans);
+        var ini = IniSuggestion.Render(nics, "/etc/xen/multibridge.ini");
+        Assert.Contains("# eth0: 52:54:00:00:00:01, no address\n#   a trunk carrying eth0.100, eth0.200, vlan300: bridges on its VLANs follow; eth0 itself keeps its addressing\n", ini, StringComparison.Ordinal);
+        Assert.Contains("""
+            # eth0.100: VLAN 100 of eth0, 52:54:00:00:00:01, 192.0.2.10/24, default route via 192.0.2.1
+            #   static: 'network-multibridge start' can move its addressing onto the bridge
+            [bridge:xenbr100]
+            uplink = eth0
+            vlan = 100
+
+            """.ReplaceLineEndings("\n"), ini, StringComparison.Ordinal);
+        Assert.Contains("[bridge:xenbr300]\nuplink = eth0\nvlan = 300\nuplink_name = vlan300\n", ini, StringComparison.Ordinal);
+        var config = Parse(ini);
+        Assert.Equal([("xenbr100", "eth0", 100), ("xenbr200", "eth0", 200), ("xenbr300", "eth0", 300), ("xenbr0", "eth1", 0)],
+            config.Bridges.Select(b => (b.Name, b.Uplink!, (int)(b.Vlan ?? 0))));
+        Assert.Equal("vlan300", config.UplinkPort("xenbr300"));
+        Assert.Equal(["xenbr0"], config.Pools["default"].Bridges); // each VLAN is a network of its own: in no pool
+    }
+
+    [Fact]
+    public void Only_vlan_bridges_give_no_pool()
+    {
+        NetState state = new([new LinkState(2, "eth0", null, null, "52:54:00:00:00:01", 1500, true, [], []), Vlan(3, "eth0.10", "eth0", 10)]);
+        Directory.CreateDirectory(Path.Combine(_sys, "eth0", "device"));
+        var ini = IniSuggestion.Render(new SuggestService(new FakeSysfs().Add("eth0"), new NoFacts(), _sys).Find(state), "/etc/xen/multibridge.ini");
+        var config = Parse(ini);
+        Assert.Equal(["xenbr10"], config.Bridges.Select(b => b.Name));
+        Assert.Empty(config.Pools);
+        Assert.Null(config.DefaultPool);
+        Assert.DoesNotContain("auto_bridge", ini, StringComparison.Ordinal);
+    }
+
     private sealed class NoFacts : IUplinkProbe
     {
         public UplinkFacts Probe(LinkState nic) => UplinkFacts.None;
