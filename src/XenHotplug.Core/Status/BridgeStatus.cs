@@ -33,6 +33,14 @@ public sealed record BridgeStatus(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? UplinkVlanId { get; init; }
 
+    /// <summary>The mode of the bond the uplink is (or is a VLAN of).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? UplinkBondMode { get; init; }
+
+    /// <summary>That bond's slaves: which carries traffic, which has link.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<BondSlaveStatus>? UplinkBondSlaves { get; init; }
+
     /// <summary>Whether the bridge filters VLANs (vlan_filtering 1); null when it does not exist.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? VlanAware { get; init; }

@@ -20,10 +20,16 @@ public static class StatusDetails
         var anyVlans = false;
         foreach (var b in bridges)
         {
+            var bond = b.UplinkBondSlaves is { } slaves
+                ? $"a bond ({b.UplinkBondMode ?? "mode unknown"}): {(slaves.Count == 0 ? "no slaves" : string.Join(", ", slaves))}" : null;
             if (b.UplinkKind == UplinkInfo.Vlan)
             {
                 var id = b.UplinkVlanId?.ToString(CultureInfo.InvariantCulture) ?? "?";
-                lines.Add($"{b.Name}: uplink {b.Uplink ?? "-"} is VLAN {id} of {b.UplinkParent ?? "?"}");
+                lines.AddRange(Wrap($"{b.Name}: uplink {b.Uplink ?? "-"} is VLAN {id} of {b.UplinkParent ?? "?"}" + (bond is null ? "" : ", " + bond)));
+            }
+            else if (bond is not null)
+            {
+                lines.AddRange(Wrap($"{b.Name}: uplink {b.Uplink ?? "-"} is {bond}"));
             }
             if (b.VlanAware != true) continue;
             var pvid = b.DefaultPvid switch
@@ -43,6 +49,26 @@ public static class StatusDetails
         }
         if (anyVlans) lines.Add(Legend);
         return lines;
+    }
+
+    /// <summary>A sentence broken between words so no line passes <see cref="Width"/> (continuations indented).</summary>
+    private static IEnumerable<string> Wrap(string text)
+    {
+        var words = text.Split(' ');
+        var line = new StringBuilder(words[0]);
+        foreach (var word in words.Skip(1))
+        {
+            if (line.Length + 1 + word.Length > Width)
+            {
+                yield return line.ToString();
+                line.Clear().Append("    ").Append(word);
+            }
+            else
+            {
+                line.Append(' ').Append(word);
+            }
+        }
+        yield return line.ToString();
     }
 
     /// <summary><paramref name="lead"/> then the VLAN text, broken after a '/' so no line passes <see cref="Width"/>.</summary>

@@ -38,7 +38,7 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             var attached = nic is not null && nic.Master == spec.Name;
             bool? carrier = nic is null ? null : sysfs.HasCarrier(nic.Name);
             int? speed = nic is null ? null : sysfs.SpeedMbps(nic.Name);
-            var kind = UplinkInfo.Of(spec, nic);
+            var kind = UplinkInfo.Of(spec, nic, state);
             var aware = exists && bridge!.VlanFiltering;
             var uplinkVlans = !aware || nic is null || !attached ? null
                 : portVlans is not null && portVlans.TryGetValue(nic.Name, out var read) ? read : nic.PortVlans;
@@ -54,7 +54,7 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
             else if (spec.VlanFiltering && !aware) health = "bridge not VLAN-aware (vlan_filtering = yes)";
             else if (VlansDiffer(spec, uplinkVlans) is { } differ) health = $"uplink {nic.Name} {differ}";
             else if (Lost(bridge, moved?.FirstOrDefault(r => r.Bridge == spec.Name && r.Uplink == spec.Uplink)) is { } lost) health = lost;
-            else health = "ok";
+            else health = kind?.BondNote is { } note ? $"ok ({note})" : "ok";
             result.Add(new BridgeStatus(spec.Name, spec.Declared, nic?.Name ?? spec.Port, exists, attached, carrier, speed,
                 addresses, guests, pools, health.StartsWith("ok", StringComparison.Ordinal), health)
             {
@@ -62,6 +62,8 @@ public sealed record StatusReport(IReadOnlyList<BridgeStatus> Bridges)
                 UplinkKind = kind?.Kind,
                 UplinkParent = kind?.Parent,
                 UplinkVlanId = kind?.VlanId,
+                UplinkBondMode = kind?.BondMode,
+                UplinkBondSlaves = kind?.BondSlaves,
                 VlanAware = exists ? aware : null,
                 DefaultPvid = aware ? bridge!.DefaultPvid : null,
                 UplinkVlans = uplinkVlans,

@@ -10,7 +10,31 @@ namespace XenHotplug.Core.Status;
 /// </summary>
 public sealed record UplinkInfo(string Kind, string? Parent = null, int? VlanId = null)
 {
-    public const string Nic = "nic", Vlan = "vlan";
+    public const string Nic = "nic", Vlan = "vlan", Bond = "bond";
+
+    /// <summary>The bond the uplink is, or is a VLAN of: its mode ("active-backup") and its slaves (null: no bond).</summary>
+    public string? BondMode { get; init; }
+
+    public IReadOnlyList<BondSlaveStatus>? BondSlaves { get; init; }
+
+    /// <summary>The bond's health as placement and the balancer see it: up while one slave has link (a slave down is only a note).</summary>
+    public string? BondNote => BondSlaves is { } slaves && slaves.Any(s => !s.LinkUp)
+        ? $"{slaves.Count(s => s.LinkUp)} of {slaves.Count} slaves up" : null;
+
+    /// <summary>The kind, with the bond under it (the uplink itself or a VLAN's parent) when <paramref name="state"/> has it.</summary>
+    public static UplinkInfo? Of(BridgeSpec spec, LinkState? uplink, NetState state)
+    {
+        var info = Of(spec, uplink);
+        var bond = uplink is { IsBond: true } ? uplink : info?.Parent is { } parent && state.ByName(parent) is { IsBond: true } p ? p : null;
+        if (info is null || bond is null) return info;
+        return info with
+        {
+            BondMode = bond.BondMode,
+            BondSlaves = state.Links.Where(l => l.Master == bond.Name)
+                .Select(l => new BondSlaveStatus(l.Name, l.SlaveState == "ACTIVE", l.SlaveMii != "DOWN" && l.Up))
+                .OrderBy(l => l.Name, StringComparer.Ordinal).ToList(),
+        };
+    }
 
     /// <summary>The kind of the observed <paramref name="uplink"/>, or, when it is missing, what the spec declares (null for none or unknown).</summary>
     public static UplinkInfo? Of(BridgeSpec spec, LinkState? uplink)

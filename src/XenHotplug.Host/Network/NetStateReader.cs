@@ -20,14 +20,25 @@ public static class NetStateReader
     public static NetState Read(INetworkRunner runner, IEnumerable<string> names, Func<string, bool> exists)
     {
         var arrays = new List<string>();
-        foreach (var name in names.Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal))
+        var wanted = names.Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var name in wanted)
         {
-            if (!exists(name)) continue;
-            var json = runner.Query(["-j", "-d", "address", "show", "dev", name]).Trim();
-            if (json.Length > 2 && json[0] == '[' && json[^1] == ']') arrays.Add(json[1..^1]);
+            if (exists(name)) Add(arrays, runner.Query(["-j", "-d", "address", "show", "dev", name]));
         }
-        return NetState.Parse("[" + string.Join(',', arrays.Where(a => a.Trim().Length > 0)) + "]", Routes(runner, "-4"), Routes(runner, "-6"));
+        var state = NetState.Parse(Join(arrays), "[]", "[]");
+        // The slaves of a bond among them (an uplink, or a VLAN uplink's parent): its health and speed are theirs.
+        foreach (var bond in state.Links.Where(l => l.IsBond).Select(l => l.Name).ToList())
+            Add(arrays, runner.Query(["-j", "-d", "address", "show", "master", bond]));
+        return NetState.Parse(Join(arrays), Routes(runner, "-4"), Routes(runner, "-6"));
     }
+
+    private static void Add(List<string> arrays, string json)
+    {
+        json = json.Trim();
+        if (json.Length > 2 && json[0] == '[' && json[^1] == ']' && json[1..^1].Trim().Length > 0) arrays.Add(json[1..^1]);
+    }
+
+    private static string Join(List<string> arrays) => "[" + string.Join(',', arrays) + "]";
 
     private static string Routes(INetworkRunner runner, string family) => runner.Query(["-j", family, "route", "show", "table", "main"]);
 }

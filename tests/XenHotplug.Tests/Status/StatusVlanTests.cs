@@ -27,7 +27,11 @@ public sealed class StatusVlanTests
 
     // As `ip -j -d address show` reports them (trimmed to what status reads).
     private const string Links = """
-        [{"ifindex":2,"ifname":"bond0","flags":["UP","LOWER_UP"],"mtu":1500,"address":"52:54:00:00:00:02","linkinfo":{"info_kind":"bond"},"addr_info":[]},
+        [{"ifindex":2,"ifname":"bond0","flags":["UP","LOWER_UP"],"mtu":1500,"address":"52:54:00:00:00:02","linkinfo":{"info_kind":"bond","info_data":{"mode":"active-backup","miimon":100}},"addr_info":[]},
+         {"ifindex":10,"ifname":"eth8","flags":["UP","LOWER_UP","SLAVE"],"mtu":1500,"address":"52:54:00:00:00:02","master":"bond0",
+          "linkinfo":{"info_slave_kind":"bond","info_slave_data":{"state":"ACTIVE","mii_status":"UP"}},"addr_info":[]},
+         {"ifindex":11,"ifname":"eth9","flags":["UP","SLAVE"],"mtu":1500,"address":"52:54:00:00:00:02","master":"bond0",
+          "linkinfo":{"info_slave_kind":"bond","info_slave_data":{"state":"BACKUP","mii_status":"DOWN"}},"addr_info":[]},
          {"ifindex":3,"ifname":"bond0.100","flags":["UP","LOWER_UP"],"mtu":1500,"address":"52:54:00:00:00:02","link":"bond0","master":"xenbr100",
           "linkinfo":{"info_kind":"vlan","info_data":{"protocol":"802.1Q","id":100}},"addr_info":[]},
          {"ifindex":4,"ifname":"xenbr100","flags":["UP","LOWER_UP"],"mtu":1500,"address":"52:54:00:00:00:02",
@@ -73,11 +77,12 @@ public sealed class StatusVlanTests
     {
         const string Golden = """
             BRIDGE    UPLINK     CARRIER  SPEED  ADDRESSES      GUESTS                    POOL  HEALTH
-            xenbr100  bond0.100  yes      -      10.100.0.2/24  0                         -     ok
+            xenbr100  bond0.100  yes      -      10.100.0.2/24  0                         -     ok (1 of 2 slaves up)
             xenbr0    eth2       yes      -      -              3 (vif3.0,vif4.0,vif5.0)  -     ok
             xenbr1    eth1       yes      -      -              1 (vif6.0)                -     ok
 
-            xenbr100: uplink bond0.100 is VLAN 100 of bond0
+            xenbr100: uplink bond0.100 is VLAN 100 of bond0, a bond (active-backup): eth8
+                active, eth9 down
             xenbr0: VLAN-aware, default PVID 1
               uplink eth2  1p/10/20/100-199
               vif3.0       10p/20
@@ -99,6 +104,12 @@ public sealed class StatusVlanTests
         Assert.Equal("vlan", vlanBridge["uplink_kind"]!.GetValue<string>());
         Assert.Equal("bond0", vlanBridge["uplink_parent"]!.GetValue<string>());
         Assert.Equal(100, vlanBridge["uplink_vlan_id"]!.GetValue<int>());
+        // The bond under the VLAN: its mode and slaves, one of two without link (healthy: the bond still has carrier).
+        Assert.Equal("active-backup", vlanBridge["uplink_bond_mode"]!.GetValue<string>());
+        var slaves = vlanBridge["uplink_bond_slaves"]!.AsArray();
+        Assert.Equal(("eth8", true, true), (slaves[0]!["name"]!.GetValue<string>(), slaves[0]!["active"]!.GetValue<bool>(), slaves[0]!["link_up"]!.GetValue<bool>()));
+        Assert.Equal(("eth9", false, false), (slaves[1]!["name"]!.GetValue<string>(), slaves[1]!["active"]!.GetValue<bool>(), slaves[1]!["link_up"]!.GetValue<bool>()));
+        Assert.True(vlanBridge["healthy"]!.GetValue<bool>());
         Assert.False(vlanBridge["vlan_aware"]!.GetValue<bool>());
         Assert.Null(vlanBridge["default_pvid"]);
         Assert.Null(vlanBridge["uplink_vlans"]);
