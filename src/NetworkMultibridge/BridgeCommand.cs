@@ -84,7 +84,7 @@ internal sealed class BridgeCommand(string program, bool verbose)
         {
             if (specs.Count == 0) log.Warning("no bridges declared in {File:l}: nothing to render", configNote);
             var failedRender = new RenderService(runner, new UplinkProbe(), log, Console.Out)
-                .Render(specs, command.Format!.Value, command.OutputDirectory, config.SourceFile ?? ConfigLoader.PathFrom(environment)).Count;
+                .Render(specs, command.Format!.Value, command.OutputDirectory, config.SourceFile ?? ConfigLoader.PathFrom(environment), command.Bonds(config, specs)).Count;
             return failedRender == 0 ? 0 : failedRender >= specs.Count ? 1 : ExitPartialOrUnhealthy;
         }
         if (command.Command == NetworkCommand.Status)

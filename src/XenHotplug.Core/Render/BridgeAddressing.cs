@@ -22,6 +22,9 @@ public sealed record BridgeAddressing(
 
     public ushort? VlanId { get; init; }
 
+    /// <summary>The declared bond that is the bridge's uplink: its port is the bond, built with these options.</summary>
+    public Bridges.BondSpec? Bond { get; init; }
+
     /// <summary>A VLAN-aware bridge (vlan_filtering 1).</summary>
     public bool VlanFiltering { get; init; }
 

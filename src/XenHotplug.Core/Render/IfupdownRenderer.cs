@@ -19,6 +19,7 @@ public static class IfupdownRenderer
         {
             text.Append($"# Remove {nic}'s own stanza (auto/allow-hotplug/iface {nic}) from /etc/network/interfaces.\n")
                 .Append($"iface {nic} inet manual\n");
+            if (b.Bond is { } bond) text.Append(BondOptions(bond));
             // The vlan package (ifupdown2, ifupdown-ng: built in) creates the 802.1Q device on the raw device.
             if (b.VlanParent is { } parent) text.Append($"    vlan-raw-device {parent}\n");
             if (b.VlanFiltering)
@@ -30,15 +31,25 @@ public static class IfupdownRenderer
             text.Append('\n');
         }
         text.Append($"auto {b.Bridge}\n");
-        var v4 = b.Dhcp4 ? "dhcp" : b.Addresses4.Count > 0 ? "static" : "manual";
-        text.Append($"iface {b.Bridge} inet {v4}\n");
-        text.Append($"    bridge_ports {b.Uplink ?? "none"}\n    bridge_stp off\n    bridge_fd 0\n    bridge_maxwait 0\n");
+        var options = new StringBuilder($"    bridge_ports {b.Uplink ?? "none"}\n    bridge_stp off\n    bridge_fd 0\n    bridge_maxwait 0\n");
         if (b.VlanFiltering)
         {
             // ifupdown2 / ifupdown-ng options (interfaces-bridge(5)); the uplink's stanza above carries its VLANs.
-            text.Append("    bridge-vlan-aware yes\n");
-            if (VlanRanges.Pvid(b.UplinkVlans) is { } native) text.Append($"    bridge-pvid {VlanRanges.N(native)}\n");
+            options.Append("    bridge-vlan-aware yes\n");
+            if (VlanRanges.Pvid(b.UplinkVlans) is { } native) options.Append($"    bridge-pvid {VlanRanges.N(native)}\n");
         }
+        Stanza(text, b, options.ToString());
+        return [new RenderedFile(b.Bridge, text.ToString())];
+    }
+
+    /// <summary>
+    /// `iface NAME inet dhcp|static|manual` for <paramref name="b"/>'s addressing (NAME is <see cref="BridgeAddressing.Bridge"/>),
+    /// <paramref name="options"/> first, then the MAC, addresses, gateway, MTU, routes and the inet6 stanza.
+    /// </summary>
+    public static void Stanza(StringBuilder text, BridgeAddressing b, string options)
+    {
+        var v4 = b.Dhcp4 ? "dhcp" : b.Addresses4.Count > 0 ? "static" : "manual";
+        text.Append($"iface {b.Bridge} inet {v4}\n").Append(options);
         if (b.Mac is not null) text.Append($"    hwaddress {b.Mac}\n");
         var gateway = v4 == "static" ? b.Routes.FirstOrDefault(r => !r.IPv6 && r.IsDefault && r.Gateway is not null) : null;
         if (v4 == "static")
@@ -69,7 +80,16 @@ public static class IfupdownRenderer
             foreach (var r in b.Routes.Where(r => r.IPv6 && r != gateway6))
                 text.Append($"    up ip -6 route add {Route(r, b.Bridge)}\n");
         }
-        return [new RenderedFile(b.Bridge, text.ToString())];
+    }
+
+    /// <summary>The ifenslave options of a bond's stanza (bond-slaves on the bond itself, as ifupdown's ifenslave hook reads them).</summary>
+    public static string BondOptions(Bridges.BondSpec bond)
+    {
+        var text = new StringBuilder($"    bond-slaves {string.Join(' ', bond.Slaves)}\n    bond-mode {bond.ModeName}\n    bond-miimon {N(bond.Miimon)}\n");
+        if (bond.Primary is { } primary) text.Append($"    bond-primary {primary}\n");
+        if (bond.LacpRate is { } rate) text.Append($"    bond-lacp-rate {rate}\n");
+        if (bond.XmitHashPolicy is { } hash) text.Append($"    bond-xmit-hash-policy {hash}\n");
+        return text.ToString();
     }
 
     private static string Route(RenderedRoute r, string dev)

@@ -29,6 +29,34 @@ public static class NmRenderer
         if (b.Mac is not null) bridge.Append($"mac-address={b.Mac}\n");
         if (b.VlanFiltering) bridge.Append("vlan-filtering=true\n").Append($"vlan-default-pvid={N(b.DefaultPvid ?? 0)}\n");
 
+        AppendIp(bridge, b);
+        files.Add(new RenderedFile($"{b.Bridge}.nmconnection", bridge.ToString(), Private: true));
+
+        if (b.Uplink is { } nic)
+        {
+            var port = new StringBuilder($"# {header}\n");
+            var id = $"{b.Bridge}-port-{nic}";
+            port.Append("[connection]\n").Append($"id={K(id)}\n").Append($"uuid={StableUuid.For(id)}\n")
+                .Append(b.Bond is not null ? "type=bond\n" : b.VlanParent is null ? "type=ethernet\n" : "type=vlan\n")
+                .Append($"interface-name={K(nic)}\n").Append($"master={K(b.Bridge)}\n").Append("slave-type=bridge\n");
+            if (b.Bond is { } bond) AppendBond(port, bond);
+            if (b.Mtu is { } mtu) port.Append($"\n[ethernet]\nmtu={N(mtu)}\n");
+            if (b.VlanParent is { } parent && b.VlanId is { } vid) port.Append($"\n[vlan]\nparent={K(parent)}\nid={N(vid)}\n");
+            if (b.VlanFiltering && b.UplinkVlans.Count > 0)
+            {
+                var terms = new List<string>();
+                if (VlanRanges.Pvid(b.UplinkVlans) is { } pvid) terms.Add($"{N(pvid)} pvid untagged");
+                terms.AddRange(VlanRanges.Tagged(b.UplinkVlans));
+                port.Append($"\n[bridge-port]\nvlans={string.Join(',', terms)}\n");
+            }
+            files.Add(new RenderedFile($"{id}.nmconnection", port.ToString(), Private: true));
+        }
+        return files;
+    }
+
+    /// <summary>The [ipv4] and [ipv6] sections of <paramref name="b"/>'s addressing (IPv4 auto, manual or disabled; IPv6 auto with EUI-64).</summary>
+    public static void AppendIp(StringBuilder bridge, BridgeAddressing b)
+    {
         bridge.Append("\n[ipv4]\n");
         var v4Gateway = b.Routes.FirstOrDefault(r => !r.IPv6 && r.IsDefault && r.Gateway is not null);
         if (b.Dhcp4)
@@ -53,27 +81,15 @@ public static class NmRenderer
         var v6Gateway = b.Routes.FirstOrDefault(r => r.IPv6 && r.IsDefault && r.Gateway is not null);
         if (v6Gateway is not null && b.Addresses6.Count > 0) bridge.Append($"gateway={v6Gateway.Gateway}\n");
         AppendRoutes(bridge, b.Routes.Where(r => r.IPv6 && !(r == v6Gateway && b.Addresses6.Count > 0)));
-        files.Add(new RenderedFile($"{b.Bridge}.nmconnection", bridge.ToString(), Private: true));
+    }
 
-        if (b.Uplink is { } nic)
-        {
-            var port = new StringBuilder($"# {header}\n");
-            var id = $"{b.Bridge}-port-{nic}";
-            port.Append("[connection]\n").Append($"id={K(id)}\n").Append($"uuid={StableUuid.For(id)}\n")
-                .Append(b.VlanParent is null ? "type=ethernet\n" : "type=vlan\n")
-                .Append($"interface-name={K(nic)}\n").Append($"master={K(b.Bridge)}\n").Append("slave-type=bridge\n");
-            if (b.Mtu is { } mtu) port.Append($"\n[ethernet]\nmtu={N(mtu)}\n");
-            if (b.VlanParent is { } parent && b.VlanId is { } vid) port.Append($"\n[vlan]\nparent={K(parent)}\nid={N(vid)}\n");
-            if (b.VlanFiltering && b.UplinkVlans.Count > 0)
-            {
-                var terms = new List<string>();
-                if (VlanRanges.Pvid(b.UplinkVlans) is { } pvid) terms.Add($"{N(pvid)} pvid untagged");
-                terms.AddRange(VlanRanges.Tagged(b.UplinkVlans));
-                port.Append($"\n[bridge-port]\nvlans={string.Join(',', terms)}\n");
-            }
-            files.Add(new RenderedFile($"{id}.nmconnection", port.ToString(), Private: true));
-        }
-        return files;
+    /// <summary>A bond connection's [bond] section: the driver's options by their own names (nm-settings-keyfile(5)).</summary>
+    public static void AppendBond(StringBuilder text, Bridges.BondSpec bond)
+    {
+        text.Append("\n[bond]\n").Append($"mode={bond.ModeName}\n").Append($"miimon={N(bond.Miimon)}\n");
+        if (bond.Primary is { } primary) text.Append($"primary={K(primary)}\n");
+        if (bond.LacpRate is { } rate) text.Append($"lacp_rate={rate}\n");
+        if (bond.XmitHashPolicy is { } hash) text.Append($"xmit_hash_policy={hash}\n");
     }
 
     private static void AppendRoutes(StringBuilder text, IEnumerable<RenderedRoute> routes)
@@ -88,7 +104,7 @@ public static class NmRenderer
         }
     }
 
-    private static string K(string value) => RenderedText.KeyfileValue(value);
+    public static string K(string value) => RenderedText.KeyfileValue(value);
 
-    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

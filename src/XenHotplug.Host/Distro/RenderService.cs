@@ -17,11 +17,29 @@ namespace XenHotplug.Host.Distro;
 /// </summary>
 public sealed class RenderService(INetworkRunner runner, IUplinkProbe probe, Serilog.ILogger log, TextWriter output)
 {
-    public List<string> Render(IReadOnlyList<BridgeSpec> specs, RenderFormat format, string? directory, string configFile)
+    public List<string> Render(IReadOnlyList<BridgeSpec> specs, RenderFormat format, string? directory, string configFile,
+        IReadOnlyList<BondSpec>? bonds = null)
     {
-        var state = NetStateReader.Read(runner);
+        var observed = NetStateReader.Read(runner);
         var failed = new List<string>();
         var files = new List<RenderedFile>();
+        // The bridges on a bond read it as start will have built it: its slaves' MAC and addressing on the bond.
+        var valid = new List<BondSpec>();
+        var state = observed;
+        foreach (var bond in bonds ?? [])
+        {
+            try
+            {
+                BondPlanner.CheckStart(observed, bond);
+                valid.Add(bond);
+                state = BondPlanner.Project(state, bond);
+            }
+            catch (BridgeException e)
+            {
+                log.Error("{Message:l}", e.Message);
+                failed.Add(bond.Name);
+            }
+        }
         var vlanDevices = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var spec in specs)
         {
@@ -31,6 +49,7 @@ public sealed class RenderService(INetworkRunner runner, IUplinkProbe probe, Ser
                 var nic = spec.Uplink is null ? null : state.ByName(spec.Vlan is null ? spec.Uplink : spec.Port!);
                 var facts = nic is null ? UplinkFacts.None : probe.Probe(nic);
                 var addressing = AddressingReader.Read(state, spec, facts);
+                if (spec.Vlan is null && valid.Find(b => b.Name == spec.Uplink) is { } uplinkBond) addressing = addressing with { Bond = uplinkBond };
                 var header = $"[bridge:{spec.Declared}] of {configFile}, written by 'network-multibridge render {Word(format)}'";
                 files.AddRange(BridgeRenderer.Render(format, addressing, header));
                 if (addressing is { VlanParent: { } parent, Uplink: { } device })
@@ -53,6 +72,25 @@ public sealed class RenderService(INetworkRunner runner, IUplinkProbe probe, Ser
                 var facts = state.ByName(parent) is { } link ? probe.Probe(link) : UplinkFacts.None;
                 var header = $"VLAN parent of {string.Join(", ", devices)} in {configFile}, written by 'network-multibridge render networkd'";
                 files.Add(BridgeRenderer.RenderParent(format, AddressingReader.ReadParent(state, parent, facts), devices, header));
+            }
+        }
+        foreach (var bond in valid)
+        {
+            try
+            {
+                // A bridge's uplink is defined by the bridge's port files; a VLAN parent under networkd by its parent .network.
+                var bridged = specs.Any(s => s.Vlan is null && s.Uplink == bond.Name);
+                var covered = bridged || (format == RenderFormat.Networkd && vlanDevices.ContainsKey(bond.Name));
+                var link = state.ByName(bond.Name);
+                var own = covered ? null : AddressingReader.ReadParent(state, bond.Name,
+                    observed.ByName(bond.Home) is { } home ? probe.Probe(home) : UplinkFacts.None);
+                var header = $"[bond:{bond.Name}] of {configFile}, written by 'network-multibridge render {Word(format)}'";
+                files.AddRange(BondRenderer.Render(format, bond, link?.Mac, own, header));
+            }
+            catch (BridgeException e)
+            {
+                log.Error("{Message:l}", e.Message);
+                failed.Add(bond.Name);
             }
         }
         if (directory is null)
