@@ -96,7 +96,7 @@ guest() { # guest D BRIDGE [KEY=VALUE...]: the backend nodes libxl writes, and t
 }
 env_of() { # the environment libxl gives the vif-script
 	echo script="$VIF" XENBUS_TYPE=vif "XENBUS_PATH=backend/vif/$1/0" XENBUS_BASE_PATH=backend netdev= "vif=vif$1.0" \
-		"XENSTORED_PATH=$XENSTORED_PATH" "XEN_MULTIBRIDGE_CONFIG=$CONF" "XEN_MULTIBRIDGE_RUNDIR=$W/run" "XEN_MULTIBRIDGE_SYSLOG=$W/no-syslog"
+		"XENSTORED_PATH=$XENSTORED_PATH" "XEN_MULTIBRIDGE_CONFIG=$CONF" "XEN_MULTIBRIDGE_RUNDIR=${RUNDIR:-$W/run}" "XEN_MULTIBRIDGE_SYSLOG=$W/no-syslog"
 }
 hp() { # hp COMMAND D [ARG...]: vif-multibridge as libxl runs it (killed after libxl's 40 s)
 	local c=$1 d=$2; shift 2
@@ -377,7 +377,7 @@ ip link set eth7 up
 ip link set eth8 up
 ip address add 10.80.0.2/24 dev eth6
 CONF3=$W/bonds.ini
-printf '[bond:bond0]\nslaves = eth6 eth7\nmode = active-backup\nprimary = eth6\nmiimon = 50\n[bond:bond1]\nslaves = eth8 eth9\nmode = balance-xor\nxmit_hash_policy = layer2+3\n[bridge:xenbr10]\nuplink = bond0\nvlan = 10\n[bridge:xenbr20]\nuplink = bond0\nvlan = 20\n[bridge:xenbr9]\nuplink = bond1\n' > "$CONF3"
+printf '[bond:bond0]\nslaves = eth6 eth7\nmode = active-backup\nprimary = eth6\nmiimon = 50\n[bond:bond1]\nslaves = eth8 eth9\nmode = balance-xor\nxmit_hash_policy = layer2+3\n[bridge:xenbr10]\nuplink = bond0\nvlan = 10\n[bridge:xenbr20]\nuplink = bond0\nvlan = 20\n[bridge:xenbr9]\nuplink = bond1\n[pool:bp]\nbridges = xenbr20 xenbr9\nshared_segment = yes\n[balancer]\ninterval = 0.2\n' > "$CONF3"
 nmb3() { XEN_MULTIBRIDGE_CONFIG=$CONF3 XEN_MULTIBRIDGE_RUNDIR=$W/run3 XEN_MULTIBRIDGE_SYSLOG=$W/no-syslog timeout -s KILL 40 network-multibridge "$@"; }
 bsnap() { local i; for i in 6 7 8 9; do ip -br link show dev eth$i; ip -4 -br address show dev eth$i; cat /sys/class/net/eth$i/mtu; done; ip -4 route show default; true; }
 MAC6=$(cat /sys/class/net/eth6/address)
@@ -405,6 +405,9 @@ ip -n lan6 link set u9 up
 check "eth9 back: 20000 Mb/s again" waitfor 50 speed_is bond1 20000
 bsecond() { local plan; plan=$(nmb3 start --dry-run 2>&1 | grep -v '^#'); [ -z "$plan" ] || { echo "a second start would run: $plan"; return 1; }; nmb3 start; }
 check "a second start changes nothing" bsecond
+bond_status() { local out; out=$(nmb3 status); grep -q '^xenbr9: uplink bond1 is a bond (balance-xor): eth8 active, eth9 active$' <<< "$out" \
+	&& grep -q '^xenbr10: uplink bond0.10 is VLAN 10 of bond0, a bond (active-backup): eth6' <<< "$out" || { echo "$out"; return 1; }; }
+check "status names each bond uplink with its mode and its slaves' state" bond_status
 guest 15 xenbr10
 ip -n g15 address add 10.81.0.15/24 dev eth0
 check "a guest on xenbr10 (VLAN 10 of bond0): online succeeds" online_ok 15
@@ -414,12 +417,24 @@ ip -n lan5 link set u6 down
 active_is() { [ "$(cat /sys/class/net/bond0/bonding/active_slave)" = "$1" ]; }
 check "eth6 losing carrier: the bond fails over to eth7" waitfor 50 active_is eth7
 check "after the failover the guest still reaches VLAN 10" pings g15 10.81.0.1
-bhealthy() { carrier_is bond0.10 1 && nmb3 status >/dev/null; }
+bhealthy() { local out; out=$(nmb3 status) && grep -q '^xenbr10 .*ok (1 of 2 slaves up)$' <<< "$out" && carrier_is bond0.10 1 || { echo "$out"; return 1; }; }
 check "after the failover xenbr10's uplink keeps carrier and status says healthy (no balancer move is due)" bhealthy
+# The balancer: a guest of pool bp (xenbr20 on bond0's VLAN 20, xenbr9 on bond1) placed on xenbr20 stays there while
+# bond0 has a slave, and is failed over to xenbr9 when bond0 loses its last one.
+guest 16 pool:bp
+online3() { CONF=$CONF3 RUNDIR=$W/run3 online_ok "$@"; }
+check "a pool:bp guest: online succeeds" online3 16
+check "the pool:bp guest is on xenbr20 (least-loaded ties go to the pool's first bridge)" on_bridge vif16.0 xenbr20
+no_move() { nmb3 balance && on_bridge vif16.0 xenbr20; }
+check "one of bond0's two slaves without carrier: a balance pass leaves the guest on xenbr20" no_move
 ip -n lan5 link set u7 down
 check "both slaves without carrier: the bond and its VLAN devices lose carrier" waitfor 50 carrier_is bond0.10 0
 bunhealthy() { ! nmb3 status >/dev/null 2>&1; }
 check "both slaves without carrier: status reports xenbr10 unhealthy" bunhealthy
+check "both slaves without carrier: a balance pass succeeds" nmb3 balance
+check "the balancer failed the pool:bp guest over to xenbr9 (on bond1)" on_bridge vif16.0 xenbr9
+offline3() { CONF=$CONF3 RUNDIR=$W/run3 hp offline "$@"; }
+check "offline of the pool:bp guest" offline3 16
 ip -n lan5 link set u6 up
 ip -n lan5 link set u7 up
 check "eth6 back: the bond returns to its primary" waitfor 50 active_is eth6
