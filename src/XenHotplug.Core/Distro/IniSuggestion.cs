@@ -9,6 +9,7 @@ namespace XenHotplug.Core.Distro;
 /// a least-loaded pool of them all as the default, and libxl's xenbr0 routed through the policy. A template to edit.
 /// A NIC with 802.1Q devices is a trunk: each VLAN device gets a VLAN bridge (uplink = NIC, vlan = N, uplink_name
 /// when the device is not named NIC.N) instead of a bridge on the NIC, and no pool, its VLAN being a network of its own.
+/// An existing bond is an uplink as a NIC is (its slaves get no bridge of their own).
 /// </summary>
 public static class IniSuggestion
 {
@@ -96,6 +97,7 @@ public static class IniSuggestion
     private static List<string> Facts(SuggestedNic nic)
     {
         var facts = new List<string>();
+        if (nic.BondMode is { } mode) facts.Add($"a bond ({mode}) of {(nic.BondSlaves.Count == 0 ? "no slaves" : string.Join(' ', nic.BondSlaves))}");
         if (nic.Mac is not null) facts.Add(nic.Mac);
         if (nic.SpeedMbps is { } speed) facts.Add(N(speed) + " Mb/s");
         facts.Add(nic.Addresses.Count > 0 ? string.Join(' ', nic.Addresses) : "no address");

@@ -90,6 +90,29 @@ public sealed class SuggestTests : IDisposable
     }
 
     [Fact]
+    public void An_existing_bond_is_an_uplink_and_its_slaves_are_not()
+    {
+        NetState state = new([
+            new LinkState(2, "eth0", null, "bond0", "52:54:00:00:00:01", 1500, true, [], []),
+            new LinkState(3, "eth1", null, "bond0", "52:54:00:00:00:01", 1500, true, [], []),
+            new LinkState(4, "bond0", "bond", null, "52:54:00:00:00:01", 1500, true, [new IpAddress("inet", "192.0.2.10", 24)], []) { BondMode = "802.3ad" },
+            Vlan(5, "bond0.100", "bond0", 100),
+            new LinkState(6, "eth2", null, null, "52:54:00:00:00:03", 1500, true, [], []),
+        ]);
+        foreach (var nic in new[] { "eth0", "eth1", "eth2" }) Directory.CreateDirectory(Path.Combine(_sys, nic, "device"));
+        var nics = new SuggestService(new FakeSysfs().Add("eth0").Add("eth1").Add("eth2").Add("bond0"), new NoFacts(), _sys).Find(state);
+        Assert.Equal(["bond0", "bond0.100", "eth2"], nics.Select(n => n.Name));
+        var ini = IniSuggestion.Render(nics, "/etc/xen/multibridge.ini");
+        Assert.Contains("# bond0: a bond (802.3ad) of eth0 eth1, 52:54:00:00:00:01, 192.0.2.10/24\n#   a trunk carrying bond0.100", ini, StringComparison.Ordinal);
+        var config = Parse(ini);
+        Assert.Equal([("xenbr100", "bond0", 100), ("xenbr0", "eth2", 0)], config.Bridges.Select(b => (b.Name, b.Uplink!, (int)(b.Vlan ?? 0))));
+        // Without VLANs the bond itself gets the bridge.
+        NetState plain = new([.. state.Links.Where(l => l.Name != "bond0.100")]);
+        var bridged = Parse(IniSuggestion.Render(new SuggestService(new FakeSysfs().Add("eth0").Add("eth1").Add("eth2").Add("bond0"), new NoFacts(), _sys).Find(plain), "/etc/xen/multibridge.ini"));
+        Assert.Equal([("xenbr0", "bond0"), ("xenbr1", "eth2")], bridged.Bridges.Select(b => (b.Name, b.Uplink!)));
+    }
+
+    [Fact]
     public void Only_vlan_bridges_give_no_pool()
     {
         NetState state = new([new LinkState(2, "eth0", null, null, "52:54:00:00:00:01", 1500, true, [], []), Vlan(3, "eth0.10", "eth0", 10)]);
