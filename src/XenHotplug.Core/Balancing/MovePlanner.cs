@@ -73,6 +73,9 @@ public static class MovePlanner
                 continue;
             }
             var healthy = pool.Bridges.Where(b => b.Healthy).ToList();
+            // An idle pool (every healthy bridge below min_rate) is spread by count, failovers included: a few bytes of
+            // background traffic must not send every failed-over guest to the same bridge for the count spread to undo.
+            var idle = healthy.Count > 0 && healthy.Max(b => Load(load, b.Name)) < settings.MinRate;
             // (1) failover
             foreach (var bad in unhealthy)
             {
@@ -84,7 +87,7 @@ public static class MovePlanner
                     continue;
                 }
                 foreach (var g in victims)
-                    Apply(g, Roomiest(healthy, load, count, g.Rate), MoveKind.Failover, bad.Health);
+                    Apply(g, Roomiest(healthy, load, count, g.Rate, idle), MoveKind.Failover, bad.Health);
             }
             // (2) failback
             if (pool.Failback)
@@ -217,19 +220,21 @@ public static class MovePlanner
     }
 
     /// <summary>The bridge with the lowest traffic per capacity after taking <paramref name="rate"/>, then fewest guests per capacity, then pool order.</summary>
-    private static string Roomiest(List<BalanceBridge> bridges, Dictionary<string, double> load, Dictionary<string, int> count, double rate)
+    /// <summary>The bridge with the most room after taking a guest of <paramref name="rate"/>: by traffic, ties by count; by count first when the pool is idle.</summary>
+    private static string Roomiest(List<BalanceBridge> bridges, Dictionary<string, double> load, Dictionary<string, int> count, double rate, bool byCount)
     {
         BalanceBridge? best = null;
-        double bestLoad = 0, bestCount = 0;
+        double bestFirst = 0, bestSecond = 0;
         foreach (var b in bridges)
         {
             var l = (Load(load, b.Name) + rate) / b.Capacity;
             var c = (Count(count, b.Name) + 1) / b.Capacity;
-            if (best is null || l < bestLoad - 1e-9 || (Math.Abs(l - bestLoad) <= 1e-9 && c < bestCount))
+            var (first, second) = byCount ? (c, l) : (l, c);
+            if (best is null || first < bestFirst - 1e-9 || (Math.Abs(first - bestFirst) <= 1e-9 && second < bestSecond))
             {
                 best = b;
-                bestLoad = l;
-                bestCount = c;
+                bestFirst = first;
+                bestSecond = second;
             }
         }
         return best!.Name;

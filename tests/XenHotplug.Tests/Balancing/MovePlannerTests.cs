@@ -151,6 +151,17 @@ public class MovePlannerTests
     }
 
     [Fact]
+    public void Failover_in_an_idle_pool_spreads_by_count_whatever_background_bytes_were_measured()
+    {
+        // A few bytes/s of ARP and neighbour discovery on xbr1 (well below min_rate) must not send both guests to xbr2.
+        var pool = Pool(true, false, Br("xbr0", healthy: false), Br("xbr1"), Br("xbr2"));
+        var plan = Plan(pool, [G("vif1.0", "xbr0", 0), G("vif2.0", "xbr0", 0), G("vif3.0", "xbr1", 0.001), G("vif4.0", "xbr2", 0)]);
+        Assert.Equal(2, plan.Moves.Count);
+        Assert.Equal(1, plan.Moves.Count(m => m.To == "xbr1"));
+        Assert.All(plan.Moves, m => Assert.Equal(MoveKind.Failover, m.Kind)); // even already: no count move follows
+    }
+
+    [Fact]
     public void Failover_puts_heavy_guests_where_the_traffic_is_light()
     {
         var pool = Pool(true, false, Br("xbr0", healthy: false), Br("xbr1"), Br("xbr2"));
