@@ -49,7 +49,7 @@ waitfor() { # waitfor TENTHS COMMAND...: polls every 0.1 s
 # --- the host ---------------------------------------------------------------------------------------------
 export XENSTORED_PATH=$W/xenstored.sock
 CONF=$W/multibridge.ini
-printf '[domain:gs*]\nantispoof = ip\n[bridge:xenbr2]\nuplink = eth2\n[bridge:xenbr3]\nuplink = eth3\n[pool:vp]\nbridges = xenbr2 xenbr3\nstrategy = least-loaded\n' > "$CONF"
+printf '[domain:gs*]\nantispoof = ip\n[domain:g17]\nvlan = 20\n[bridge:xenbr2]\nuplink = eth2\n[bridge:xenbr3]\nuplink = eth3\n[pool:vp]\nbridges = xenbr2 xenbr3\nstrategy = least-loaded\n' > "$CONF"
 chmod 0644 "$CONF"
 "$P/xenstore-testd" --socket "$XENSTORED_PATH" --pidfile "$W/xs.pid" > "$W/xenstored.log" 2>&1 &
 kernel_has_vlans() {
@@ -239,6 +239,14 @@ kill_at_every_step() {
 check "a kill before every step of a VLAN online: offline leaves the vif on no bridge, the next online gives exactly 10pu 20" kill_at_every_step
 kept_throughout() { vlans_are eth1 "10 20" && vlans_are vif1.0 10pu && vlans_are vif4.0 "10 20"; }
 check "xenbr0's uplink and the other guests kept their VLANs throughout" kept_throughout
+
+# --- 5b. a domain rule's vlan = (the VM config names none) -------------------------------------------------
+guest 17 xenbr0
+ip -n g17 address add 10.20.0.17/24 dev eth0
+check "a [domain:g17] rule's vlan = 20: online succeeds" online_ok 17
+check "the rule's VLAN is on the port: exactly 20 as PVID, untagged" vlans_are vif17.0 20pu
+check "the rule's VLAN 20 guest reaches VLAN 20 and not VLAN 10" bash -c "ip netns exec g17 ping -c 1 -W 2 10.20.0.1 >/dev/null && ! ip netns exec g17 ping -c 1 -W 1 10.10.0.1 >/dev/null"
+check "offline of the rule's guest" hp offline 17
 
 # --- 6. anti-spoofing with VLANs: tags only on the NIC's own VIDs, every check inside the tag ------------------
 guest 11 xenbr0 vlan=10p/20 "ip=10.10.0.21 10.20.0.21"
