@@ -159,24 +159,7 @@ internal sealed class RtnetlinkSocket : IDisposable
     public List<(ushort Flags, ushort Vid)> PortVlans(int portIndex)
     {
         var vlans = new List<(ushort, ushort)>();
-        var dump = new NetlinkMessage(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
-        Span<byte> info = stackalloc byte[IfInfoLength];
-        info[0] = AF_BRIDGE;
-        dump.Raw(info);
-        dump.AttributeU32(IFLA_EXT_MASK, RTEXT_FILTER_BRVLAN);
-        _socket.Request(dump, (type, payload) =>
-        {
-            if (type != RTM_NEWLINK || payload.Length < IfInfoLength || BinaryPrimitives.ReadInt32LittleEndian(payload[4..]) != portIndex) return;
-            foreach (var attribute in new NetlinkAttributes(payload[IfInfoLength..]))
-            {
-                if (attribute.Type != IFLA_AF_SPEC) continue;
-                foreach (var inner in attribute.Nested)
-                {
-                    if (inner.Type == IFLA_BRIDGE_VLAN_INFO && inner.Value.Length >= 4)
-                        vlans.Add((BinaryPrimitives.ReadUInt16LittleEndian(inner.Value), BinaryPrimitives.ReadUInt16LittleEndian(inner.Value[2..])));
-                }
-            }
-        });
+        DumpBridgeVlans((_, _, each) => vlans.AddRange(each), only: portIndex);
         return vlans;
     }
 
@@ -187,6 +170,19 @@ internal sealed class RtnetlinkSocket : IDisposable
     public Dictionary<string, IReadOnlyList<Core.Vlan.VlanMember>> AllPortVlans()
     {
         var all = new Dictionary<string, IReadOnlyList<Core.Vlan.VlanMember>>(StringComparer.Ordinal);
+        DumpBridgeVlans((_, name, each) =>
+        {
+            if (name is not null) all[name] = Members(each);
+        });
+        return all;
+    }
+
+    /// <summary>
+    /// One AF_BRIDGE link dump with the VLANs (RTEXT_FILTER_BRVLAN): each link's index, name and (flags, vid) list; with
+    /// <paramref name="only"/>, the other links' answers are skipped unread (a hotplug on a host with 1024 ports parses one).
+    /// </summary>
+    private void DumpBridgeVlans(Action<int, string?, List<(ushort Flags, ushort Vid)>> each, int? only = null)
+    {
         var dump = new NetlinkMessage(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
         Span<byte> info = stackalloc byte[IfInfoLength];
         info[0] = AF_BRIDGE;
@@ -195,27 +191,28 @@ internal sealed class RtnetlinkSocket : IDisposable
         _socket.Request(dump, (type, payload) =>
         {
             if (type != RTM_NEWLINK || payload.Length < IfInfoLength) return;
+            var index = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]);
+            if (only is { } wanted && index != wanted) return;
             string? name = null;
-            var vlans = new List<Core.Vlan.VlanMember>();
+            var vlans = new List<(ushort, ushort)>();
             foreach (var attribute in new NetlinkAttributes(payload[IfInfoLength..]))
             {
                 if (attribute.Type == IFLA_IFNAME) name = attribute.Text;
                 if (attribute.Type != IFLA_AF_SPEC) continue;
                 foreach (var inner in attribute.Nested)
                 {
-                    if (inner.Type != IFLA_BRIDGE_VLAN_INFO || inner.Value.Length < 4) continue;
-                    var vlan = Core.Balancing.PortVlan.FromKernel(BinaryPrimitives.ReadUInt16LittleEndian(inner.Value), BinaryPrimitives.ReadUInt16LittleEndian(inner.Value[2..]));
-                    vlans.Add(new Core.Vlan.VlanMember(vlan.Vid, vlan.Pvid, vlan.Untagged));
+                    if (inner.Type == IFLA_BRIDGE_VLAN_INFO && inner.Value.Length >= 4)
+                        vlans.Add((BinaryPrimitives.ReadUInt16LittleEndian(inner.Value), BinaryPrimitives.ReadUInt16LittleEndian(inner.Value[2..])));
                 }
             }
-            if (name is not null) all[name] = vlans;
+            each(index, name, vlans);
         });
-        return all;
     }
 
-    /// <summary>The VLANs of the bridge port named <paramref name="device"/>, as the core models them.</summary>
-    public List<Core.Vlan.VlanMember> PortVlanMembers(string device) =>
-        PortVlans(IndexOf(device)).Select(v => Core.Balancing.PortVlan.FromKernel(v.Flags, v.Vid)).Select(v => new Core.Vlan.VlanMember(v.Vid, v.Pvid, v.Untagged)).ToList();
+    private static List<Core.Vlan.VlanMember> Members(IEnumerable<(ushort Flags, ushort Vid)> vlans) =>
+        vlans.Select(v => Core.Balancing.PortVlan.FromKernel(v.Flags, v.Vid)).Select(v => new Core.Vlan.VlanMember(v.Vid, v.Pvid, v.Untagged)).ToList();
+
+    public List<Core.Vlan.VlanMember> PortVlanMembers(string device) => Members(PortVlans(IndexOf(device)));
 
     /// <summary>Adds (bridge vlan add vid VID [pvid] [untagged] dev PORT) or deletes one VLAN of a bridge port.</summary>
     public void SetPortVlan(int portIndex, ushort flags, ushort vid, bool add)
